@@ -1,0 +1,39 @@
+import type { InboundMessage } from '../../bot/inbound.js';
+import type { CardInstance, Destination, OutboundMessage } from '../../bot/messages.js';
+import { destinationOf, type Messenger } from '../../bot/messenger.js';
+import type { DingTalkOpenApi } from './openapi-client.js';
+
+// Stop using a session webhook a little before DingTalk expires it.
+const WEBHOOK_MARGIN_MS = 60_000;
+
+export class DingTalkMessenger implements Messenger {
+  constructor(
+    private readonly api: DingTalkOpenApi,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async reply(to: InboundMessage, msg: OutboundMessage): Promise<void> {
+    const webhookUsable = to.sessionWebhook && (to.sessionWebhookExpiresAt ?? 0) - WEBHOOK_MARGIN_MS > this.now();
+    // Images can't travel over a session webhook; they go through the robot API.
+    if (webhookUsable && msg.type !== 'image') return this.api.replyBySession(to.sessionWebhook!, msg);
+    await this.send(destinationOf(to), msg);
+  }
+
+  async send(to: Destination, msg: OutboundMessage): Promise<void> {
+    const r = await this.api.send(to, msg);
+    if (r.flowControlledUserIds.length > 0) throw new Error(`flow-controlled: ${r.flowControlledUserIds.join(',')}`);
+    if (r.invalidUserIds.length > 0) throw new Error(`DingTalk does not know user(s): ${r.invalidUserIds.join(',')}`);
+  }
+
+  uploadImage(png: Buffer, filename?: string): Promise<string> {
+    return this.api.uploadImage(png, filename);
+  }
+
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void> {
+    return this.api.createAndDeliverCard(card, to, opts);
+  }
+
+  updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void> {
+    return this.api.updateCard(outTrackId, cardParamMap, privateData);
+  }
+}

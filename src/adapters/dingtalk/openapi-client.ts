@@ -1,0 +1,235 @@
+import type { CardInstance, Destination, OutboundMessage } from '../../bot/messages.js';
+import type { Logger } from '../../logger.js';
+import { HttpError, type HttpClient } from '../http/http-client.js';
+import { backoffDelay, sleep } from '../http/backoff.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
+import { toRobotMessage, toWebhookBody } from './message-shapes.js';
+import type { TokenProvider } from './token-provider.js';
+
+export interface OpenApiOptions {
+  apiBase: string;
+  oapiBase: string;
+  robotCode: string;
+  http: HttpClient;
+  tokens: TokenProvider;
+  /** Paces every message/card send (not reads) under DingTalk's flow control. */
+  sendLimiter: RateLimiter;
+  logger: Logger;
+  /** How often users skipped by flow control are re-sent before giving up. */
+  flowControlRetries?: number;
+}
+
+export interface SendResult {
+  invalidUserIds: string[];
+  /** Still flow-controlled after the retries: not delivered. */
+  flowControlledUserIds: string[];
+}
+
+/** Legacy oapi answers HTTP 200 with a non-zero errcode on failure. */
+export class DingTalkApiError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly errcode: number | string,
+    message: string,
+  ) {
+    super(`${endpoint}: ${errcode} ${message}`);
+    this.name = 'DingTalkApiError';
+  }
+}
+
+// errcodes that mean "the token is bad" (refetch once) and "busy, try later" (back off).
+const LEGACY_AUTH_ERRCODES = new Set([40014, 42001, 40001]);
+const LEGACY_BUSY_ERRCODES = new Set([-1, 90018, 90002]);
+const BATCH_LIMIT = 20;
+
+/** DingTalk OpenAPI calls this bot makes. Every call has a timeout and retries 429/5xx (see HttpClient). */
+export class DingTalkOpenApi {
+  constructor(private readonly o: OpenApiOptions) {}
+
+  get robotCode(): string {
+    return this.o.robotCode;
+  }
+
+  /** 1:1 robot messages; ≤ 20 users per call, users skipped by flow control are retried. */
+  async sendToUsers(userIds: readonly string[], msg: OutboundMessage): Promise<SendResult> {
+    const result: SendResult = { invalidUserIds: [], flowControlledUserIds: [] };
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += BATCH_LIMIT) {
+      const batch = unique.slice(i, i + BATCH_LIMIT);
+      const r = await this.sendBatch(batch, msg);
+      result.invalidUserIds.push(...r.invalidUserIds);
+      result.flowControlledUserIds.push(...r.flowControlledUserIds);
+    }
+    return result;
+  }
+
+  private async sendBatch(userIds: string[], msg: OutboundMessage): Promise<SendResult> {
+    const invalid: string[] = [];
+    let pending = userIds;
+    const retries = this.o.flowControlRetries ?? 3;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      await this.o.sendLimiter.acquire();
+      const data = await this.newApi<{ invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
+        'POST',
+        '/v1.0/robot/oToMessages/batchSend',
+        'robot.batchSend',
+        { robotCode: this.o.robotCode, userIds: pending, ...toRobotMessage(msg) },
+      );
+      invalid.push(...(data?.invalidStaffIdList ?? []));
+      const throttled = data?.flowControlledStaffIdList ?? [];
+      if (throttled.length === 0) break;
+      if (attempt >= retries) return { invalidUserIds: invalid, flowControlledUserIds: throttled };
+      this.o.logger.warn({ count: throttled.length, attempt }, 'batchSend: users flow-controlled, retrying them');
+      await sleep(backoffDelay(attempt, 1000, 15_000));
+      pending = throttled;
+    }
+    return { invalidUserIds: invalid, flowControlledUserIds: [] };
+  }
+
+  async sendToGroup(openConversationId: string, msg: OutboundMessage): Promise<void> {
+    await this.o.sendLimiter.acquire();
+    await this.newApi('POST', '/v1.0/robot/groupMessages/send', 'robot.groupSend', {
+      robotCode: this.o.robotCode,
+      openConversationId,
+      ...toRobotMessage(msg),
+    });
+  }
+
+  async send(to: Destination, msg: OutboundMessage): Promise<SendResult> {
+    if (to.kind === 'group') {
+      await this.sendToGroup(to.openConversationId, msg);
+      return { invalidUserIds: [], flowControlledUserIds: [] };
+    }
+    return this.sendToUsers([to.userId], msg);
+  }
+
+  /** Replies in the conversation a message came from. The webhook needs no token and expires (~90 min). */
+  async replyBySession(sessionWebhook: string, msg: OutboundMessage): Promise<void> {
+    await this.o.sendLimiter.acquire();
+    const res = await this.o.http.request<{ errcode?: number; errmsg?: string }>({
+      method: 'POST',
+      url: sessionWebhook,
+      endpoint: 'robot.sessionWebhook',
+      json: toWebhookBody(msg),
+    });
+    if (res.data && typeof res.data.errcode === 'number' && res.data.errcode !== 0) {
+      throw new DingTalkApiError('robot.sessionWebhook', res.data.errcode, res.data.errmsg ?? '');
+    }
+  }
+
+  /** Uploads an image (legacy media API) and returns its media_id, usable in image messages and markdown. */
+  async uploadImage(png: Buffer, filename = 'chart.png'): Promise<string> {
+    const data = await this.legacy<{ media_id?: string }>('media/upload', 'media.upload', () => {
+      const form = new FormData();
+      form.append('type', 'image');
+      form.append('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), filename);
+      return { body: form, query: { type: 'image' } };
+    });
+    if (!data.media_id) throw new DingTalkApiError('media.upload', 'no_media_id', 'response has no media_id');
+    return data.media_id;
+  }
+
+  /** Creates a card and delivers it; with an existing outTrackId DingTalk does not deliver a second one. */
+  async createAndDeliverCard(card: CardInstance, to: Destination, opts: { atUserIds?: string[]; recipients?: string[] } = {}): Promise<void> {
+    const space =
+      to.kind === 'user'
+        ? {
+            openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`,
+            imRobotOpenSpaceModel: { supportForward: true },
+            imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: this.o.robotCode },
+          }
+        : {
+            openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`,
+            imGroupOpenSpaceModel: { supportForward: true },
+            imGroupOpenDeliverModel: {
+              robotCode: this.o.robotCode,
+              ...(opts.atUserIds ? { atUserIds: Object.fromEntries(opts.atUserIds.map((u) => [u, u])) } : {}),
+              ...(opts.recipients ? { recipients: opts.recipients } : {}),
+            },
+          };
+    await this.o.sendLimiter.acquire();
+    await this.newApi('POST', '/v1.0/card/instances/createAndDeliver', 'card.createAndDeliver', {
+      cardTemplateId: card.templateId,
+      outTrackId: card.outTrackId,
+      callbackType: 'STREAM',
+      cardData: { cardParamMap: card.cardParamMap },
+      ...(card.privateData ? { privateData: toPrivateData(card.privateData) } : {}),
+      userIdType: 1,
+      ...space,
+    });
+  }
+
+  /** Changes only the given keys of a delivered card. */
+  async updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void> {
+    await this.newApi('PUT', '/v1.0/card/instances', 'card.update', {
+      outTrackId,
+      cardData: { cardParamMap },
+      ...(privateData ? { privateData: toPrivateData(privateData) } : {}),
+      cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+      userIdType: 1,
+    });
+  }
+
+  /** Legacy oapi POST with `?access_token=`, checking errcode. Exposed for org, attendance and check-in reads. */
+  async legacyPost<T>(path: string, endpoint: string, json: unknown): Promise<T> {
+    return this.legacy<T>(path, endpoint, () => ({ json }));
+  }
+
+  private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown): Promise<T> {
+    for (let authRetry = 0; ; authRetry++) {
+      const token = await this.o.tokens.get();
+      try {
+        const res = await this.o.http.request<T>({
+          method,
+          url: `${this.o.apiBase}${path}`,
+          endpoint,
+          headers: { 'x-acs-dingtalk-access-token': token },
+          json,
+        });
+        return res.data;
+      } catch (err) {
+        if (authRetry === 0 && err instanceof HttpError && err.status === 401) {
+          this.o.tokens.invalidate(token);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async legacy<T>(
+    path: string,
+    endpoint: string,
+    build: () => { json?: unknown; body?: FormData; query?: Record<string, string> },
+  ): Promise<T> {
+    let authRetried = false;
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.o.tokens.get();
+      const { json, body, query } = build();
+      const qs = new URLSearchParams({ access_token: token, ...query });
+      const res = await this.o.http.request<{ errcode?: number; errmsg?: string } & T>({
+        method: 'POST',
+        url: `${this.o.oapiBase}/${path}?${qs.toString()}`,
+        endpoint,
+        ...(json !== undefined ? { json } : {}),
+        ...(body !== undefined ? { body } : {}),
+      });
+      const code = res.data?.errcode ?? 0;
+      if (code === 0) return res.data as T;
+      if (LEGACY_AUTH_ERRCODES.has(code) && !authRetried) {
+        authRetried = true;
+        this.o.tokens.invalidate(token);
+        continue;
+      }
+      if (LEGACY_BUSY_ERRCODES.has(code) && attempt < 4) {
+        await sleep(backoffDelay(attempt, 500, 8000));
+        continue;
+      }
+      throw new DingTalkApiError(endpoint, code, res.data?.errmsg ?? '');
+    }
+  }
+}
+
+function toPrivateData(p: Record<string, Record<string, string>>): Record<string, { cardParamMap: Record<string, string> }> {
+  return Object.fromEntries(Object.entries(p).map(([user, map]) => [user, { cardParamMap: map }]));
+}

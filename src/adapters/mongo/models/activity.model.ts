@@ -1,0 +1,48 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const ACTIVITY_SOURCES = ['dingtalk_checkin', 'dingtalk_attendance', 'salesforce', 'webhook', 'csv', 'seed'] as const;
+
+/**
+ * One sales activity from any source. (source, sourceId) is unique: the same record arriving twice,
+ * or edited at the source, updates this one document.
+ */
+export const activitySchema = new Schema(
+  {
+    personId: { type: String, required: true },
+    /** Configurable type key: visit, call, email, meeting, proposal, … */
+    type: { type: String, required: true },
+    source: { type: String, enum: ACTIVITY_SOURCES, required: true },
+    sourceId: { type: String, required: true },
+    accountId: { type: String },
+    accountName: { type: String },
+    startAt: { type: Date, required: true },
+    endAt: { type: Date },
+    durationMin: { type: Number, min: 0 },
+    location: {
+      lat: Number,
+      lng: Number,
+      place: String,
+    },
+    /** Extra dimensions (e.g. proposalCustomized) that HR can track. */
+    dims: { type: Schema.Types.Mixed, default: {} },
+    counted: { type: Boolean, default: false },
+    /** Why it did not count, in words a rep can read (e.g. "时长 18 分钟 < 30 分钟"). */
+    reasons: { type: [String], default: [] },
+    ruleVersion: { type: Number, default: 0 },
+    /** Precomputed buckets in the company time zone, so reports group without date operators. */
+    day: { type: String, required: true },
+    isoWeek: { type: String, required: true },
+    quarterId: { type: String, required: true },
+    /** Records of one real-world event seen in several systems share a match group. */
+    matchGroup: { type: String },
+    sourceUpdatedAt: { type: Date },
+    raw: { type: Schema.Types.Mixed },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+activitySchema.index({ source: 1, sourceId: 1 }, { unique: true });
+activitySchema.index({ personId: 1, isoWeek: 1 });
+activitySchema.index({ quarterId: 1, personId: 1, type: 1 });
+
+export type ActivityDoc = InferSchemaType<typeof activitySchema>;
+export const activityModel = (conn: Connection) => conn.model('Activity', activitySchema, 'activities');

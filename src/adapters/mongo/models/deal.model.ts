@@ -1,0 +1,30 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/** A deal/opportunity from the CRM: the outcome chain. Amounts are whole CNY. */
+export const dealSchema = new Schema(
+  {
+    personId: { type: String, required: true },
+    source: { type: String, required: true },
+    sourceId: { type: String, required: true },
+    name: { type: String, default: '' },
+    accountId: { type: String },
+    accountName: { type: String },
+    industry: { type: String },
+    stage: { type: String, required: true },
+    amountCny: { type: Number, required: true, min: 0, validate: Number.isSafeInteger },
+    isWon: { type: Boolean, default: false },
+    isClosed: { type: Boolean, default: false },
+    closeDate: { type: Date },
+    isNewCustomer: { type: Boolean, default: false },
+    quarterId: { type: String },
+    isoWeek: { type: String },
+    sourceUpdatedAt: { type: Date },
+    raw: { type: Schema.Types.Mixed },
+  },
+  { timestamps: true, versionKey: false },
+);
+dealSchema.index({ source: 1, sourceId: 1 }, { unique: true });
+dealSchema.index({ quarterId: 1, personId: 1 });
+
+export type DealDoc = InferSchemaType<typeof dealSchema>;
+export const dealModel = (conn: Connection) => conn.model('Deal', dealSchema, 'deals');

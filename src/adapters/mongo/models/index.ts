@@ -1,0 +1,34 @@
+import type { Connection } from 'mongoose';
+import { activityModel } from './activity.model.js';
+import { auditLogModel } from './audit-log.model.js';
+import { dealModel } from './deal.model.js';
+import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
+import { goalModel } from './goal.model.js';
+import { inboundMessageModel } from './inbound-message.model.js';
+import { personModel } from './person.model.js';
+
+/** All models bound to one connection (no global mongoose state, so tests can run several). */
+export function createModels(conn: Connection) {
+  return {
+    Person: personModel(conn),
+    Goal: goalModel(conn),
+    Activity: activityModel(conn),
+    Deal: dealModel(conn),
+    Delivery: deliveryModel(conn),
+    DeliveryClaim: deliveryClaimModel(conn),
+    InboundMessage: inboundMessageModel(conn),
+    AuditLog: auditLogModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds every index now and surfaces failures (mongoose otherwise swallows them). */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) {
+    await model.createCollection().catch((err: { code?: number }) => {
+      if (err.code !== 48) throw err; // 48 = already exists
+    });
+    await model.createIndexes();
+  }
+}

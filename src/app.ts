@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from 'mongoose';
+import type { Agenda } from 'agenda';
+import type Router from '@koa/router';
+import { registerJobs } from '../jobs/index.js';
+import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
+import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
+import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
+import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
+import { TokenProvider } from './adapters/dingtalk/token-provider.js';
+import { HttpClient } from './adapters/http/http-client.js';
+import { createRateLimiter } from './adapters/http/rate-limiter.js';
+import { AuditRepository } from './adapters/mongo/audit-repository.js';
+import { connectMongo, pingMongo } from './adapters/mongo/connect.js';
+import { DeliveryLedger } from './adapters/mongo/delivery-ledger.js';
+import { InboxRepository } from './adapters/mongo/inbox-repository.js';
+import { startLocalMongo } from './adapters/mongo/local-server.js';
+import { createModels, ensureIndexes, type Models } from './adapters/mongo/models/index.js';
+import { createAgenda } from './adapters/scheduler/agenda.js';
+import { Bot } from './bot/bot.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
+import { starterOrg } from './fake-dingtalk/starter-org.js';
+import { registerHandlers } from './handlers/index.js';
+import { createHttpApp } from './http/create-app.js';
+import { healthRoutes } from './http/routes/health.js';
+import { devRoutes } from './http/routes/dev.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface ServiceOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Distinguishes instances sharing one database (ledger claims, Agenda locks). */
+  instanceId?: string;
+  metrics?: Metrics;
+  /** Agenda poll interval; tests shorten it. */
+  jobPollMs?: number;
+}
+
+export interface Service {
+  config: Config;
+  httpUrl: string;
+  models: Models;
+  conn: Connection;
+  agenda: Agenda;
+  bot: Bot;
+  transport: StreamTransport;
+  metrics: Metrics;
+  /** The local DingTalk stand-in, when the service started one (no credentials configured). */
+  localDingTalk: FakeDingTalk | undefined;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts everything: database, DingTalk transport, bot, jobs, HTTP. The composition root. */
+export async function startService(config: Config, opts: ServiceOptions): Promise<Service> {
+  const log = opts.logger;
+  const clock = opts.clock ?? systemClock;
+  const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
+  const instanceId = opts.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => log.warn({ err }, 'shutdown step failed'));
+  };
+
+  try {
+    // Database: MONGODB_URI when given, otherwise a local MongoDB-compatible server under DATA_DIR.
+    let uri = config.mongo.uri;
+    if (!uri) {
+      const local = await startLocalMongo({ dataDir: path.resolve(config.mongo.dataDir, 'db'), kind: config.mongo.localKind, logger: log });
+      cleanups.push(() => local.stop());
+      uri = `${local.uri.replace(/\/$/, '')}/trichain`;
+      log.info({ kind: local.kind, uri }, 'started local database');
+    }
+    const conn = await connectMongo(uri, log);
+    cleanups.push(() => conn.close());
+    const models = createModels(conn);
+    await ensureIndexes(models);
+
+    // DingTalk: the real one with credentials, otherwise the bundled stand-in on 127.0.0.1.
+    let dingtalk = config.dingtalk;
+    let localDingTalk: FakeDingTalk | undefined;
+    if (dingtalk.mode === 'local') {
+      localDingTalk = await new FakeDingTalk({ redeliverAfterMs: 60_000 }).start();
+      localDingTalk.org.load(starterOrg());
+      cleanups.push(() => localDingTalk!.stop());
+      const env = localDingTalk.env();
+      dingtalk = {
+        ...dingtalk,
+        clientId: env.DINGTALK_CLIENT_ID,
+        clientSecret: env.DINGTALK_CLIENT_SECRET,
+        robotCode: env.DINGTALK_ROBOT_CODE,
+        gatewayUrl: env.DINGTALK_GATEWAY_URL!,
+        apiBase: localDingTalk.baseUrl,
+        oapiBase: localDingTalk.baseUrl,
+      };
+      log.info({ url: localDingTalk.baseUrl }, 'no DingTalk credentials: using the local DingTalk stand-in');
+    }
+    const http = new HttpClient({
+      timeoutMs: dingtalk.httpTimeoutMs,
+      maxRetries: dingtalk.maxRetries,
+      logger: log,
+      onAttempt: ({ endpoint, status }) => metrics.openApiCalls.inc({ endpoint, status: String(status) }),
+    });
+    const tokens = new TokenProvider(http, { apiBase: dingtalk.apiBase, clientId: dingtalk.clientId!, clientSecret: dingtalk.clientSecret! });
+    const api = new DingTalkOpenApi({
+      apiBase: dingtalk.apiBase,
+      oapiBase: dingtalk.oapiBase,
+      robotCode: dingtalk.robotCode!,
+      http,
+      tokens,
+      sendLimiter: createRateLimiter(dingtalk.sendQps),
+      logger: log,
+    });
+    const messenger = new DingTalkMessenger(api);
+    const inbox = new InboxRepository(models);
+    const ledger = new DeliveryLedger(models, instanceId, 10 * 60_000, () => clock.now());
+    const audit = new AuditRepository(models, () => clock.now());
+
+    const bot = new Bot({ messenger, inbox, logger: log, metrics });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log });
+
+    const transport = new StreamTransport({
+      clientId: dingtalk.clientId!,
+      clientSecret: dingtalk.clientSecret!,
+      gatewayUrl: dingtalk.gatewayUrl,
+      keepAlive: dingtalk.keepAlive,
+      httpTimeoutMs: dingtalk.httpTimeoutMs,
+      logger: log,
+      metrics,
+      onEvent: (event) => void bot.handle(event),
+    });
+    cleanups.push(async () => {
+      await bot.drain();
+    });
+    cleanups.push(() => transport.stop());
+    await transport.start();
+
+    const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(opts.jobPollMs ? { processEvery: opts.jobPollMs } : {}) });
+    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log })], {
+      metrics,
+      logger: log,
+      timeZone: config.timeZone,
+    });
+    await agenda.start();
+    cleanups.push(async () => {
+      await agenda.drain(30_000);
+      await agenda.stop();
+    });
+
+    const routers: Router[] = [
+      healthRoutes({
+        registry: metrics.registry,
+        readiness: { check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }) },
+      }),
+    ];
+    if (localDingTalk) routers.push(devRoutes(localDingTalk));
+    const app = createHttpApp({ logger: log, routers });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    const addr = server.address() as AddressInfo;
+    const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
+    log.info({ httpUrl, instanceId }, 'trichain is up');
+
+    return { config, httpUrl, models, conn, agenda, bot, transport, metrics, localDingTalk, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

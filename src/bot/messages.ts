@@ -1,0 +1,20 @@
+/** What the bot can say; transports map these to DingTalk's msgKey/msgtype shapes. */
+export type OutboundMessage =
+  | { type: 'text'; text: string; atUserIds?: string[] }
+  | { type: 'markdown'; title: string; text: string; atUserIds?: string[] }
+  | { type: 'image'; mediaId: string }
+  | { type: 'actionCard'; title: string; text: string; buttons: Array<{ title: string; url: string }> };
+
+/** Where a proactive message goes. */
+export type Destination = { kind: 'user'; userId: string } | { kind: 'group'; openConversationId: string };
+
+/** An interactive card instance to create or update, filled from a `cards/*.json` template. */
+export interface CardInstance {
+  templateId: string;
+  /** Our idempotent id for the card: creating twice with one id delivers once. */
+  outTrackId: string;
+  /** All values are strings on the wire; objects are JSON-encoded by the caller. */
+  cardParamMap: Record<string, string>;
+  /** Per-user overrides, keyed by userId. */
+  privateData?: Record<string, Record<string, string>>;
+}

@@ -1,0 +1,18 @@
+import type { InboundMessage } from './inbound.js';
+import type { CardInstance, Destination, OutboundMessage } from './messages.js';
+
+/** The bot's way out to chats. Implemented over DingTalk's OpenAPI; tests use the same through the fake. */
+export interface Messenger {
+  /** Answers in the conversation a message came from. */
+  reply(to: InboundMessage, msg: OutboundMessage): Promise<void>;
+  send(to: Destination, msg: OutboundMessage): Promise<void>;
+  /** Uploads a PNG; the media id can be reused in messages and cards. */
+  uploadImage(png: Buffer, filename?: string): Promise<string>;
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void>;
+  updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void>;
+}
+
+/** Where a reply to this message would go as a proactive send (1:1 → the sender; group → the group). */
+export function destinationOf(m: InboundMessage): Destination {
+  return m.isGroup ? { kind: 'group', openConversationId: m.conversationId } : { kind: 'user', userId: m.senderStaffId };
+}

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, validated at start-up.
+ * `.env.example` documents the same keys; a unit test keeps the two in sync.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url({ protocol: /^(https?|wss?)$/ });
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+const timeZone = z.string().refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' });
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.default(false),
+
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: url.optional(),
+
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    LOCAL_MONGO_KIND: z.enum(['auto', 'mongod', 'ferretdb', 'mongo-java-server']).default('auto'),
+    DATA_DIR: z.string().min(1).default('./data'),
+
+    DINGTALK_MODE: z.enum(['auto', 'dingtalk', 'local']).default('auto'),
+    DINGTALK_CLIENT_ID: z.string().min(1).optional(),
+    DINGTALK_CLIENT_SECRET: z.string().min(1).optional(),
+    DINGTALK_ROBOT_CODE: z.string().min(1).optional(),
+    DINGTALK_CORP_ID: z.string().min(1).optional(),
+    DINGTALK_GATEWAY_URL: url.default('https://api.dingtalk.com/v1.0/gateway/connections/open'),
+    DINGTALK_API_BASE: url.default('https://api.dingtalk.com'),
+    DINGTALK_OAPI_BASE: url.default('https://oapi.dingtalk.com'),
+    DINGTALK_HTTP_TIMEOUT_MS: positiveInt.default(10_000),
+    DINGTALK_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+    DINGTALK_SEND_QPS: z.coerce.number().positive().max(1000).default(20),
+    DINGTALK_KEEPALIVE: bool.default(true),
+    DINGTALK_CARD_TEMPLATE_PREFIX: z.string().default(''),
+
+    APP_TIMEZONE: timeZone.default('Asia/Shanghai'),
+    HR_USER_IDS: csv.default([]),
+    INBOX_RETENTION_DAYS: positiveInt.default(7),
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
+  readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl: string | undefined };
+  readonly mongo: { readonly uri: string | undefined; readonly localKind: Env['LOCAL_MONGO_KIND']; readonly dataDir: string };
+  readonly dingtalk: {
+    /** `local`: the bundled fake DingTalk on 127.0.0.1 stands in for the real one. */
+    readonly mode: 'dingtalk' | 'local';
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly robotCode: string | undefined;
+    readonly corpId: string | undefined;
+    readonly gatewayUrl: string;
+    readonly apiBase: string;
+    readonly oapiBase: string;
+    readonly httpTimeoutMs: number;
+    readonly maxRetries: number;
+    readonly sendQps: number;
+    readonly keepAlive: boolean;
+    readonly cardTemplatePrefix: string;
+  };
+  readonly timeZone: string;
+  readonly hrUserIds: readonly string[];
+  readonly inboxRetentionDays: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates configuration; throws ConfigError naming every bad variable at once. */
+export function readConfig(source: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(envSchema.shape);
+  // Empty strings mean "unset" (docker-compose passes `FOO=` through), except where a flag accepts them.
+  const input: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = envSchema.safeParse(input);
+  const problems = [...crossFieldProblems(input)];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '(env)');
+      const shown = source[key] === undefined ? 'unset' : JSON.stringify(source[key]);
+      problems.push(`${key}: ${issue.message} (got ${shown})`);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const hasCredentials = e.DINGTALK_CLIENT_ID !== undefined;
+  const mode = e.DINGTALK_MODE === 'auto' ? (hasCredentials ? 'dingtalk' : 'local') : e.DINGTALK_MODE;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    http: { host: e.HTTP_HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    mongo: { uri: e.MONGODB_URI, localKind: e.LOCAL_MONGO_KIND, dataDir: e.DATA_DIR },
+    dingtalk: {
+      mode,
+      clientId: e.DINGTALK_CLIENT_ID,
+      clientSecret: e.DINGTALK_CLIENT_SECRET,
+      robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
+      corpId: e.DINGTALK_CORP_ID,
+      gatewayUrl: e.DINGTALK_GATEWAY_URL,
+      apiBase: stripSlash(e.DINGTALK_API_BASE),
+      oapiBase: stripSlash(e.DINGTALK_OAPI_BASE),
+      httpTimeoutMs: e.DINGTALK_HTTP_TIMEOUT_MS,
+      maxRetries: e.DINGTALK_MAX_RETRIES,
+      sendQps: e.DINGTALK_SEND_QPS,
+      keepAlive: e.DINGTALK_KEEPALIVE,
+      cardTemplatePrefix: e.DINGTALK_CARD_TEMPLATE_PREFIX,
+    },
+    timeZone: e.APP_TIMEZONE,
+    hrUserIds: e.HR_USER_IDS,
+    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
+  });
+}
+
+function* crossFieldProblems(input: Record<string, string>): Generator<string> {
+  const hasId = input.DINGTALK_CLIENT_ID !== undefined;
+  const hasSecret = input.DINGTALK_CLIENT_SECRET !== undefined;
+  if (hasId !== hasSecret) {
+    const missing = hasId ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID';
+    yield `${missing}: set both DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or neither for the local stand-in (got unset)`;
+  }
+  if (input.DINGTALK_MODE === 'dingtalk' && !hasId) {
+    yield 'DINGTALK_CLIENT_ID: required when DINGTALK_MODE=dingtalk (got unset)';
+  }
+}
+
+function stripSlash(u: string): string {
+  return u.endsWith('/') ? u.slice(0, -1) : u;
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object') {
+    for (const v of Object.values(obj)) deepFreeze(v);
+    Object.freeze(obj);
+  }
+  return obj;
+}
