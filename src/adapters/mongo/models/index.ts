@@ -6,11 +6,13 @@ import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
 import { goalModel } from './goal.model.js';
 import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
+import { quarterModel } from './quarter.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
   return {
     Person: personModel(conn),
+    Quarter: quarterModel(conn),
     Goal: goalModel(conn),
     Activity: activityModel(conn),
     Deal: dealModel(conn),
