@@ -17,6 +17,8 @@ export default defineConfig({
           // Servers, sockets and child processes: keep files apart, and few at once on 2 cores.
           pool: 'forks',
           maxWorkers: 2,
+          // Runs after the unit project (projects with different worker settings need their own group).
+          sequence: { groupOrder: 1 },
         },
       },
     ],

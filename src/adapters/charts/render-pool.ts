@@ -1,0 +1,247 @@
+/**
+ * A pool of worker threads running vega-renderer.renderPng, so chart rendering (vega dataflow + SVG building
+ * is synchronous JS, ~tens of ms per chart) never blocks the bot's event loop.
+ *
+ * - bounded queue: render() rejects with AppError('render') when `maxQueue` tasks already wait;
+ * - a task that exceeds `taskTimeoutMs` is rejected and its worker is terminated and replaced;
+ * - a worker that crashes rejects its in-flight task and is replaced (with backoff if it keeps dying at boot).
+ *
+ * The worker entry is `render-worker` next to this module with the same extension: `.js` when running the
+ * compiled dist/, `.ts` when running from source (tsx, vitest). On Node 20 tsx does not register itself in
+ * worker threads, so for `.ts` a tiny eval'd bootstrap registers tsx's ESM loader in the worker first.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import { AppError, type ErrorCode } from '../../errors.js';
+import { silentLogger, type Logger } from '../../logger.js';
+import type { RenderOptions } from './vega-renderer.js';
+import type { RenderRequest, RenderResponse } from './render-worker.js';
+
+export interface RenderPoolOptions {
+  /** Worker threads. Default: availableParallelism() - 1, at least 1, at most 4. */
+  size?: number;
+  /** Max tasks waiting for a worker (not counting running ones). Default 200. */
+  maxQueue?: number;
+  /** Per-task deadline; the worker is killed and replaced when exceeded. Default 30 s. */
+  taskTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export type PoolRenderOptions = Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel'> & {
+  /** Deadline for this render, overriding the pool's taskTimeoutMs. */
+  timeoutMs?: number;
+};
+
+export interface RenderPool {
+  readonly size: number;
+  render(spec: TopLevelSpec, opts?: PoolRenderOptions): Promise<Buffer>;
+  /** Rejects queued tasks, waits for nothing, terminates the workers. */
+  close(): Promise<void>;
+  stats(): { workers: number; busy: number; queued: number; restarts: number };
+}
+
+interface Task {
+  id: number;
+  spec: TopLevelSpec;
+  opts: Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel'>;
+  timeoutMs: number;
+  resolve: (png: Buffer) => void;
+  reject: (err: AppError) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker | undefined;
+  task: Task | undefined;
+  startedAt: number;
+  failures: number;
+}
+
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApiUrl) (await import(workerData.tsxApiUrl)).register();
+  await import(workerData.entryUrl);
+})().catch((err) => { setImmediate(() => { throw err; }); });
+`;
+
+interface WorkerEntry {
+  entryUrl: string;
+  tsxApiUrl: string | undefined;
+}
+
+function resolveWorkerEntry(): WorkerEntry {
+  const here = import.meta.url;
+  const ext = extname(fileURLToPath(here)) || '.js';
+  const entryUrl = new URL(`./render-worker${ext}`, here).href;
+  if (ext !== '.ts' && ext !== '.mts') return { entryUrl, tsxApiUrl: undefined };
+  return { entryUrl, tsxApiUrl: resolveTsxEsmApi() };
+}
+
+/** URL of tsx's ESM register API ('tsx/esm/api', import condition). */
+function resolveTsxEsmApi(): string {
+  try {
+    const resolved = (import.meta as ImportMeta & { resolve?: (s: string) => string }).resolve?.('tsx/esm/api');
+    if (resolved && /\.mjs$/.test(resolved)) return resolved;
+  } catch {
+    // fall through
+  }
+  try {
+    const cjsPath = createRequire(import.meta.url).resolve('tsx/esm/api'); // the require-condition build …
+    const mjsPath = cjsPath.replace(/\.cjs$/, '.mjs'); // … whose ESM sibling is the one that works in a worker
+    if (existsSync(mjsPath)) return pathToFileURL(mjsPath).href;
+  } catch {
+    // fall through
+  }
+  throw new AppError('config', 'render pool runs from TypeScript sources but tsx could not be resolved for its workers');
+}
+
+const ERROR_CODES = new Set<ErrorCode>(['config', 'user_input', 'forbidden', 'not_found', 'conflict', 'platform', 'render', 'database', 'internal']);
+
+export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
+  const size = Math.max(1, Math.floor(opts.size ?? Math.min(4, Math.max(1, availableParallelism() - 1))));
+  const maxQueue = opts.maxQueue ?? 200;
+  const taskTimeoutMs = opts.taskTimeoutMs ?? 30_000;
+  const log = (opts.logger ?? silentLogger).child({ component: 'render-pool' });
+  const entry = resolveWorkerEntry();
+
+  const slots: Slot[] = [];
+  const queue: Task[] = [];
+  let nextId = 1;
+  let closed = false;
+  let restarts = 0;
+
+  function spawn(slot: Slot): void {
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry });
+    slot.worker = worker;
+    slot.startedAt = Date.now();
+    worker.on('message', (msg: RenderResponse | { ready: true }) => {
+      if ('ready' in msg) {
+        slot.failures = 0;
+        return;
+      }
+      const task = slot.task;
+      if (!task || task.id !== msg.id) return; // answer to a task that already timed out
+      finish(slot);
+      if (msg.ok) task.resolve(Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength));
+      else {
+        const code = ERROR_CODES.has(msg.code as ErrorCode) ? (msg.code as ErrorCode) : 'render';
+        task.reject(new AppError(code, msg.message, msg.userMessage ? { userMessage: msg.userMessage } : {}));
+      }
+      pump();
+    });
+    worker.on('error', (err) => {
+      log.error({ err }, 'render worker failed');
+      failWorker(slot, worker, `render worker crashed: ${err.message}`, err);
+    });
+    worker.on('exit', (code) => {
+      failWorker(slot, worker, `render worker exited with code ${code}`, undefined);
+    });
+  }
+
+  function finish(slot: Slot): void {
+    if (slot.task?.timer) clearTimeout(slot.task.timer);
+    slot.task = undefined;
+  }
+
+  /** Called on error and on exit of `worker`; acts once per worker. */
+  function failWorker(slot: Slot, worker: Worker, message: string, cause: unknown): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    const task = slot.task;
+    finish(slot);
+    task?.reject(new AppError('render', message, { cause, userMessage: '图表生成失败' }));
+    void worker.terminate();
+    if (closed) return;
+    restarts++;
+    // A worker that dies right after starting (bad install, missing module) must not restart in a hot loop.
+    slot.failures = Date.now() - slot.startedAt < 2000 ? slot.failures + 1 : 0;
+    const delay = slot.failures === 0 ? 0 : Math.min(5000, 100 * 2 ** (slot.failures - 1));
+    if (slot.failures >= 3) {
+      // Nothing would serve the queue meanwhile; fail fast instead of letting tasks wait for a broken pool.
+      for (const t of queue.splice(0)) t.reject(new AppError('render', `render workers keep crashing: ${message}`, { cause }));
+    }
+    const timer = setTimeout(() => {
+      if (closed) return;
+      spawn(slot);
+      pump();
+    }, delay);
+    timer.unref();
+  }
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      if (!slot.worker || slot.task) continue;
+      const task = queue.shift()!;
+      slot.task = task;
+      task.timer = setTimeout(() => {
+        if (slot.task !== task) return;
+        const worker = slot.worker;
+        finish(slot);
+        task.reject(new AppError('render', `chart render timed out after ${task.timeoutMs} ms`, { userMessage: '图表生成超时' }));
+        // The worker may be stuck in synchronous code: replace it.
+        if (worker) failWorker(slot, worker, 'render worker terminated after a timeout', undefined);
+      }, task.timeoutMs);
+      const req: RenderRequest = { id: task.id, spec: task.spec, opts: task.opts };
+      try {
+        slot.worker.postMessage(req);
+      } catch (err) {
+        finish(slot);
+        task.reject(new AppError('render', `chart spec cannot be sent to a render worker: ${(err as Error).message}`, { cause: err }));
+      }
+    }
+  }
+
+  for (let i = 0; i < size; i++) {
+    const slot: Slot = { worker: undefined, task: undefined, startedAt: 0, failures: 0 };
+    slots.push(slot);
+    spawn(slot);
+  }
+  log.debug({ size, entry: entry.entryUrl }, 'render pool started');
+
+  return {
+    size,
+    render(spec, renderOpts = {}) {
+      if (closed) return Promise.reject(new AppError('render', 'render pool is closed'));
+      if (queue.length >= maxQueue) {
+        return Promise.reject(
+          new AppError('render', `render queue full (${maxQueue} waiting)`, { userMessage: '图表服务繁忙，请稍后再试' }),
+        );
+      }
+      return new Promise<Buffer>((resolve, reject) => {
+        const { timeoutMs, ...opts } = renderOpts;
+        queue.push({ id: nextId++, spec, opts, timeoutMs: timeoutMs ?? taskTimeoutMs, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of queue.splice(0)) t.reject(new AppError('render', 'render pool closed'));
+      await Promise.all(
+        slots.map(async (slot) => {
+          const worker = slot.worker;
+          const task = slot.task;
+          slot.worker = undefined;
+          finish(slot);
+          task?.reject(new AppError('render', 'render pool closed'));
+          if (worker) await worker.terminate();
+        }),
+      );
+    },
+    stats() {
+      return {
+        workers: slots.filter((s) => s.worker).length,
+        busy: slots.filter((s) => s.task).length,
+        queued: queue.length,
+        restarts,
+      };
+    },
+  };
+}
