@@ -22,6 +22,7 @@ import { startLocalMongo } from './adapters/mongo/local-server.js';
 import { createModels, ensureIndexes, type Models } from './adapters/mongo/models/index.js';
 import { createAgenda } from './adapters/scheduler/agenda.js';
 import { Bot } from './bot/bot.js';
+import type { Messenger } from './bot/messenger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
@@ -51,6 +52,9 @@ export interface Service {
   agenda: Agenda;
   bot: Bot;
   transport: StreamTransport;
+  messenger: Messenger;
+  api: DingTalkOpenApi;
+  ledger: DeliveryLedger;
   metrics: Metrics;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
@@ -176,7 +180,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, metrics, localDingTalk, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, localDingTalk, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BotProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves when a line matching `re` has been printed. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs the bot as a real child process (src/main.ts through tsx), as `npm start` does. */
+export function spawnBot(env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (b: Buffer) => {
+    out += b.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor(re, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (re.test(out)) {
+            listeners.delete(check);
+            clearTimeout(t);
+            resolve();
+          }
+        };
+        const t = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${re}; output so far:\n${out.slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => {
+          if (!re.test(out)) {
+            listeners.delete(check);
+            clearTimeout(t);
+            reject(new Error(`process exited before ${re}; output:\n${out.slice(-3000)}`));
+          }
+        });
+        check();
+      });
+    },
+  };
+}

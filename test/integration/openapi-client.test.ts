@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DingTalkApiError, DingTalkOpenApi } from '../../src/adapters/dingtalk/openapi-client.js';
+import { TokenProvider } from '../../src/adapters/dingtalk/token-provider.js';
+import { HttpClient, HttpError } from '../../src/adapters/http/http-client.js';
+import { createRateLimiter } from '../../src/adapters/http/rate-limiter.js';
+import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
+import { starterOrg } from '../../src/fake-dingtalk/starter-org.js';
+import { silentLogger } from '../../src/logger.js';
+
+function client(fake: FakeDingTalk, opts: { qps?: number; timeoutMs?: number; now?: () => number } = {}) {
+  const http = new HttpClient({ timeoutMs: opts.timeoutMs ?? 2000, maxRetries: 3, baseDelayMs: 20, maxDelayMs: 200 });
+  const tokens = new TokenProvider(http, { apiBase: fake.baseUrl, clientId: fake.clientId, clientSecret: fake.clientSecret, ...(opts.now ? { now: opts.now } : {}) });
+  return new DingTalkOpenApi({
+    apiBase: fake.baseUrl,
+    oapiBase: fake.baseUrl,
+    robotCode: fake.robotCode,
+    http,
+    tokens,
+    sendLimiter: createRateLimiter(opts.qps ?? 1000),
+    logger: silentLogger,
+  });
+}
+
+describe('DingTalk OpenAPI client against the fake', () => {
+  let fake: FakeDingTalk;
+  beforeEach(async () => {
+    fake = await new FakeDingTalk({ tokenTtlSec: 7200 }).start();
+    fake.org.load(starterOrg());
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('fetches the token once for many calls, and again shortly before it expires', async () => {
+    let now = Date.now();
+    const api = client(fake, { now: () => now });
+    await Promise.all([api.sendToUsers(['rep01'], { type: 'text', text: 'a' }), api.sendToUsers(['rep02'], { type: 'text', text: 'b' })]);
+    await api.sendToGroup('cidTeamEast', { type: 'text', text: 'c' });
+    expect(fake.callsTo('oauth2.accessToken')).toHaveLength(1);
+    now += 7200_000 - 4 * 60_000; // inside the 5-minute refresh margin
+    await api.sendToUsers(['rep01'], { type: 'text', text: 'd' });
+    expect(fake.callsTo('oauth2.accessToken')).toHaveLength(2);
+  });
+
+  it('refetches a token the server no longer accepts, once', async () => {
+    const api = client(fake);
+    await api.sendToUsers(['rep01'], { type: 'text', text: 'a' });
+    fake.tokens.clear(); // server-side revocation
+    await api.sendToUsers(['rep01'], { type: 'text', text: 'b' });
+    expect(fake.callsTo('robot.batchSend').map((c) => c.status)).toEqual([200, 401, 200]);
+    expect(fake.outbox.toUser('rep01')).toHaveLength(2);
+  });
+
+  it('retries 429 and 5xx with backoff, delivering once', async () => {
+    const api = client(fake);
+    fake.injectFault({ match: 'robot.batchSend', status: 503, times: 1 });
+    fake.injectFault({ match: 'robot.batchSend', status: 429, times: 1 });
+    await api.sendToUsers(['rep01'], { type: 'text', text: '你好' });
+    expect(fake.callsTo('robot.batchSend').map((c) => c.status)).toEqual([503, 429, 200]);
+    expect(fake.outbox.toUser('rep01')).toHaveLength(1);
+  });
+
+  it('gives up after the retries and says which endpoint failed', async () => {
+    const api = client(fake);
+    fake.injectFault({ match: 'robot.groupSend', status: 500, times: 10 });
+    await expect(api.sendToGroup('cidTeamEast', { type: 'text', text: 'x' })).rejects.toMatchObject({ endpoint: 'robot.groupSend', status: 500 });
+    expect(fake.callsTo('robot.groupSend')).toHaveLength(4);
+    expect(fake.outbox.inGroup('cidTeamEast')).toHaveLength(0);
+  });
+
+  it('does not retry a 4xx that repeating cannot fix', async () => {
+    const api = client(fake);
+    await expect(api.sendToGroup('cidUnknown', { type: 'text', text: 'x' })).rejects.toBeInstanceOf(HttpError);
+    expect(fake.callsTo('robot.groupSend')).toHaveLength(1);
+  });
+
+  it('times out a hanging call and retries it', async () => {
+    const api = client(fake, { timeoutMs: 300 });
+    fake.injectFault({ match: 'robot.batchSend', status: 200, times: 1, delayMs: 1500 });
+    await api.sendToUsers(['rep01'], { type: 'text', text: 'x' });
+    expect(fake.outbox.toUser('rep01')).toHaveLength(1);
+  });
+
+  it('splits more than 20 recipients into batches and reports unknown users', async () => {
+    fake.org.load({ users: Array.from({ length: 45 }, (_, i) => ({ userid: `u${i}`, name: `用户${i}`, deptIds: [1] })) });
+    const api = client(fake);
+    const r = await api.sendToUsers([...Array.from({ length: 45 }, (_, i) => `u${i}`), 'ghost'], { type: 'text', text: 'hi' });
+    expect(fake.callsTo('robot.batchSend').map((c) => (c.body as { userIds: string[] }).userIds.length)).toEqual([20, 20, 6]);
+    expect(r.invalidUserIds).toEqual(['ghost']);
+  });
+
+  it('keeps a steady send rate under the configured QPS', async () => {
+    const api = client(fake, { qps: 10 });
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 6 }, (_, i) => api.sendToUsers(['rep01'], { type: 'text', text: String(i) })));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(480); // 6 sends at 10/s: ≥ 5 intervals of 100 ms
+    const at = fake.callsTo('robot.batchSend').map((c) => c.at);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(80);
+  });
+
+  it('uploads an image and turns legacy errcodes into errors', async () => {
+    const api = client(fake);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const id = await api.uploadImage(png);
+    expect(fake.media.get(id)?.data.equals(png)).toBe(true);
+    await expect(api.uploadImage(Buffer.from('not an image'))).rejects.toBeInstanceOf(DingTalkApiError);
+  });
+
+  it('creates a card once per outTrackId and updates it by key', async () => {
+    const api = client(fake);
+    const card = { templateId: 't.schema', outTrackId: 'notice:1', cardParamMap: { title: '旧', body: 'x' } };
+    await api.createAndDeliverCard(card, { kind: 'user', userId: 'rep01' });
+    await api.createAndDeliverCard(card, { kind: 'user', userId: 'rep01' });
+    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(1);
+    await api.updateCard('notice:1', { title: '新' });
+    expect(fake.outbox.cards.get('notice:1')?.cardParamMap).toEqual({ title: '新', body: 'x' });
+  });
+});
