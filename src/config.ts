@@ -143,6 +143,9 @@ function* crossFieldProblems(input: Record<string, string>): Generator<string> {
     const missing = hasId ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID';
     yield `${missing}: set both DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or neither for the local stand-in (got unset)`;
   }
+  if (input.NODE_ENV === 'production' && input.MONGODB_URI === undefined) {
+    yield 'MONGODB_URI: required when NODE_ENV=production (the bundled local server is for development) (got unset)';
+  }
   if (input.DINGTALK_MODE === 'dingtalk' && !hasId) {
     yield 'DINGTALK_CLIENT_ID: required when DINGTALK_MODE=dingtalk (got unset)';
   }

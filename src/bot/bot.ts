@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { InboundCardAction, InboundEvent, InboundMessage } from './inbound.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { Semaphore } from './semaphore.js';
 import type { CardInstance, OutboundMessage } from './messages.js';
 import { destinationOf, type Messenger } from './messenger.js';
 
@@ -55,6 +56,8 @@ export interface BotDeps {
   inbox: Inbox;
   logger: Logger;
   metrics: Metrics;
+  /** Events handled at once across all people (default 16). */
+  maxConcurrent?: number;
 }
 
 /**
@@ -66,8 +69,11 @@ export class Bot {
   private readonly cardHandlers = new Map<string, CardHandler>();
   private unknownHandler: MessageHandler | undefined;
   private readonly queue = new KeyedQueue();
+  private readonly slots: Semaphore;
 
-  constructor(private readonly deps: BotDeps) {}
+  constructor(private readonly deps: BotDeps) {
+    this.slots = new Semaphore(deps.maxConcurrent ?? 16);
+  }
 
   command(spec: CommandSpec, handler: MessageHandler): this {
     this.commandList.push({ spec, handler });
@@ -92,7 +98,7 @@ export class Bot {
   /** Entry point for every inbound event; never throws. */
   handle(event: InboundEvent): Promise<void> {
     const person = event.kind === 'message' ? event.senderStaffId : event.userId;
-    return this.queue.run(person || 'anonymous', () => this.process(event));
+    return this.queue.run(person || 'anonymous', () => this.slots.run(() => this.process(event)));
   }
 
   /** Waits for in-flight handlers (graceful shutdown). */

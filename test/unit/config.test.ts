@@ -35,6 +35,11 @@ describe('readConfig', () => {
     expect(() => readConfig({ DINGTALK_MODE: 'dingtalk' })).toThrow(/DINGTALK_CLIENT_ID: required/);
   });
 
+  it('requires a real database in production', () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required when NODE_ENV=production/);
+    expect(readConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/trichain' }).env).toBe('production');
+  });
+
   it('treats empty values as unset', () => {
     expect(readConfig({ PORT: '', MONGODB_URI: '' }).http.port).toBe(3000);
   });

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# Build: compile TypeScript, then keep only production dependencies.
+FROM node:20-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY jobs ./jobs
+RUN npm run build && npm prune --omit=dev
+
+# Run: slim Node with a CJK font (charts render 汉字 as boxes without one), as a non-root user.
+FROM node:20-bookworm-slim AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fontconfig fonts-noto-cjk ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && fc-list :lang=zh | grep -q . 
+ENV NODE_ENV=production HTTP_HOST=0.0.0.0 PORT=3000 TZ=Asia/Shanghai
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node cards ./cards
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/src/main.js"]
