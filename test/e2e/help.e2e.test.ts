@@ -39,8 +39,11 @@ describe('talking to the bot through the real SDK and the fake DingTalk', () => 
     await new Promise((r) => setTimeout(r, 500));
     expect(h.fake.stream.acks.filter((a) => a.messageId === messageId)).toHaveLength(2);
     expect(h.fake.outbox.toUser('rep01')).toHaveLength(1);
-    const handled = await h.service.metrics.messagesHandled.get();
-    expect(handled.values.find((v) => v.labels.outcome === 'duplicate')?.value).toBe(1);
+    const duplicates = await eventually(
+      async () => (await h.service.metrics.messagesHandled.get()).values.find((v) => v.labels.outcome === 'duplicate')?.value,
+      (v) => v !== undefined,
+    );
+    expect(duplicates).toBe(1);
   });
 
   it('retries a 429 on the reply and delivers one message', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../../src/fake-dingtalk/people.js';
-import { startHarness, type Harness } from '../helpers/service-harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
 
 describe('health, readiness and metrics over HTTP', () => {
   let h: Harness;
@@ -22,9 +22,11 @@ describe('health, readiness and metrics over HTTP', () => {
     h.fake.injectFault({ match: 'robot.sessionWebhook', status: 503, times: 1 });
     say(h.fake, { userId: 'rep01', text: '帮助' });
     await h.fake.outbox.waitFor((d) => d.conversation === 'user:rep01', 10_000);
-    await new Promise((r) => setTimeout(r, 200));
-    const text = await (await fetch(`${h.service.httpUrl}/metrics`)).text();
-    expect(text).toMatch(/trichain_messages_handled_total\{kind="message",outcome="ok"\} 1/);
+    // The reply reaches the chat before the handler finishes its bookkeeping; wait for the count.
+    const text = await eventually(
+      async () => (await fetch(`${h.service.httpUrl}/metrics`)).text(),
+      (t) => /trichain_messages_handled_total\{kind="message",outcome="ok"\} 1/.test(t),
+    );
     expect(text).toMatch(/trichain_openapi_calls_total\{endpoint="robot.sessionWebhook",status="503"\} 1/);
     expect(text).toMatch(/trichain_openapi_calls_total\{endpoint="robot.sessionWebhook",status="200"\} 1/);
     expect(text).toMatch(/trichain_stream_connected 1/);
@@ -33,13 +35,11 @@ describe('health, readiness and metrics over HTTP', () => {
 
   it('counts job runs', async () => {
     await h.service.agenda.now('purge-inbox');
-    const deadline = Date.now() + 10_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = await (await fetch(`${h.service.httpUrl}/metrics`)).text();
-      if (/trichain_job_runs_total\{job="purge-inbox",outcome="success"\} 1/.test(text)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const text = await eventually(
+      async () => (await fetch(`${h.service.httpUrl}/metrics`)).text(),
+      (t) => /trichain_job_runs_total\{job="purge-inbox",outcome="success"\} 1/.test(t),
+      10_000,
+    );
     expect(text).toMatch(/trichain_job_runs_total\{job="purge-inbox",outcome="success"\} 1/);
   });
 
