@@ -25,12 +25,13 @@ describe('org sync plan', () => {
   it('uses manager_userid, else the dept leader, walking up when the user leads their own dept', () => {
     const d = new Map(depts.map((x) => [x.deptId, x]));
     const ids = new Set(users.map((x) => x.userid));
-    expect(resolveManager(users[2]!, d, ids)).toBe('mgr01');
-    expect(resolveManager(users[3]!, d, ids)).toBe('dir01');
-    expect(resolveManager(u('x', [11], { leaderInDepts: [11] }), d, ids)).toBe('dir01');
-    expect(resolveManager(users[0]!, d, ids)).toBeNull();
+    const known = (id: string) => ids.has(id);
+    expect(resolveManager(users[2]!, d, known)).toBe('mgr01');
+    expect(resolveManager(users[3]!, d, known)).toBe('dir01');
+    expect(resolveManager(u('x', [11], { leaderInDepts: [11] }), d, known)).toBe('dir01');
+    expect(resolveManager(users[0]!, d, known)).toBeNull();
     // A manager_userid naming someone who left is ignored in favour of the dept leader.
-    expect(resolveManager(u('y', [11], { managerUserId: 'gone' }), d, ids)).toBe('mgr01');
+    expect(resolveManager(u('y', [11], { managerUserId: 'gone' }), d, known)).toBe('mgr01');
   });
 
   it('derives roles: configured hr, managers with reports or a dept, reps', () => {

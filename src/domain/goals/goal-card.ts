@@ -35,13 +35,15 @@ export interface GoalCardState {
   parent?: ParentDirection;
   notice?: Msg;
   decision?: { byName: string; comment: string };
+  /** The person pressed 修改目标 on a locked (approved) goal: show the form; submitting reopens approval. */
+  editMode?: boolean;
 }
 
 const COLOR: Record<GoalStatus, HeaderColor> = { draft: 'blue', submitted: 'orange', approved: 'green', returned: 'red' };
 
 /** Approved goals are locked: the card shows them read-only until the person asks to change them. */
-export function isEditable(status: GoalStatus): boolean {
-  return status !== 'approved';
+export function isEditable(status: GoalStatus, editMode = false): boolean {
+  return status !== 'approved' || editMode;
 }
 
 export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
@@ -55,10 +57,12 @@ export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
     noticeText: s.notice ? s.notice[s.lang] : '',
     hasErrors: (s.errors?.length ?? 0) > 0,
     errorsText: s.errors?.length ? errorsMarkdown(s.errors, s.lang) : '',
-    editable: isEditable(s.status),
+    editable: isEditable(s.status, s.editMode),
+    locked: !isEditable(s.status, s.editMode),
+    editText: zh ? '修改目标（需重新审批）' : 'Change goal (needs re-approval)',
     version: String(s.version),
     metricKeys: s.metrics.map((m) => m.key).join(','),
-    submitText: s.status === 'draft' ? (zh ? '提交目标' : 'Submit') : zh ? '提交修改（需重新审批）' : 'Submit changes (re-approval)',
+    submitText: s.status === 'draft' ? (zh ? '提交目标' : 'Submit') : zh ? '提交修改' : 'Submit changes',
     industriesLabel: zh ? `主攻行业（最多 3 个）` : 'Focus industries (up to 3)',
     industryOptions: s.industryOptions.map((o) => ({ value: o, label: o })),
     industriesValue: shownList(s, 'industries', s.saved?.industries),
@@ -76,7 +80,7 @@ export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
   for (let i = 0; i < MAX_METRICS; i++) {
     const m = s.metrics[i];
     const slot = slotName(i);
-    v[`has${slot.toUpperCase()}`] = m !== undefined;
+    v[`show${slot.toUpperCase()}`] = m !== undefined && isEditable(s.status, s.editMode);
     v[`${slot}Label`] = m ? `${metricName(m, s.lang)}（${unitHint(m.unit, s.lang)}）` : '';
     const stored = m ? s.saved?.targets.find((t) => t.metric === m.key) : undefined;
     v[`${slot}Value`] = m ? shownText(s, slot, stored ? formatMetricValue(m.unit, stored.value, s.lang).replace(/^¥/, '').replaceAll(',', '') : '') : '';
@@ -175,4 +179,9 @@ function outcomeText(o: NonNullable<ApprovalCardState['outcome']>, lang: Lang): 
   if (o.kind === 'approved') return zh ? `✅ ${o.byName} 已通过${c}` : `✅ Approved by ${o.byName}${c}`;
   if (o.kind === 'returned') return zh ? `↩️ ${o.byName} 已退回${c}` : `↩️ Sent back by ${o.byName}${c}`;
   return zh ? '⏭️ 已有更新的版本，请处理最新的审批卡片' : '⏭️ Replaced by a newer version; use the latest approval card';
+}
+
+/** Only the keys that retire an approval card replaced by a newer version (the rest stays as it was). */
+export function supersededApprovalValues(lang: Lang): Record<string, CardValue> {
+  return { pending: false, decided: true, hasNotice: false, headerColor: 'gray', decidedText: outcomeText({ kind: 'superseded', byName: '', comment: '' }, lang) };
 }

@@ -75,15 +75,15 @@ export interface SyncPlan {
  * The direct manager: `manager_userid` when set (and a known user), otherwise the leader of the user's
  * primary department, walking up when the user leads that department themselves (dingtalk-api.md §7).
  */
-export function resolveManager(user: OrgUser, depts: ReadonlyMap<number, OrgDept>, known: ReadonlySet<string>): string | null {
-  if (user.managerUserId && user.managerUserId !== user.userid && known.has(user.managerUserId)) return user.managerUserId;
+export function resolveManager(user: OrgUser, depts: ReadonlyMap<number, OrgDept>, isKnown: (userid: string) => boolean): string | null {
+  if (user.managerUserId && user.managerUserId !== user.userid && isKnown(user.managerUserId)) return user.managerUserId;
   const seen = new Set<number>();
   let deptId: number | undefined = user.deptIds[0];
   while (deptId !== undefined && !seen.has(deptId)) {
     seen.add(deptId);
     const dept = depts.get(deptId);
     if (!dept) return null;
-    const leader = dept.managerUserIds.find((id) => id !== user.userid && known.has(id));
+    const leader = dept.managerUserIds.find((id) => id !== user.userid && isKnown(id));
     const leadsIt = dept.managerUserIds.includes(user.userid) || user.leaderInDepts.includes(deptId);
     if (leader && !leadsIt) return leader;
     deptId = dept.parentId;
@@ -108,7 +108,7 @@ export interface PlanOptions {
 export function planOrgSync(snapshot: { users: readonly OrgUser[]; depts: readonly OrgDept[] }, existing: readonly KnownPerson[], opts: PlanOptions): SyncPlan {
   const depts = new Map(snapshot.depts.map((d) => [d.deptId, d]));
   const ids = new Set(snapshot.users.map((u) => u.userid));
-  const managerOf = new Map(snapshot.users.map((u) => [u.userid, resolveManager(u, depts, ids)]));
+  const managerOf = new Map(snapshot.users.map((u) => [u.userid, resolveManager(u, depts, (id) => ids.has(id))]));
   const withReports = new Set([...managerOf.values()].filter((m): m is string => m !== null));
   const leaders = new Set(snapshot.depts.flatMap((d) => d.managerUserIds));
   const known = new Map(existing.map((p) => [p.id, p]));
