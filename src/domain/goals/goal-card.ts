@@ -81,7 +81,7 @@ export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
     const m = s.metrics[i];
     const slot = slotName(i);
     v[`show${slot.toUpperCase()}`] = m !== undefined && isEditable(s.status, s.editMode);
-    v[`${slot}Label`] = m ? `${metricName(m, s.lang)}（${unitHint(m.unit, s.lang)}）` : '';
+    v[`${slot}Label`] = m ? (zh ? `${metricName(m, 'zh')}（${unitHint(m.unit, 'zh')}）` : `${metricName(m, 'en')} (${unitHint(m.unit, 'en')})`) : '';
     const stored = m ? s.saved?.targets.find((t) => t.metric === m.key) : undefined;
     v[`${slot}Value`] = m ? shownText(s, slot, stored ? formatMetricValue(m.unit, stored.value, s.lang).replace(/^¥/, '').replaceAll(',', '') : '') : '';
   }

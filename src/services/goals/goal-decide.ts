@@ -63,7 +63,8 @@ export async function decideGoal(d: GoalDeps, ev: InboundCardAction, ref: Approv
   const cardVersion = Number(ev.params.version) || ref.version;
   if (cardVersion !== goal.version || goal.status !== 'submitted') {
     const decider = goal.decidedBy ? await d.people.get(goal.decidedBy) : null;
-    const decided = cardVersion === goal.version && (goal.status === 'approved' || goal.status === 'returned');
+    // A decision is the version right after the one it decided on.
+    const decided = goal.version === cardVersion + 1 && (goal.status === 'approved' || goal.status === 'returned');
     return redraw(goal, {
       notice: decided
         ? msg(`这份目标已处理过（${goal.status === 'approved' ? '已通过' : '已退回'}），无需重复操作。`, `This goal was already ${goal.status === 'approved' ? 'approved' : 'sent back'}.`)

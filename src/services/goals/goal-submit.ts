@@ -115,6 +115,10 @@ export async function submitGoal(d: GoalDeps, ev: InboundCardAction, ref: GoalRe
   // Approval bumps the version, so every card from before it is stale here; a current-version submit on an
   // approved goal comes from a card unlocked with 修改目标, and reopens approval.
   if (l.cardVersion < goal.version) return redraw({ notice: staleNotice(goal, l.cardVersion, ev.params, l) });
+  if (goal.status === 'approved' && ev.params.unlocked !== 'true') {
+    // Only a card unlocked with 修改目标 shows the form; anything else is an old or forged click.
+    return redraw({ notice: msg('🔒 目标已批准并锁定，本次未保存。如需修改，请先点「修改目标」。', '🔒 The goal is approved and locked; nothing was saved. Press "Change goal" first.') });
+  }
 
   const ctx = await loadOwnerContext(d, owner, quarter);
   const form = validateGoalForm(ev.params, { metrics: quarter.metrics, industryOptions: quarter.industryOptions, teamSize: ctx.teamSize });
