@@ -88,7 +88,8 @@ export function buildBoardRows(input: BoardRowsInput): BoardRows {
       return { ...base, openedAt: g?.openedAt ?? undefined, misaligned: false, targetsText: '', note };
     }
     const a = alignmentOf(p, g);
-    const red = a.findings.find((f) => f.severity === 'red');
+    // A member is red for their own direction; a team's roll-up shortfall is red on the manager's row.
+    const red = a.findings.find((f) => f.severity === 'red' && f.code !== 'rollup_under');
     // A team shortfall belongs on the manager's row, not on every member's.
     const amber = a.findings.find((f) => f.code === 'team_rollup_under');
     if (red) misaligned++;
