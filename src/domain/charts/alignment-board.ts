@@ -4,8 +4,8 @@
  * A Gantt-style quarter timeline with one row per person under a manager: each goal is a bar from the
  * day it was submitted to the quarter's end, lighter until approved; the bar takes the colour of the
  * manager's focus industry it serves, red when the goal is misaligned, grey while only a draft. The status
- * is written on the bar; a right-hand panel shows the targets and the reason for any red. Rows are 16 px,
- * so 60 people fit in a ~1,100 px tall image and stay legible at the renderer's 2× scale.
+ * is written on the bar; a right-hand panel shows the targets and the reason for any red. Rows are 14-16 px
+ * (see rowStep), so 60 people fit in a ~1,000 px tall image and stay legible at the renderer's 2× scale.
  */
 import { DateTime } from 'luxon';
 import type { TopLevelSpec } from 'vega-lite';
@@ -54,9 +54,21 @@ export const BOARD_COLORS = {
   warning: '#B26B00',
 } as const;
 
-const ROW_STEP = 16;
-const GANTT_WIDTH = 470;
-const NOTE_WIDTH = 340;
+/**
+ * Row height: 16 px for small teams, down to 13 px so that up to ~60 rows keep the whole image under
+ * 1,000 CSS px tall — beyond that librsvg renders the SVG in several tiles and a board costs ~2.5× more.
+ */
+const MAX_ROW_STEP = 16;
+const MIN_ROW_STEP = 13;
+/** Title, panel titles, axis and legend, in CSS px. */
+const CHROME_HEIGHT = 120;
+const SINGLE_TILE_HEIGHT = 1000;
+
+export function rowStep(rows: number): number {
+  return Math.max(MIN_ROW_STEP, Math.min(MAX_ROW_STEP, Math.floor((SINGLE_TILE_HEIGHT - CHROME_HEIGHT) / Math.max(1, rows))));
+}
+const GANTT_WIDTH = 430;
+const NOTE_WIDTH = 390;
 const DAY_MS = 86_400_000;
 
 export function alignmentBoardSpec(input: AlignmentBoardInput): TopLevelSpec {
@@ -70,6 +82,7 @@ export function alignmentBoardSpec(input: AlignmentBoardInput): TopLevelSpec {
   const redLabel = zh ? '方向不一致' : 'Misaligned';
   const draftLabel = zh ? '草稿 / 已退回' : 'Draft / sent back';
 
+  const step = rowStep(input.rows.length);
   const rowKey = (r: BoardRow) => `${r.id}`;
   const labels = uniqueLabels(input.rows.map((r) => (r.isManager ? `${r.label}${zh ? '（主管）' : ' (mgr)'}` : r.label)));
   const data: Array<Record<string, unknown>> = [];
@@ -125,7 +138,7 @@ export function alignmentBoardSpec(input: AlignmentBoardInput): TopLevelSpec {
 
   const gantt = {
     width: GANTT_WIDTH,
-    height: { step: ROW_STEP },
+    height: { step },
     title: { text: zh ? '时间线：提交 → 审批（浅色）→ 已通过（深色）' : 'Timeline: submitted → approval (light) → approved (solid)', fontSize: 11, fontWeight: 'normal', color: '#555', anchor: 'start' },
     layer: [
       {
@@ -183,7 +196,7 @@ export function alignmentBoardSpec(input: AlignmentBoardInput): TopLevelSpec {
   };
   const notes = {
     width: NOTE_WIDTH,
-    height: { step: ROW_STEP },
+    height: { step },
     title: { text: input.notesTitle, fontSize: 11, fontWeight: 'normal', color: '#555', anchor: 'start' },
     transform: [only('note')],
     encoding: { y: { ...y, axis: null } },

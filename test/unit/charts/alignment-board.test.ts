@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignmentBoardSpec, BOARD_COLORS } from '../../../src/domain/charts/alignment-board.js';
+import { alignmentBoardSpec, BOARD_COLORS, rowStep } from '../../../src/domain/charts/alignment-board.js';
 import { buildBoardRows, type BoardGoal, type BoardPerson } from '../../../src/domain/goals/board-rows.js';
 import { DEFAULT_METRICS } from '../../../src/domain/goals/metrics.js';
 import { EXAMPLE_NOW, EXAMPLE_QUARTER, exampleBoardInput } from '../../../scripts/board-example-data.js';
@@ -99,12 +99,14 @@ describe('alignment board spec', () => {
     expect(axis.labelExpr.startsWith('["10/1","10/8","10/15",')).toBe(true);
   });
 
-  it('scales to the 56-rep example: 60 rows of 16 px, every status present', () => {
+  it('scales to the 56-rep example: 60 rows of 14 px (one render tile), every status present', () => {
     const ex = exampleBoardInput();
     expect(ex.rows).toHaveLength(60);
     expect(new Set(ex.rows.map((r) => r.status))).toEqual(new Set(['none', 'draft', 'submitted', 'approved', 'returned']));
     expect(ex.rows.filter((r) => r.misaligned).length).toBeGreaterThan(3);
     const spec = alignmentBoardSpec(ex) as unknown as { hconcat: Array<{ height: { step: number } }> };
-    expect(spec.hconcat.map((c) => c.height.step)).toEqual([16, 16]);
+    expect(spec.hconcat.map((c) => c.height.step)).toEqual([14, 14]);
+    expect(rowStep(5)).toBe(16);
+    expect(rowStep(80)).toBe(13);
   });
 });
