@@ -25,7 +25,7 @@ describe('goal chain', () => {
     expect(c.cardParamMap.revision).toBe('1');
     const q = await h.service.models.Quarter.findById(Q).lean();
     expect(q!.metrics.map((m) => m.key)).toEqual(['signed_amount', 'new_customers', 'proposal_rate']);
-    expect(q!.direction.industries).toEqual(['制造业', '能源']);
+    expect(q!.direction!.industries).toEqual(['制造业', '能源']);
     expect(q!.reviewAt.toISOString()).toBe('2026-12-25T06:00:00.000Z');
     const audit = await h.service.models.AuditLog.find({ entity: 'quarter', entityId: Q }).lean();
     expect(audit.map((a) => [a.actorId, a.action])).toEqual([['hr01', 'quarter.create']]);
@@ -137,7 +137,7 @@ describe('goal chain', () => {
 
   it('the manager’s stored check follows the team: the roll-up shortfall shows on the manager goal', async () => {
     const mgr = await h.service.models.Goal.findOne({ quarterId: Q, ownerId: 'mgr01' }).lean();
-    expect(mgr!.alignment.findings.map((f) => f.message)).toContain('下属签约额目标合计 140万，低于本人目标 300万（差 160万；2/2 人已填报）');
+    expect(mgr!.alignment!.findings.map((f) => f.message)).toContain('下属签约额目标合计 140万，低于本人目标 300万（差 160万；2/2 人已填报）');
   });
 
   it('answers in English to people who write English', async () => {

@@ -20,10 +20,9 @@ export const likeOf = (g: Goal): GoalLike => ({ ownerId: g.ownerId, status: g.st
 
 /**
  * Everything the alignment check needs around one person's goal: the manager's goal, the goals of the
- * manager's team (with `override` standing in for the owner's goal as it is about to be saved), and the
- * owner's own reports.
+ * manager's team (the owner's stored goal included), and the owner's own reports.
  */
-export async function loadOwnerContext(d: Pick<GoalDeps, 'people' | 'goals'>, owner: Person, quarter: QuarterConfig, override?: GoalLike): Promise<OwnerContext> {
+export async function loadOwnerContext(d: Pick<GoalDeps, 'people' | 'goals'>, owner: Person, quarter: QuarterConfig): Promise<OwnerContext> {
   const manager = owner.managerId ? await d.people.get(owner.managerId) : null;
   const activeManager = manager && manager.isActive ? manager : null;
   const [managerGoal, siblings, ownReports, below] = await Promise.all([
@@ -35,12 +34,7 @@ export async function loadOwnerContext(d: Pick<GoalDeps, 'people' | 'goals'>, ow
   const siblingIds = siblings.map((p) => p._id);
   if (!siblingIds.includes(owner._id) && activeManager) siblingIds.push(owner._id);
   const [siblingGoals, ownGoals] = await Promise.all([d.goals.forOwners(quarter.id, siblingIds), d.goals.forOwners(quarter.id, ownReports.map((p) => p._id))]);
-  const team = siblingGoals.filter((g) => g.ownerId !== owner._id).map(likeOf);
-  if (override) team.push(override);
-  else {
-    const mine = siblingGoals.find((g) => g.ownerId === owner._id);
-    if (mine) team.push(likeOf(mine));
-  }
+  const team = siblingGoals.map(likeOf);
   const alignment: AlignmentContext = {
     metrics: quarter.metrics,
     company: quarter.direction,

@@ -7,7 +7,7 @@ import type { Person } from '../../adapters/mongo/people-repository.js';
 import type { QuarterConfig } from '../../adapters/mongo/quarter-repository.js';
 import type { InboundCardAction } from '../../bot/inbound.js';
 import type { CardInstance } from '../../bot/messages.js';
-import { checkAlignment } from '../../domain/goals/alignment.js';
+import { checkAlignment, type AlignmentContext, type GoalLike } from '../../domain/goals/alignment.js';
 import { goalCardId, type GoalCardRef } from '../../domain/goals/card-ids.js';
 import { sameContent, validateGoalForm } from '../../domain/goals/goal-form.js';
 import { statusLabel } from '../../domain/goals/goal-view.js';
@@ -136,9 +136,8 @@ export async function submitGoal(d: GoalDeps, ev: InboundCardAction, ref: GoalRe
 
   const now = d.clock.now();
   const mine = { ownerId: owner._id, status: 'submitted' as const, ...form.value };
-  const withMine = await loadOwnerContext(d, owner, quarter, mine);
-  const alignment = checkAlignment(mine, withMine.alignment);
-  const manager = withMine.manager;
+  const alignment = checkAlignment(mine, withGoal(ctx.alignment, mine));
+  const manager = ctx.manager;
   const next: GoalState = {
     ...form.value,
     // Nobody above: the goal takes effect at once (the top of the org answers to the company direction).
@@ -161,11 +160,17 @@ export async function submitGoal(d: GoalDeps, ev: InboundCardAction, ref: GoalRe
   await d.goals.setCards(goal, { cardOutTrackId: ev.outTrackId });
   goal = { ...goal, cardOutTrackId: ev.outTrackId };
   log.info({ version: goal.version, status: goal.status, alignment: alignment.status }, `goal ${action}`);
-  await redraw({ ctx: withMine });
+  await redraw({ ctx });
   if (manager) await sendApproval(d, goal, quarter, owner, manager, previousApproval);
   // The manager's own goal rolls up this team; its stored check moves with it.
   if (manager) await refreshAlignment(d, manager._id, quarter);
   if ((await d.people.directReports(owner._id)).length > 0) await refreshReports(d, owner._id, quarter);
+}
+
+/** The context with `mine` standing in for the owner's stored goal in the manager's team. */
+function withGoal(ctx: AlignmentContext, mine: GoalLike): AlignmentContext {
+  if (!ctx.manager) return ctx;
+  return { ...ctx, manager: { ...ctx.manager, team: [...ctx.manager.team.filter((g) => g.ownerId !== mine.ownerId), mine] } };
 }
 
 /** A manager's goal changed: their reports' direction checks change with it. */
