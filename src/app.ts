@@ -7,7 +7,10 @@ import type { Connection } from 'mongoose';
 import type { Agenda } from 'agenda';
 import type Router from '@koa/router';
 import { registerJobs } from '../jobs/index.js';
+import { orgSyncJob } from '../jobs/org-sync.job.js';
 import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
+import { createRenderPool, type RenderPool } from './adapters/charts/render-pool.js';
+import { DingTalkOrgSource } from './adapters/dingtalk/org-source.js';
 import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
 import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
@@ -26,13 +29,14 @@ import type { Messenger } from './bot/messenger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
-import { starterOrg } from './fake-dingtalk/starter-org.js';
+import { starterOrg, STARTER_HR_IDS } from './fake-dingtalk/starter-org.js';
 import { registerHandlers } from './handlers/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { OrgSync } from './services/org-sync.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -56,6 +60,8 @@ export interface Service {
   api: DingTalkOpenApi;
   ledger: DeliveryLedger;
   metrics: Metrics;
+  /** People and reporting lines from DingTalk. */
+  orgSync: OrgSync;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
   stop(): Promise<void>;
@@ -126,8 +132,18 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const ledger = new DeliveryLedger(models, instanceId, 10 * 60_000, () => clock.now());
     const audit = new AuditRepository(models, () => clock.now());
 
+    // In local mode with no HR configured, the stand-in's HR person is HR, so quarter set-up works out of the box.
+    const hrUserIds = config.hrUserIds.length === 0 && localDingTalk ? STARTER_HR_IDS : config.hrUserIds;
+    const orgSync = new OrgSync({ models, source: new DingTalkOrgSource(api, log), hrUserIds, audit, clock, logger: log });
+    // Charts render in a worker thread (a 60-row board takes ~1 s of vega work); started on first use.
+    let renderPool: RenderPool | undefined;
+    cleanups.push(async () => renderPool?.close());
+    const renderChart = (spec: Parameters<RenderPool['render']>[0]) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec);
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart });
+    // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
+    if (localDingTalk) await orgSync.run('system');
 
     const transport = new StreamTransport({
       clientId: dingtalk.clientId!,
@@ -146,12 +162,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     await transport.start();
 
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(opts.jobPollMs ? { processEvery: opts.jobPollMs } : {}) });
-    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log })], {
+    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }), orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log })], {
       metrics,
       logger: log,
       timeZone: config.timeZone,
     });
     await agenda.start();
+    // First start against a real tenant: fill the directory now instead of waiting for the nightly run.
+    if (!localDingTalk && (await models.Person.estimatedDocumentCount()) === 0) await agenda.now('org-sync');
     cleanups.push(async () => {
       await agenda.drain(30_000);
       await agenda.stop();
@@ -180,7 +198,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, localDingTalk, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

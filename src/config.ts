@@ -49,6 +49,7 @@ export const envSchema = z
     APP_TIMEZONE: timeZone.default('Asia/Shanghai'),
     HR_USER_IDS: csv.default([]),
     INBOX_RETENTION_DAYS: positiveInt.default(7),
+    ORG_SYNC_CRON: z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a 5-field cron expression, e.g. "0 3 * * *"').default('0 3 * * *'),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +78,8 @@ export interface Config {
   readonly timeZone: string;
   readonly hrUserIds: readonly string[];
   readonly inboxRetentionDays: number;
+  /** When the org is synced from DingTalk (cron, in timeZone). */
+  readonly orgSyncCron: string;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +136,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
     timeZone: e.APP_TIMEZONE,
     hrUserIds: e.HR_USER_IDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
+    orgSyncCron: e.ORG_SYNC_CRON,
   });
 }
 

@@ -1,5 +1,8 @@
 import type { FakeDept, FakeGroup, FakeUser } from './types.js';
 
+/** Who is HR in the starter org (used as HR_USER_IDS when the local stand-in runs without one). */
+export const STARTER_HR_IDS: readonly string[] = ['hr01'];
+
 /**
  * A small org so the local stand-in has people to talk as before any demo data is loaded:
  * one HR, one sales director, two team managers, four reps, and the team groups.

@@ -6,8 +6,15 @@ import type { Bot } from '../bot/bot.js';
 import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Logger } from '../logger.js';
+import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
+import type { OrgSync } from '../services/org-sync.js';
+import { goalDeps } from './goal-deps.js';
+import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
+import { registerOrgAdmin } from './org-admin.js';
+import { registerQuarterSetup } from './quarter.js';
 
 /** What feature handlers may use; each register() takes the parts it needs. */
 export interface HandlerDeps {
@@ -19,9 +26,18 @@ export interface HandlerDeps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  /** People and reporting lines from DingTalk (scheduled sync, on demand, and on first contact). */
+  org: OrgSync;
+  /** vega-lite spec → PNG off the event loop. */
+  renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
-export function registerHandlers(bot: Bot, _deps: HandlerDeps): void {
+export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
+  const goals = goalDeps(deps);
+  registerGoals(bot, goals);
+  registerQuarterSetup(bot, { ...goals, ledger: deps.ledger });
+  registerOrgAdmin(bot, goals);
+  deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   registerHelp(bot);
 }

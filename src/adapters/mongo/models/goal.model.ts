@@ -13,7 +13,13 @@ const targetSchema = new Schema(
 );
 
 const findingSchema = new Schema(
-  { code: { type: String, required: true }, message: { type: String, required: true }, severity: { type: String, enum: ['red', 'amber'], default: 'red' } },
+  {
+    code: { type: String, required: true },
+    message: { type: String, required: true },
+    /** The same reason in English, for people who use the bot in English. */
+    messageEn: { type: String, default: '' },
+    severity: { type: String, enum: ['red', 'amber'], default: 'red' },
+  },
   { _id: false },
 );
 

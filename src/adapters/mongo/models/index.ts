@@ -4,6 +4,7 @@ import { auditLogModel } from './audit-log.model.js';
 import { dealModel } from './deal.model.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
 import { goalModel } from './goal.model.js';
+import { goalRevisionModel } from './goal-revision.model.js';
 import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
@@ -14,6 +15,7 @@ export function createModels(conn: Connection) {
     Person: personModel(conn),
     Quarter: quarterModel(conn),
     Goal: goalModel(conn),
+    GoalRevision: goalRevisionModel(conn),
     Activity: activityModel(conn),
     Deal: dealModel(conn),
     Delivery: deliveryModel(conn),

@@ -26,6 +26,10 @@ export const personSchema = new Schema(
     managerHistory: { type: [managerSpanSchema], default: [] },
     syncedAt: { type: Date },
     source: { type: String, enum: ['dingtalk', 'seed', 'manual'], default: 'dingtalk' },
+    /** HR gave this person the hr role in chat (kept across syncs; HR_USER_IDS is the other source). */
+    hrAssigned: { type: Boolean, default: false },
+    /** Language the person last wrote in; proactive messages and cards use it. */
+    lang: { type: String, enum: ['zh', 'en'], default: 'zh' },
   },
   { timestamps: true, versionKey: false },
 );

@@ -51,6 +51,8 @@ export const quarterSchema = new Schema(
     reviewGroupIds: { type: [String], default: [] },
     status: { type: String, enum: ['planning', 'active', 'closed'], default: 'active' },
     updatedBy: { type: String },
+    /** Bumped on every set-up change; set-up cards carry it so two HR edits can't silently overwrite each other. */
+    revision: { type: Number, default: 1 },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
