@@ -49,6 +49,9 @@ export const envSchema = z
     APP_TIMEZONE: timeZone.default('Asia/Shanghai'),
     HR_USER_IDS: csv.default([]),
     INBOX_RETENTION_DAYS: positiveInt.default(7),
+
+    DEMO_COMPANY_SIZE: z.coerce.number().int().min(0).max(10_000).default(56),
+    DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(20_260_101),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +80,8 @@ export interface Config {
   readonly timeZone: string;
   readonly hrUserIds: readonly string[];
   readonly inboxRetentionDays: number;
+  /** Local mode only: the synthetic company loaded on first start (size 0 = just the tiny starter org). */
+  readonly demo: { readonly size: number; readonly seed: number };
 }
 
 export class ConfigError extends Error {
@@ -133,6 +138,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
     timeZone: e.APP_TIMEZONE,
     hrUserIds: e.HR_USER_IDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
+    demo: { size: e.DEMO_COMPANY_SIZE, seed: e.DEMO_SEED },
   });
 }
 
