@@ -21,7 +21,7 @@ export interface LoadDemoOptions {
   now: Date;
   timeZone: string;
   logger: Logger;
-  /** Reps per insert batch (each rep is a few hundred documents). */
+  /** Reps per insert batch (each rep is a few hundred documents); small batches show progress sooner. */
   chunkReps?: number;
 }
 
@@ -99,7 +99,7 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
     await insertAll(o.models.Goal.collection, company.goals.map((g) => ({ ...g, ...stamp })));
     const counts: DemoCounts = { people: company.people.length, goals: company.goals.length, activities: 0, deals: 0 };
     let lastLog = performance.now();
-    for (const chunk of quarterChunks(company, o.chunkReps)) {
+    for (const chunk of quarterChunks(company, o.chunkReps ?? 8)) {
       if (state.aborted) throw new Error('demo load aborted (shutdown); the next start resumes it');
       for (const a of chunk.activities) Object.assign(a, stamp);
       for (const d of chunk.deals) Object.assign(d, stamp);

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { FakeDingTalk } from '../fake-dingtalk/fake-dingtalk.js';
 import { say } from '../fake-dingtalk/people.js';
+import { SimAccessError } from './errors.js';
 import type { CardRecord, Delivery } from '../fake-dingtalk/types.js';
 
 export type SimItem =
@@ -71,6 +72,11 @@ export class SimChat extends EventEmitter {
     return this.fake.org.groups.get(conversation.slice('group:'.length))?.memberIds.includes(userId) ?? false;
   }
 
+  /** When (simulated) the page saw a delivery, by its outbox seq. */
+  simulatedAt(deliverySeq: number): number | undefined {
+    return this.items.find((i) => i.kind === 'bot' && i.delivery.seq === deliverySeq)?.at;
+  }
+
   /** A group card delivered to some members only (recipients) is hidden from the others, as in DingTalk. */
   visible(userId: string, item: SimItem): boolean {
     if (!this.canSee(userId, item.conversation)) return false;
@@ -106,12 +112,5 @@ export class SimChat extends EventEmitter {
     this.items.push(item);
     this.emit('item', item);
     return item;
-  }
-}
-
-export class SimAccessError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SimAccessError';
   }
 }

@@ -14,7 +14,8 @@ import type { Logger } from '../logger.js';
 import { SimCardCatalog } from './card-catalog.js';
 import { clockPresets, type ClockPreset, type QuarterTimes } from './clock-presets.js';
 import { simDirectory, type SimPerson } from './directory.js';
-import { SimAccessError, SimChat } from './sim-chat.js';
+import { SimAccessError, SimError } from './errors.js';
+import { SimChat } from './sim-chat.js';
 import type { JumpReport, TimeTravel } from './time-travel.js';
 
 export interface SimulatorDeps {
@@ -116,7 +117,7 @@ export class Simulator extends EventEmitter {
   /** Jumps to a preset or an instant (or back to real time); runs the jobs that fell due. */
   async moveClock(req: { preset?: string; to?: string; reset?: boolean }): Promise<{ report: JumpReport | undefined; clock: ClockState }> {
     const tt = this.deps.timeTravel;
-    if (!tt) throw new SimAccessError('this service runs on a fixed clock; time travel is off');
+    if (!tt) throw new SimError(409, 'this service runs on a fixed clock; time travel is off');
     let report: JumpReport | undefined;
     if (req.reset) {
       tt.reset();
@@ -124,14 +125,14 @@ export class Simulator extends EventEmitter {
       let target: Date | undefined;
       if (req.preset) {
         const p = (await this.clockState()).presets.find((x) => x.key === req.preset);
-        if (!p) throw new SimAccessError(`no clock preset ${req.preset}`);
-        if (!p.at) throw new SimAccessError(p.note);
+        if (!p) throw new SimError(400, `no clock preset ${req.preset}`);
+        if (!p.at) throw new SimError(409, p.note);
         target = new Date(p.at);
       } else if (req.to) {
         target = new Date(req.to);
-        if (Number.isNaN(target.getTime())) throw new SimAccessError(`not a time: ${req.to}`);
+        if (Number.isNaN(target.getTime())) throw new SimError(400, `not a time: ${req.to}`);
       }
-      if (!target) throw new SimAccessError('give {"preset"}, {"to"} or {"reset": true}');
+      if (!target) throw new SimError(400, 'give {"preset"}, {"to"} or {"reset": true}');
       report = await tt.jumpTo(target);
     }
     const clock = await this.clockState();

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Router, { type RouterContext } from '@koa/router';
 import type { CardRecord } from '../../fake-dingtalk/types.js';
-import { SimAccessError, type SimItem } from '../../sim/sim-chat.js';
+import { SimAccessError, SimError } from '../../sim/errors.js';
+import type { SimItem } from '../../sim/sim-chat.js';
 import type { Simulator } from '../../sim/simulator.js';
 import { TimeTravelBusyError } from '../../sim/time-travel.js';
 import { readJsonBody } from '../read-json.js';
@@ -69,7 +69,7 @@ export function simRoutes(sim: Simulator, assetsDir = simAssetsDir()): Router {
     try {
       ctx.body = await fn();
     } catch (err) {
-      if (err instanceof SimAccessError) throw Object.assign(new Error(err.message), { status: 403, expose: true });
+      if (err instanceof SimError) throw Object.assign(new Error(err.message), { status: err.status, expose: true });
       if (err instanceof TimeTravelBusyError) throw Object.assign(new Error(err.message), { status: 409, expose: true });
       throw err;
     }
@@ -126,7 +126,7 @@ export function simRoutes(sim: Simulator, assetsDir = simAssetsDir()): Router {
     const after = Number(ctx.query.after ?? 0);
     ctx.body = {
       calls: sim.fake.calls.filter((c) => c.seq > after).map((c) => ({ ...c, body: summarize(c.body) })),
-      deliveries: sim.fake.outbox.deliveries.map(({ raw: _raw, ...d }) => d),
+      deliveries: sim.fake.outbox.deliveries.map(({ raw: _raw, ...d }) => ({ ...d, simAt: sim.chat.simulatedAt(d.seq) ?? d.at })),
     };
   });
   router.get('/api/clock', async (ctx) => {
@@ -146,10 +146,16 @@ export function simRoutes(sim: Simulator, assetsDir = simAssetsDir()): Router {
   return router;
 }
 
-/** Server-sent events for one viewer: new items they can see, card updates, clock moves. */
+/**
+ * Server-sent events for one viewer: new items they can see, card updates, clock moves. Written straight
+ * to the socket (Koa's stream piping reports every closed tab as a "premature close" error).
+ */
 function events(sim: Simulator, ctx: RouterContext, me: string): void {
-  const stream = new PassThrough();
-  const send = (event: string, data: unknown) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const res = ctx.res;
+  ctx.respond = false;
+  ctx.req.socket.setTimeout(0);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const onItem = (item: SimItem) => {
     if (sim.chat.visible(me, item)) send('item', view(sim, item));
   };
@@ -160,19 +166,13 @@ function events(sim: Simulator, ctx: RouterContext, me: string): void {
   sim.chat.on('item', onItem);
   sim.chat.on('card', onCard);
   sim.on('clock', onClock);
-  const ping = setInterval(() => stream.write(': ping\n\n'), 15_000);
-  const stop = () => {
+  const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+  res.on('close', () => {
     clearInterval(ping);
     sim.chat.off('item', onItem);
     sim.chat.off('card', onCard);
     sim.off('clock', onClock);
-    stream.end();
-  };
-  ctx.req.on('close', stop);
-  ctx.req.socket.setTimeout(0);
-  ctx.set('cache-control', 'no-cache');
-  ctx.type = 'text/event-stream';
-  ctx.body = stream;
+  });
   send('hello', { as: me });
 }
 

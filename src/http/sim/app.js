@@ -257,7 +257,9 @@ function openPicker() {
       groups.get(key).push(p);
     }
     const rank = (p) => (p.role === 'hr' ? 0 : p.role === 'manager' ? 1 : 2);
-    const sections = [...groups.entries()].sort(([a], [b]) => (a === '管理层与 HR' ? -1 : b === '管理层与 HR' ? 1 : a.localeCompare(b, 'zh')));
+    // Leadership first, then teams in org order (department ids), not alphabetically.
+    const order = ([title, ps]) => (title === '管理层与 HR' ? -1 : Math.min(...ps.map((p) => p.deptId ?? Infinity)));
+    const sections = [...groups.entries()].sort((a, b) => order(a) - order(b));
     let shown = 0;
     list.replaceChildren(
       ...sections.map(([title, ps]) =>
@@ -371,7 +373,7 @@ async function loadOutbox() {
     ...deliveries
       .slice()
       .reverse()
-      .map((d) => h('tr', {}, h('td', {}, d.seq), h('td', {}, new Date(d.at).toLocaleTimeString('zh-CN', { hour12: false })), h('td', {}, d.via), h('td', {}, name(d.conversation)), h('td', {}, d.type), h('td.summary', {}, summary(d)))),
+      .map((d) => h('tr', {}, h('td', {}, d.seq), h('td', {}, formatTime(d.simAt, state.zone, true)), h('td', {}, d.via), h('td', {}, name(d.conversation)), h('td', {}, d.type), h('td.summary', {}, summary(d)))),
   );
   $('#outbox-calls').replaceChildren(
     ...calls

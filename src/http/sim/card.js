@@ -65,7 +65,8 @@ export function renderCard(view, onAction) {
       }
       case 'image': {
         const id = interpolate(c.mediaId, data);
-        if (id) body.append(h('img.card-img', { src: `/sim/api/media/${encodeURIComponent(id)}`, alt: c.alt ?? '图片' }));
+        const src = `/sim/api/media/${encodeURIComponent(id)}`;
+        if (id) body.append(h('a.card-img-link', { href: src, target: '_blank', title: '查看大图' }, h('img.card-img', { src, alt: c.alt ?? '图片' })));
         break;
       }
       case 'divider':
@@ -117,6 +118,7 @@ export function renderCard(view, onAction) {
     }
   }
   root.append(body, errorLine);
+  root.addEventListener('input', () => (errorLine.textContent = ''));
 
   async function click(b, btn) {
     errorLine.textContent = '';

@@ -18,11 +18,12 @@ function inline(text) {
   const codes = [];
   // Code spans first, so nothing inside them is formatted.
   let s = text.replace(/`([^`]+)`/g, (_, c) => `\u0000${codes.push(c) - 1}\u0000`);
-  s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (m, alt, src) => {
+  // Targets may hold one level of parentheses, e.g. a URL with "(1)".
+  s = s.replace(/!\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, (m, alt, src) => {
     const url = imageSrc(src);
     return url ? `<img class="md-img" alt="${alt}" src="${escapeHtml(url)}">` : m;
   });
-  s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (m, label, href) => {
+  s = s.replace(/\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, (m, label, href) => {
     const url = href.replace(/&amp;/g, '&');
     return /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${label}</a>` : `<span class="md-link">${label}</span>`;
   });
