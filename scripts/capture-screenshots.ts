@@ -50,8 +50,15 @@ async function main(): Promise<void> {
     const page = await browser.context.newPage();
     const sim = new SimPage(page, service.httpUrl, OUT);
 
-    // 1. A rep's 1:1 chat with the bot.
+    // 1. A rep's 1:1 chat with the bot (timed: the figure is the page opening with a 56-rep org).
+    const t0 = performance.now();
     await sim.open(company.manifest.repA);
+    const ready = performance.now() - t0;
+    const dcl = await page.evaluate(() => {
+      const nav = (globalThis as unknown as { performance: { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> } }).performance.getEntriesByType('navigation')[0];
+      return nav ? nav.domContentLoadedEventEnd : -1;
+    });
+    process.stdout.write(`page load: DOMContentLoaded ${dcl.toFixed(0)} ms, chat ready ${ready.toFixed(0)} ms\n`);
     await sim.say('帮助');
     await sim.expectReply('三链助手：目标 → 行为 → 结果');
     await sim.say('help');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../../src/adapters/mongo/models/index.js';
-import { loadDemoCompany } from '../../../src/demo/load-demo.js';
+import { loadDemoCompany, startDemoLoad } from '../../../src/demo/load-demo.js';
 import { FakeDingTalk } from '../../../src/fake-dingtalk/fake-dingtalk.js';
 import { silentLogger } from '../../../src/logger.js';
 import { connectTestDb, type TestDb } from '../../helpers/mongo.js';
@@ -20,7 +20,7 @@ describe('loading the demo company', () => {
   });
 
   const load = (fake?: FakeDingTalk, over: { seed?: number; size?: number } = {}) =>
-    loadDemoCompany({ models, db: db.conn.db!, seed: over.seed ?? 7, size: over.size ?? 12, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 5, ...(fake ? { fake } : {}) });
+    loadDemoCompany({ models, db: db.conn.db!, seed: over.seed ?? 7, size: over.size ?? 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 5, ...(fake ? { fake } : {}) });
 
   it('inserts everything once, in bulk, and fills the stand-in org', async () => {
     const fake = new FakeDingTalk();
@@ -50,7 +50,7 @@ describe('loading the demo company', () => {
     const again = await load(fake, { seed: 99, size: 30 });
     expect(again.inserted).toBe(false);
     expect(again.company.seed).toBe(7);
-    expect(again.company.size).toBe(12);
+    expect(again.company.size).toBe(6);
     expect(await models.Person.countDocuments()).toBe(again.counts.people);
     expect(await models.Activity.countDocuments()).toBe(again.counts.activities);
     expect([...fake.org.users.keys()].sort()).toEqual(again.company.people.map((p) => p._id).sort());
@@ -66,5 +66,21 @@ describe('loading the demo company', () => {
     expect(await models.Activity.countDocuments()).toBe(before);
     expect(await models.Person.countDocuments()).toBe(resumed.counts.people);
     expect(await models.Goal.countDocuments()).toBe(resumed.counts.goals);
+  });
+
+  it('stops after the current batch on shutdown and finishes on the next start', async () => {
+    await db.conn.db!.collection('demo_meta').deleteMany({});
+    for (const name of ['people', 'goals', 'activities', 'deals', 'quarters']) await db.conn.db!.collection(name).deleteMany({});
+    const opts = { models, db: db.conn.db!, seed: 8, size: 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 2 };
+    const first = await startDemoLoad(opts);
+    await first.abort();
+    expect(first.progress().done).toBe(false);
+    expect(first.progress().error).toMatch(/aborted/);
+    expect(await models.Person.countDocuments()).toBe(0); // people come last: the org is not "there" yet
+    expect((await db.conn.db!.collection('demo_meta').findOne({}))?.status).toBe('loading');
+    const second = await loadDemoCompany(opts);
+    expect(second.inserted).toBe(true);
+    expect(await models.Activity.countDocuments()).toBe(second.counts.activities);
+    expect(await models.Person.countDocuments()).toBe(second.counts.people);
   });
 });
