@@ -26,6 +26,8 @@ export interface SimConversation {
 
 export class SimChat extends EventEmitter {
   private readonly items: SimItem[] = [];
+  /** Simulated time of each delivery by outbox seq (a Friday run for 10,000 reps is 20,000 of them). */
+  private readonly deliveryAt = new Map<number, number>();
   private seq = 0;
   private readonly onDelivery = (d: Delivery) => this.push({ kind: 'bot', conversation: d.conversation, delivery: d });
   private readonly onCardUpdated = (card: CardRecord) => this.emit('card', card);
@@ -74,7 +76,7 @@ export class SimChat extends EventEmitter {
 
   /** When (simulated) the page saw a delivery, by its outbox seq. */
   simulatedAt(deliverySeq: number): number | undefined {
-    return this.items.find((i) => i.kind === 'bot' && i.delivery.seq === deliverySeq)?.at;
+    return this.deliveryAt.get(deliverySeq);
   }
 
   /** A group card delivered to some members only (recipients) is hidden from the others, as in DingTalk. */
@@ -110,6 +112,7 @@ export class SimChat extends EventEmitter {
   private push(draft: SimItemDraft): SimItem {
     const item: SimItem = { ...draft, id: ++this.seq, at: this.clock.now().getTime() };
     this.items.push(item);
+    if (item.kind === 'bot') this.deliveryAt.set(item.delivery.seq, item.at);
     this.emit('item', item);
     return item;
   }

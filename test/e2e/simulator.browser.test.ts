@@ -173,7 +173,7 @@ describe('the DingTalk simulator page in a browser', () => {
     await sim.screenshot('04-manager-team-group');
   });
 
-  it('moves the clock and runs the jobs that fell due, which see the new time', async () => {
+  it('moves the clock and runs the jobs that fell due through Agenda', async () => {
     const before = await jobRuns(service, 'purge-inbox');
     const status = await sim.moveClock('next-day'); // always crosses 04:00 once
     expect(status).toContain('purge-inbox');

@@ -123,10 +123,14 @@ export function simRoutes(sim: Simulator, assetsDir = simAssetsDir()): Router {
     ctx.body = m.data;
   });
   router.get('/api/outbox', (ctx) => {
-    const after = Number(ctx.query.after ?? 0);
+    // The newest `limit` of each (a Friday run for a big company is tens of thousands), with totals.
+    const limit = Math.min(Math.max(Number(ctx.query.limit ?? 500) || 500, 1), 5000);
+    const calls = sim.fake.calls;
+    const deliveries = sim.fake.outbox.deliveries;
     ctx.body = {
-      calls: sim.fake.calls.filter((c) => c.seq > after).map((c) => ({ ...c, body: summarize(c.body) })),
-      deliveries: sim.fake.outbox.deliveries.map(({ raw: _raw, ...d }) => ({ ...d, simAt: sim.chat.simulatedAt(d.seq) ?? d.at })),
+      totals: { calls: calls.length, deliveries: deliveries.length },
+      calls: calls.slice(-limit).map((c) => ({ ...c, body: summarize(c.body) })),
+      deliveries: deliveries.slice(-limit).map(({ raw: _raw, ...d }) => ({ ...d, simAt: sim.chat.simulatedAt(d.seq) ?? d.at })),
     };
   });
   router.get('/api/clock', async (ctx) => {
@@ -156,8 +160,14 @@ function events(sim: Simulator, ctx: RouterContext, me: string): void {
   ctx.req.socket.setTimeout(0);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // "Something was delivered" for the outbox view, at most twice a second whoever it was for.
+  let outboxTick: NodeJS.Timeout | undefined;
   const onItem = (item: SimItem) => {
     if (sim.chat.visible(me, item)) send('item', view(sim, item));
+    outboxTick ??= setTimeout(() => {
+      outboxTick = undefined;
+      send('outbox', {});
+    }, 500);
   };
   const onCard = (card: CardRecord) => {
     if (sim.chat.cardVisibleTo(me, card)) send('card', { outTrackId: card.outTrackId, updates: card.updates });
@@ -169,6 +179,7 @@ function events(sim: Simulator, ctx: RouterContext, me: string): void {
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   res.on('close', () => {
     clearInterval(ping);
+    clearTimeout(outboxTick);
     sim.chat.off('item', onItem);
     sim.chat.off('card', onCard);
     sim.off('clock', onClock);

@@ -64,6 +64,13 @@ async function become(id, conversation) {
   state.events.addEventListener('item', (e) => onItem(JSON.parse(e.data)));
   state.events.addEventListener('card', (e) => onCardUpdate(JSON.parse(e.data)));
   state.events.addEventListener('clock', (e) => onClock(JSON.parse(e.data)));
+  state.events.addEventListener('outbox', () => state.view === 'outbox' && refreshOutboxSoon());
+  // EventSource reconnects by itself (e.g. after a service restart); redraw so nothing missed is lost.
+  let first = true;
+  state.events.addEventListener('hello', () => {
+    if (!first) openConversation(state.current);
+    first = false;
+  });
   state.unread.clear();
   state.conversations = await api(`/sim/api/conversations?as=${encodeURIComponent(id)}`);
   const start = state.conversations.find((c) => c.id === conversation) ?? state.conversations[0];
@@ -145,7 +152,13 @@ function onItem(item) {
     state.unread.set(item.conversation, (state.unread.get(item.conversation) ?? 0) + 1);
   }
   renderConversationList();
-  if (state.view === 'outbox') loadOutbox();
+}
+
+// A burst of deliveries (a Friday run) refreshes the outbox once, not once per message.
+let outboxTimer = 0;
+function refreshOutboxSoon() {
+  clearTimeout(outboxTimer);
+  outboxTimer = setTimeout(loadOutbox, 500);
 }
 
 function appendItem(item) {
@@ -362,7 +375,7 @@ function showView(view) {
 }
 
 async function loadOutbox() {
-  const { calls, deliveries } = await api('/sim/api/outbox');
+  const { calls, deliveries, totals } = await api('/sim/api/outbox');
   const name = (conv) => {
     if (conv.startsWith('user:')) return `单聊 ${state.people.get(conv.slice(5))?.name ?? conv.slice(5)}`;
     const c = state.conversations.find((x) => x.id === conv);
@@ -392,7 +405,8 @@ async function loadOutbox() {
         ),
       ),
   );
-  $('#outbox-count').textContent = `${deliveries.length} 条投递 · ${calls.length} 次 OpenAPI 调用`;
+  const shown = totals.deliveries > deliveries.length || totals.calls > calls.length ? `（显示最近 ${deliveries.length} 条投递、${calls.length} 次调用）` : '';
+  $('#outbox-count').textContent = `${totals.deliveries} 条投递 · ${totals.calls} 次 OpenAPI 调用${shown}`;
 }
 
 boot().catch((err) => {
