@@ -3,10 +3,11 @@
  * options give the same company. Activities and deals are generated per rep (rep-quarter.ts), so a
  * 10,000-rep company can be streamed in chunks.
  */
-import { DateTime } from 'luxon';
 import { quarterOf } from '../domain/time/calendar.js';
 import type { FakeDept, FakeGroup, FakeUser } from '../fake-dingtalk/types.js';
 import { Rng } from './prng.js';
+import { buildGoals } from './goals.js';
+import { quarterDoc } from './quarter.js';
 import type { FakeOrgShape, GoalShape, GoalStatusShape, PersonShape, QuarterShape } from './shapes.js';
 import { STYLES, styleFor, type StyleKey } from './styles.js';
 import { COMPANY_FOCUS, INDUSTRIES, KEY_ACCOUNTS, ORDINALS, REGIONS, type City } from './vocabulary.js';
@@ -60,8 +61,8 @@ export interface DemoRep {
   city: City;
   /** Industries the rep's own goal points at (where most of their opportunities are). */
   focusIndustries: string[];
-  /** Ground truth: the goal's direction is outside the manager's. */
-  misaligned: boolean;
+  /** Ground truth: how the goal's direction leaves the manager's (an industry or a key account), if it does. */
+  misaligned: 'industry' | 'account' | null;
   goalStatus: GoalStatusShape | null;
 }
 
@@ -213,11 +214,12 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
     const style: StyleKey = exemplar ?? (t === 0 && local === 2 ? 'balanced' : styleFor(r.next()));
     const skill = exemplar ? 0 : r.normal(0, 0.25);
     const visitsPerDay = exemplar ? STYLES[style].visitsPerDay : STYLES[style].visitsPerDay * Math.exp(r.normal(0, 0.1));
-    const misaligned = local === 3 || (local > 3 && r.chance(0.1));
+    const off = local === 3 || (local > 3 && r.chance(0.1));
+    const misaligned = off ? (r.chance(0.7) ? 'industry' : 'account') : null;
     const goalStatus: GoalStatusShape | null =
       exemplar ? 'approved' : t === 0 && local === 2 ? null : pickStatus(r.next());
     const outside = INDUSTRIES.filter((x) => !team.industries.includes(x));
-    const focusIndustries = misaligned ? [r.pick(outside)] : r.sample(team.industries, r.int(1, 2));
+    const focusIndustries = misaligned === 'industry' ? [r.pick(outside)] : r.sample(team.industries, misaligned ? 1 : r.int(1, 2));
     reps.push({ id, name: u.name, teamIndex: t, managerId: team.managerId, style, visitsPerDay, skill, city: r.pick(team.cities), focusIndustries, misaligned, goalStatus });
   }
 
@@ -232,7 +234,7 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
 
   const quarter = quarterDoc(q, zone, teams.map((t) => t.groupId));
   const goals = buildGoals({ seed, quarter, teams, reps, regionDirectors, now: opts.now });
-  const misalignedGoalOwnerIds = reps.filter((r) => r.misaligned && r.goalStatus !== null).map((r) => r.id);
+  const misalignedGoalOwnerIds = reps.filter((r) => r.misaligned !== null && r.goalStatus !== null).map((r) => r.id);
   const underRolledManagerIds = teams.length > 1 ? [teams[1]!.managerId] : [];
   const first = teams[0]!;
   return {
@@ -243,7 +245,7 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
     until,
     quarter,
     people,
-    goals: goals.list,
+    goals,
     fakeOrg: { users, depts, groups },
     teams,
     reps,
@@ -267,142 +269,4 @@ function pickStatus(u: number): GoalStatusShape | null {
   if (u < 0.9) return 'returned';
   if (u < 0.95) return 'draft';
   return null;
-}
-
-function quarterDoc(q: { id: string; start: Date; end: Date }, zone: string, reviewGroupIds: string[]): QuarterShape {
-  // The review meeting: the quarter's last Thursday, 14:00 local (so T−72h is the Monday before, 14:00).
-  let review = DateTime.fromJSDate(q.end, { zone }).minus({ days: 1 }).startOf('day');
-  while (review.weekday !== 4) review = review.minus({ days: 1 });
-  return {
-    _id: q.id,
-    startDate: q.start,
-    endDate: q.end,
-    reviewAt: review.set({ hour: 14 }).toJSDate(),
-    timeZone: zone,
-    metrics: [
-      { key: 'signed_amount', name: '签约额', nameEn: 'Signed amount', unit: 'cny', kind: 'kpi' },
-      { key: 'new_customers', name: '新客户数', nameEn: 'New customers', unit: 'count', kind: 'kpi' },
-      { key: 'proposal_rate', name: '方案定制率', nameEn: 'Proposal customisation rate', unit: 'percent', kind: 'kpi' },
-    ],
-    direction: { industries: [...COMPANY_FOCUS], keyAccounts: [...KEY_ACCOUNTS] },
-    industryOptions: [...INDUSTRIES],
-    activityTypes: [
-      { key: 'visit', name: '拜访', nameEn: 'Visit' },
-      { key: 'call', name: '电话', nameEn: 'Call' },
-      { key: 'email', name: '邮件', nameEn: 'Email' },
-      { key: 'meeting', name: '会议', nameEn: 'Meeting' },
-      { key: 'proposal', name: '方案', nameEn: 'Proposal' },
-    ],
-    // The demo's own rule (see validity.ts); the activity chain owns the final shape and re-evaluates.
-    validityRules: { visit: { minDurationMin: 30, requireLocationOrCheckin: true, maxDistanceKm: 1 } },
-    validityRulesVersion: 1,
-    reportSchedule: { weekday: 5, time: '17:00' },
-    reviewGroupIds,
-    status: 'active',
-    updatedBy: 'hr01',
-  };
-}
-
-function buildGoals(o: { seed: number; quarter: QuarterShape; teams: DemoTeam[]; reps: DemoRep[]; regionDirectors: string[]; now: Date }): { list: GoalShape[] } {
-  const list: GoalShape[] = [];
-  const start = o.quarter.startDate.getTime();
-  const nowMs = o.now.getTime();
-  const at = (days: number) => new Date(Math.min(nowMs, start + days * DAY_MS));
-  const repsById = new Map(o.reps.map((r) => [r.id, r]));
-  const sums = new Map<string, { amount: number; customers: number }>();
-
-  for (const team of o.teams) {
-    let amount = 0;
-    let customers = 0;
-    for (const id of team.repIds) {
-      const rep = repsById.get(id)!;
-      const r = Rng.derive(o.seed, `goal:${id}`);
-      const target = r.int(12, 24) * 50_000; // 60万–120万
-      const newCustomers = r.int(8, 20);
-      if (rep.goalStatus === null) continue;
-      amount += target;
-      customers += newCustomers;
-      const keyOutside = KEY_ACCOUNTS.filter((k) => !team.keyAccounts.includes(k));
-      const accountMisaligned = rep.misaligned && r.chance(0.3);
-      const industries = accountMisaligned ? r.sample(team.industries, 1) : rep.focusIndustries;
-      if (accountMisaligned) rep.focusIndustries = industries;
-      const keyAccounts = accountMisaligned ? [r.pick(keyOutside)] : r.sample(team.keyAccounts, r.int(1, 2));
-      const submitted = at(r.int(2, 10));
-      const decided = rep.goalStatus === 'approved' || rep.goalStatus === 'returned';
-      list.push({
-        quarterId: o.quarter._id,
-        ownerId: id,
-        managerId: team.managerId,
-        targets: [
-          { metric: 'signed_amount', value: target },
-          { metric: 'new_customers', value: newCustomers },
-        ],
-        industries,
-        keyAccounts,
-        plan: planText(rep.style, industries, keyAccounts),
-        objective: `在${industries[0]}行业拿下标杆客户`,
-        keyResults: [`签约 ${target / 10_000} 万元`, `新客户 ${newCustomers} 家`],
-        status: rep.goalStatus,
-        version: 1,
-        alignment: { status: 'unknown', findings: [] },
-        ...(rep.goalStatus !== 'draft' ? { submittedAt: submitted } : {}),
-        ...(decided ? { decidedAt: new Date(Math.min(nowMs, submitted.getTime() + r.int(1, 3) * DAY_MS)), decidedBy: team.managerId } : {}),
-        decisionComment: rep.goalStatus === 'returned' ? '目标偏低，请结合上季度签约额再评估' : '',
-      });
-    }
-    sums.set(team.managerId, { amount, customers });
-  }
-
-  // Managers: their target rolls up from the team (a little under the sum), except the second team,
-  // whose manager committed above what the team signed up for — the roll-up warning's ground truth.
-  const directorSums = new Map<string, { amount: number; customers: number }>();
-  o.teams.forEach((team, i) => {
-    const s = sums.get(team.managerId)!;
-    const r = Rng.derive(o.seed, `goal:${team.managerId}`);
-    const factor = i === 1 ? 1.2 : r.range(0.9, 1.0);
-    const amount = Math.round((s.amount * factor) / 10_000) * 10_000;
-    const customers = Math.round(s.customers * factor);
-    const d = directorSums.get(team.directorId) ?? { amount: 0, customers: 0 };
-    directorSums.set(team.directorId, { amount: d.amount + amount, customers: d.customers + customers });
-    list.push(leaderGoal(o.quarter._id, team.managerId, team.directorId, amount, customers, team.industries, team.keyAccounts, at(3)));
-  });
-  for (const rd of o.regionDirectors) {
-    const s = directorSums.get(rd) ?? { amount: 0, customers: 0 };
-    const d = directorSums.get('dir01') ?? { amount: 0, customers: 0 };
-    directorSums.set('dir01', { amount: d.amount + s.amount, customers: d.customers + s.customers });
-    list.push(leaderGoal(o.quarter._id, rd, 'dir01', s.amount, s.customers, [...COMPANY_FOCUS], [...KEY_ACCOUNTS], at(2)));
-  }
-  const top = directorSums.get('dir01')!;
-  list.push(leaderGoal(o.quarter._id, 'dir01', null, Math.round((top.amount * 0.95) / 10_000) * 10_000, Math.round(top.customers * 0.95), [...COMPANY_FOCUS], [...KEY_ACCOUNTS], at(1)));
-  return { list };
-}
-
-function leaderGoal(quarterId: string, ownerId: string, managerId: string | null, amount: number, customers: number, industries: string[], keyAccounts: string[], submittedAt: Date): GoalShape {
-  return {
-    quarterId,
-    ownerId,
-    managerId,
-    targets: [
-      { metric: 'signed_amount', value: amount },
-      { metric: 'new_customers', value: customers },
-    ],
-    industries: [...industries],
-    keyAccounts: [...keyAccounts],
-    plan: `团队聚焦${industries.join('、')}，重点突破${keyAccounts.join('、')}。`,
-    objective: `${industries.join('、')}行业签约额达成 ${amount / 10_000} 万元`,
-    keyResults: [`签约 ${amount / 10_000} 万元`, `新客户 ${customers} 家`],
-    status: 'approved',
-    version: 1,
-    alignment: { status: 'unknown', findings: [] },
-    submittedAt,
-    decidedAt: submittedAt,
-    decidedBy: managerId ?? 'hr01',
-    decisionComment: '',
-  };
-}
-
-function planText(style: StyleKey, industries: string[], keyAccounts: string[]): string {
-  const how =
-    style === 'A' ? '每天拜访 3 家以上客户，扩大覆盖面' : style === 'B' ? '每次拜访前根据客户采购记录准备定制方案' : style === 'phoner' ? '以电话沟通为主，重点客户上门拜访' : '保持每周稳定拜访节奏';
-  return `深耕${industries.join('、')}行业，重点跟进${keyAccounts.join('、')}；${how}。`;
 }
