@@ -24,7 +24,7 @@ async function main(): Promise<void> {
         '',
         '  trichain is running against the local DingTalk stand-in (no credentials set).',
         `  Open the DingTalk simulator: ${service.httpUrl}/sim`,
-        service.demo ? `  (demo company: ${service.demo.company.size} reps, seed ${service.demo.company.seed}; first start fills the database in the background)` : '',
+        ...(service.demo ? [`  (demo company: ${service.demo.company.size} reps, seed ${service.demo.company.seed}; first start fills the database in the background)`] : []),
         `  Or talk to it from a shell as a person in the demo org, e.g.:`,
         `    curl -s -X POST ${service.httpUrl}/dev/say -H 'content-type: application/json' \\`,
         `      -d '{"userId":"${someone}","text":"帮助"}'`,
