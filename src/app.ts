@@ -26,10 +26,10 @@ import { createModels, ensureIndexes, type Models } from './adapters/mongo/model
 import { createAgenda } from './adapters/scheduler/agenda.js';
 import { Bot } from './bot/bot.js';
 import type { Messenger } from './bot/messenger.js';
-import { systemClock, type Clock } from './clock.js';
+import { OffsetClock, systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
-import { starterOrg, STARTER_HR_IDS } from './fake-dingtalk/starter-org.js';
+import { STARTER_HR_IDS } from './fake-dingtalk/starter-org.js';
 import { registerHandlers } from './handlers/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -37,6 +37,10 @@ import { devRoutes } from './http/routes/dev.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSync } from './services/org-sync.js';
+import type { DemoLoad } from './demo/load-demo.js';
+import { populateLocalOrg, startSimulator } from './sim/local-mode.js';
+import type { Simulator } from './sim/simulator.js';
+import type { JobSpec } from '../jobs/job-spec.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -64,13 +68,20 @@ export interface Service {
   orgSync: OrgSync;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
+  /** The service's "now" (an OffsetClock in local mode, moved by the simulator). */
+  clock: Clock;
+  /** Local mode: the demo company being loaded (undefined with DEMO_COMPANY_SIZE=0). */
+  demo: DemoLoad | undefined;
+  /** Local mode: the simulator behind /sim. */
+  simulator: Simulator | undefined;
   stop(): Promise<void>;
 }
 
 /** Builds and starts everything: database, DingTalk transport, bot, jobs, HTTP. The composition root. */
 export async function startService(config: Config, opts: ServiceOptions): Promise<Service> {
   const log = opts.logger;
-  const clock = opts.clock ?? systemClock;
+  // Local mode runs on a clock the simulator can move; production always on the system clock.
+  const clock = opts.clock ?? (config.dingtalk.mode === 'local' ? new OffsetClock() : systemClock);
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
   const instanceId = opts.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const cleanups: Array<() => Promise<void>> = [];
@@ -95,10 +106,12 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     // DingTalk: the real one with credentials, otherwise the bundled stand-in on 127.0.0.1.
     let dingtalk = config.dingtalk;
     let localDingTalk: FakeDingTalk | undefined;
+    let demo: DemoLoad | undefined;
     if (dingtalk.mode === 'local') {
       localDingTalk = await new FakeDingTalk({ redeliverAfterMs: 60_000 }).start();
-      localDingTalk.org.load(starterOrg());
       cleanups.push(() => localDingTalk!.stop());
+      demo = await populateLocalOrg({ config, fake: localDingTalk, models, clock, logger: log });
+      if (demo) cleanups.push(() => demo!.abort());
       const env = localDingTalk.env();
       dingtalk = {
         ...dingtalk,
@@ -161,8 +174,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     cleanups.push(() => transport.stop());
     await transport.start();
 
-    const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(opts.jobPollMs ? { processEvery: opts.jobPollMs } : {}) });
-    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }), orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log })], {
+    // Locally, poll jobs every second so jobs started from the simulator run at once.
+    const jobPollMs = opts.jobPollMs ?? (localDingTalk ? 1000 : undefined);
+    const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(jobPollMs ? { processEvery: jobPollMs } : {}) });
+    const jobSpecs: Array<JobSpec<never>> = [
+      purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }),
+      orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
+    ];
+    await registerJobs(agenda, jobSpecs, {
       metrics,
       logger: log,
       timeZone: config.timeZone,
@@ -181,7 +200,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
         readiness: { check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }) },
       }),
     ];
-    if (localDingTalk) routers.push(devRoutes(localDingTalk));
+    let simulator: Simulator | undefined;
+    if (localDingTalk) {
+      routers.push(devRoutes(localDingTalk));
+      const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log });
+      simulator = sim.simulator;
+      routers.push(sim.router);
+      cleanups.push(async () => sim.simulator.close());
+    }
     const app = createHttpApp({ logger: log, routers });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
@@ -198,7 +224,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -50,6 +50,9 @@ export const envSchema = z
     HR_USER_IDS: csv.default([]),
     INBOX_RETENTION_DAYS: positiveInt.default(7),
     ORG_SYNC_CRON: z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a 5-field cron expression, e.g. "0 3 * * *"').default('0 3 * * *'),
+
+    DEMO_COMPANY_SIZE: z.coerce.number().int().min(0).max(10_000).default(56),
+    DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(20_260_101),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,6 +83,8 @@ export interface Config {
   readonly inboxRetentionDays: number;
   /** When the org is synced from DingTalk (cron, in timeZone). */
   readonly orgSyncCron: string;
+  /** Local mode only: the synthetic company loaded on first start (size 0 = just the tiny starter org). */
+  readonly demo: { readonly size: number; readonly seed: number };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +142,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
     hrUserIds: e.HR_USER_IDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     orgSyncCron: e.ORG_SYNC_CRON,
+    demo: { size: e.DEMO_COMPANY_SIZE, seed: e.DEMO_SEED },
   });
 }
 

@@ -18,12 +18,14 @@ async function main(): Promise<void> {
   const service = await startService(config, { logger });
 
   if (service.localDingTalk) {
-    const someone = [...service.localDingTalk.org.users.values()].find((u) => u.userid.startsWith('rep'))?.userid ?? 'rep01';
+    const someone = service.demo?.company.manifest.repA ?? [...service.localDingTalk.org.users.values()].find((u) => u.userid.startsWith('rep'))?.userid ?? 'rep01';
     console.log(
       [
         '',
         '  trichain is running against the local DingTalk stand-in (no credentials set).',
-        `  Talk to it as a person in the demo org, e.g.:`,
+        `  Open the DingTalk simulator: ${service.httpUrl}/sim`,
+        ...(service.demo ? [`  (demo company: ${service.demo.company.size} reps, seed ${service.demo.company.seed}; first start fills the database in the background)`] : []),
+        `  Or talk to it from a shell as a person in the demo org, e.g.:`,
         `    curl -s -X POST ${service.httpUrl}/dev/say -H 'content-type: application/json' \\`,
         `      -d '{"userId":"${someone}","text":"帮助"}'`,
         `  People you can be: ${service.httpUrl}/dev/org    Everything the bot sent: ${service.httpUrl}/dev/outbox`,

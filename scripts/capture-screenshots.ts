@@ -1,0 +1,121 @@
+/**
+ * Regenerates docs/screenshots/*.png: the simulator's main screens against the real service in local
+ * mode (demo company, local DingTalk stand-in, real stream SDK), in headless Debian chromium.
+ *
+ *   npx tsx scripts/capture-screenshots.ts            # uses a throwaway local database
+ *   MONGODB_URI=mongodb://… npx tsx scripts/capture-screenshots.ts
+ *
+ * The simulated clock starts at a fixed instant so the demo company (and the pictures) come out the same.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startService } from '../src/app.js';
+import { startLocalMongo, ensureLocalMongoBuilt, resolveLocalMongoKind } from '../src/adapters/mongo/local-server.js';
+import { renderPng } from '../src/adapters/charts/vega-renderer.js';
+import { OffsetClock } from '../src/clock.js';
+import { readConfig } from '../src/config.js';
+import { fillCard } from '../src/domain/cards/fill-card.js';
+import { barChartSpec } from '../src/domain/charts/bar-chart.js';
+import { createLogger } from '../src/logger.js';
+import { launchBrowser } from '../test/helpers/browser.js';
+import { SimPage, until } from '../test/helpers/sim-page.js';
+
+const OUT = path.resolve('docs/screenshots');
+const START = new Date('2026-11-24T10:12:00+08:00'); // a Tuesday in week 8 of 2026Q4
+
+async function main(): Promise<void> {
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'trichain-shots-'));
+  let mongoUri = process.env.MONGODB_URI;
+  let stopMongo: () => Promise<void> = async () => undefined;
+  if (!mongoUri) {
+    const kind = resolveLocalMongoKind('auto');
+    ensureLocalMongoBuilt(kind);
+    const local = await startLocalMongo({ dataDir, kind });
+    mongoUri = `${local.uri.replace(/\/$/, '')}/trichain_screenshots`;
+    stopMongo = () => local.stop();
+  }
+  const clock = new OffsetClock();
+  clock.set(START);
+  const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUri, PORT: '0', LOG_LEVEL: 'warn', DEMO_COMPANY_SIZE: '56' });
+  const service = await startService(config, { logger: log, clock });
+  const browser = await launchBrowser({ width: 1360, height: 820 });
+  try {
+    const demo = service.demo!;
+    process.stdout.write('filling the demo database…\n');
+    await demo.ready;
+    const { company } = demo;
+    const team = company.teams[0]!;
+    const page = await browser.context.newPage();
+    const sim = new SimPage(page, service.httpUrl, OUT);
+
+    // 1. A rep's 1:1 chat with the bot (timed: the figure is the page opening with a 56-rep org).
+    const t0 = performance.now();
+    await sim.open(company.manifest.repA);
+    const ready = performance.now() - t0;
+    const dcl = await page.evaluate(() => {
+      const nav = (globalThis as unknown as { performance: { getEntriesByType(t: string): Array<{ domContentLoadedEventEnd: number }> } }).performance.getEntriesByType('navigation')[0];
+      return nav ? nav.domContentLoadedEventEnd : -1;
+    });
+    process.stdout.write(`page load: DOMContentLoaded ${dcl.toFixed(0)} ms, chat ready ${ready.toFixed(0)} ms\n`);
+    await sim.say('帮助');
+    await sim.expectReply('三链助手：目标 → 行为 → 结果');
+    await sim.say('help');
+    await sim.expectReply('trichain — goals → activities → outcomes');
+    await sim.screenshot('sim-rep-chat');
+
+    // 2. The team group as its manager: a notice card with a chart from the demo company's deals.
+    const won = await service.models.Deal.find({ personId: { $in: team.repIds }, isWon: true, quarterId: company.quarter._id }).lean();
+    const rows = team.repIds.map((id) => ({ label: company.reps.find((r) => r.id === id)!.name, value: won.filter((d) => d.personId === id).reduce((s, d) => s + d.amountCny, 0) }));
+    const png = await renderPng(barChartSpec({ title: `${team.name} 本季度已签约额`, rows, valueTitle: '签约额（元）' }));
+    const mediaId = await service.messenger.uploadImage(png, 'team-signed.png');
+    const notice = service.simulator!.catalog.byTemplateId('trichain-notice.schema')!;
+    const behind = rows.filter((r) => r.value < 300_000).length;
+    await service.messenger.sendCard(
+      {
+        templateId: notice.templateId,
+        outTrackId: 'screenshots:notice:1',
+        cardParamMap: fillCard(notice, { title: `${team.name} 本季度签约进展`, color: 'blue', body: `截至今天共签约 **${(rows.reduce((s, r) => s + r.value, 0) / 10_000).toFixed(1)} 万元**；<font color=#f25643>${behind} 人</font>不足 30 万元。`, imageMediaId: mediaId, hasImage: true }),
+      },
+      { kind: 'group', openConversationId: team.groupId },
+    );
+    await sim.become(team.managerId);
+    await sim.openConversation(`${team.name} 团队群`);
+    await sim.card(/签约进展/).root.locator('img.card-img').waitFor();
+    await until(async () => (await page.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the chart');
+    await sim.say('帮助');
+    await sim.expectReply('三链助手：目标 → 行为 → 结果');
+    await sim.screenshot('sim-team-group');
+
+    // 3. Picking who you are.
+    await page.click('#whoami');
+    await page.locator('#picker-list .person').first().waitFor();
+    await sim.screenshot('sim-identity-picker');
+    await page.keyboard.press('Escape');
+
+    // 4. Moving the clock to the weekly report time.
+    await sim.moveClock('weekly-report');
+    await sim.screenshot('sim-clock');
+
+    // 5. The outbox.
+    await sim.showOutbox();
+    await sim.screenshot('sim-outbox');
+    process.stdout.write(`screenshots written to ${OUT}\n`);
+  } finally {
+    await browser.close();
+    await service.stop();
+    await stopMongo();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // Exit explicitly: Agenda leaves a lock-check timer (lockLifetime / 2, 5 min) behind every job it ran,
+  // and the clock jump above ran one.
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`capture-screenshots failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,161 @@
+/**
+ * Puts the demo company into the database (once) and into the local DingTalk stand-in's org (every start,
+ * since the stand-in keeps its org in memory). A `demo_meta` marker records the seed and size used, so
+ * later starts rebuild the same org even if the settings changed, and a crashed load resumes.
+ */
+import type { Collection, Db } from 'mongodb';
+import type { Models } from '../adapters/mongo/models/index.js';
+import type { FakeDingTalk } from '../fake-dingtalk/fake-dingtalk.js';
+import type { Logger } from '../logger.js';
+import { generateCompany, type DemoCompany } from './company.js';
+import { quarterChunks } from './rep-quarter.js';
+
+export interface LoadDemoOptions {
+  models: Models;
+  /** The app database (the marker lives in its `demo_meta` collection). */
+  db: Db;
+  /** Also load the org here (local mode). */
+  fake?: FakeDingTalk;
+  seed: number;
+  size: number;
+  now: Date;
+  timeZone: string;
+  logger: Logger;
+  /** Reps per insert batch (each rep is a few hundred documents); small batches show progress sooner. */
+  chunkReps?: number;
+}
+
+export interface DemoMeta {
+  _id: 'company';
+  seed: number;
+  size: number;
+  generatedAt: Date;
+  status: 'loading' | 'loaded';
+  counts?: DemoCounts;
+  loadedAt?: Date;
+}
+
+export interface DemoCounts {
+  people: number;
+  goals: number;
+  activities: number;
+  deals: number;
+}
+
+export interface LoadDemoResult {
+  /** False when the database already held the demo company. */
+  inserted: boolean;
+  company: DemoCompany;
+  counts: DemoCounts;
+  ms: number;
+}
+
+/** A load under way: the org is in place at once, the database fills in the background. */
+export interface DemoLoad {
+  company: DemoCompany;
+  /** Settles when the database holds the whole company (rejects if the load failed). */
+  ready: Promise<LoadDemoResult>;
+  /** Reps whose quarter is in the database, of all reps. */
+  progress(): { repsDone: number; repsTotal: number; done: boolean; error?: string };
+  /** Stops after the current batch (shutdown); the next start resumes. */
+  abort(): Promise<void>;
+}
+
+/** Loads the company and waits for the database to hold all of it (scripts, tests). */
+export async function loadDemoCompany(o: LoadDemoOptions): Promise<LoadDemoResult> {
+  return (await startDemoLoad(o)).ready;
+}
+
+/**
+ * Regenerates the org into the stand-in right away, then inserts the quarter in the background:
+ * the local database takes a few thousand documents a second, and the bot should answer meanwhile.
+ */
+export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
+  const t0 = performance.now();
+  const log = o.logger.child({ component: 'demo-company' });
+  const metaCol: Collection<DemoMeta> = o.db.collection<DemoMeta>('demo_meta');
+  const meta = await metaCol.findOne({ _id: 'company' });
+  // The database wins over the settings: regenerate exactly what it holds.
+  const params = meta ? { seed: meta.seed, size: meta.size, now: meta.generatedAt } : { seed: o.seed, size: o.size, now: o.now };
+  if (meta && (meta.seed !== o.seed || meta.size !== o.size)) {
+    log.warn({ stored: { seed: meta.seed, size: meta.size }, requested: { seed: o.seed, size: o.size } }, 'demo company already loaded with other settings; keeping it (delete DATA_DIR to start over)');
+  }
+  const company = generateCompany({ ...params, timeZone: o.timeZone });
+  o.fake?.org.load(company.fakeOrg);
+  const state = { repsDone: 0, repsTotal: company.reps.length, done: false, aborted: false, error: undefined as string | undefined };
+
+  if (meta?.status === 'loaded' && meta.counts) {
+    state.repsDone = state.repsTotal;
+    state.done = true;
+    const result = { inserted: false, company, counts: meta.counts, ms: performance.now() - t0 };
+    return { company, ready: Promise.resolve(result), progress: () => ({ ...state }), abort: async () => undefined };
+  }
+
+  const insertAllOfIt = async (): Promise<LoadDemoResult> => {
+    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, status: 'loading' });
+    log.info({ seed: params.seed, size: params.size, quarter: company.quarter._id }, meta ? 'resuming the demo company load' : 'loading the demo company');
+    const stamp = { createdAt: params.now, updatedAt: params.now };
+    await insertAll(o.models.Quarter.collection, [{ ...company.quarter, ...stamp }]);
+    await insertAll(o.models.Goal.collection, company.goals.map((g) => ({ ...g, ...stamp })));
+    const counts: DemoCounts = { people: company.people.length, goals: company.goals.length, activities: 0, deals: 0 };
+    let lastLog = performance.now();
+    for (const chunk of quarterChunks(company, o.chunkReps ?? 8)) {
+      if (state.aborted) throw new Error('demo load aborted (shutdown); the next start resumes it');
+      for (const a of chunk.activities) Object.assign(a, stamp);
+      for (const d of chunk.deals) Object.assign(d, stamp);
+      await insertAll(o.models.Activity.collection, chunk.activities);
+      await insertAll(o.models.Deal.collection, chunk.deals);
+      counts.activities += chunk.activities.length;
+      counts.deals += chunk.deals.length;
+      state.repsDone += chunk.reps.length;
+      if (performance.now() - lastLog > 5000) {
+        lastLog = performance.now();
+        log.info({ reps: `${state.repsDone}/${state.repsTotal}`, activities: counts.activities }, 'demo company: loading…');
+      }
+    }
+    // People last: an empty people collection is what the rest of the app sees as "no org yet".
+    await insertAll(o.models.Person.collection, company.people.map((p) => ({ ...p, ...stamp })));
+    await metaCol.updateOne({ _id: 'company' }, { $set: { status: 'loaded', counts, loadedAt: new Date() } });
+    const ms = performance.now() - t0;
+    log.info({ ...counts, ms: Math.round(ms) }, 'demo company loaded');
+    return { inserted: true, company, counts, ms };
+  };
+
+  const ready = insertAllOfIt().then(
+    (r) => {
+      state.done = true;
+      return r;
+    },
+    (err: unknown) => {
+      state.error = err instanceof Error ? err.message : String(err);
+      if (!state.aborted) log.error({ err }, 'demo company load failed; restart to resume it');
+      throw err;
+    },
+  );
+  ready.catch(() => undefined); // observed through progress() and the log; callers may still await it
+  return {
+    company,
+    ready,
+    progress: () => ({ repsDone: state.repsDone, repsTotal: state.repsTotal, done: state.done, ...(state.error ? { error: state.error } : {}) }),
+    abort: async () => {
+      state.aborted = true;
+      await ready.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Unordered bulk insert straight through the driver (the generator already produces complete documents;
+ * mongoose casting would double the time for millions of them). Documents that exist already (a resumed
+ * load) are skipped: their keys are deterministic, so a duplicate is the same document.
+ */
+async function insertAll(col: { insertMany: Collection['insertMany'] }, docs: object[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await col.insertMany(docs, { ordered: false, ignoreUndefined: true });
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
+  }
+}
