@@ -25,7 +25,7 @@ for (let i = 0; i < N + 2; i++) {
   const b = performance.now();
   const svg = await renderSvg(spec);
   const c = performance.now();
-  const png = await svgToPng(svg, { opaque: true });
+  const png = await svgToPng(svg);
   const d = performance.now();
   if (i < 2) continue; // warm-up
   build.push(b - a);

@@ -6,8 +6,10 @@
  * Prints charts/s, p50/p95 and process CPU per chart for: one render at a time on the main thread (with a
  * stage breakdown: spec → SVG (vega-lite compile + vega dataflow) → PNG (librsvg + zlib)) for ¥ labels,
  * 万 labels and no value labels, then concurrent renders through the worker pool (1 and N = cores workers).
+ * "/s per core" (1000 / CPU ms per chart) is the figure to compare: wall-clock charts/s swings with whatever
+ * else runs on the machine, so the load average is printed before and after.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createRenderPool } from '../src/adapters/charts/render-pool.js';
 import { clearRenderCache, renderSvg, svgToPng } from '../src/adapters/charts/vega-renderer.js';
 import { barChartSpec, type BarRow, type ValueFormat } from '../src/domain/charts/bar-chart.js';
@@ -47,8 +49,8 @@ async function single(label: string, cold: boolean) {
   const svgT: number[] = [];
   const pngT: number[] = [];
   let bytes = 0;
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < 5; i++) await svgToPng(await renderSvg(specFor(i)), { opaque: true }); // warm-up (JIT, fonts)
+  for (let i = 0; i < 5; i++) await svgToPng(await renderSvg(specFor(i))); // warm-up (JIT, fonts)
+  const cpu0 = process.cpuUsage(); // after the warm-up, which is not one of the N charts
   const t0 = performance.now();
   for (let i = 0; i < N; i++) {
     if (cold) clearRenderCache();
@@ -56,7 +58,7 @@ async function single(label: string, cold: boolean) {
     const spec = specFor(i);
     const svg = await renderSvg(spec);
     const b = performance.now();
-    const png = await svgToPng(svg, { opaque: true });
+    const png = await svgToPng(svg);
     const c = performance.now();
     bytes += png.length;
     total.push(c - a);
@@ -98,7 +100,8 @@ async function pooled(size: number) {
   }
 }
 
-console.log(`56-bar chart, Chinese names, PNG 2× — ${N} renders, ${availableParallelism()} cores, node ${process.version}`);
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`56-bar chart, Chinese names, PNG 2× — ${N} renders, ${availableParallelism()} cores, node ${process.version}, load ${load()}`);
 await single('main thread, ¥1,061,666 labels', false);
 await single('  same, compile every time', true);
 valueFormat = 'cny-wan';
@@ -109,3 +112,4 @@ showValues = true;
 valueFormat = 'cny';
 await pooled(1);
 if (POOL > 1) await pooled(POOL);
+console.log(`load average after: ${load()}`);

@@ -16,6 +16,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import sharp from 'sharp';
 import { AppError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
+import { prepareForRaster } from './svg-raster-prep.js';
 
 /** Font stack for all chart text: Noto CJK (Debian `fonts-noto-cjk`) first, then other common CJK fonts. */
 export const CJK_FONT_FAMILY =
@@ -126,8 +127,6 @@ const CACHE_MAX_KEY_CHARS = 64 * 1024;
 
 interface Prepared {
   runtime: vega.Runtime;
-  /** Whether the chart background is opaque (PNG can drop the alpha channel). */
-  opaque: boolean;
   /** Inline rows to insert into DATA_NAME, when the spec's top-level data was inline values. */
   values: unknown[] | undefined;
 }
@@ -148,16 +147,6 @@ function withDefaults(spec: TopLevelSpec, background: string | undefined): TopLe
   if (background !== undefined) out.background = background;
   else if (out.background === undefined) out.background = 'white';
   return out as unknown as TopLevelSpec;
-}
-
-/** True for CSS colours that cannot be (semi-)transparent: then the PNG is written as RGB, not RGBA. */
-function isOpaqueColor(color: unknown): boolean {
-  if (typeof color !== 'string') return false;
-  const c = color.trim().toLowerCase();
-  if (c === 'transparent' || c === 'none') return false;
-  if (/^#([0-9a-f]{3}|[0-9a-f]{6})$/.test(c)) return true;
-  if (/^(rgb|hsl)\(/.test(c)) return !c.includes('/');
-  return /^[a-z]+$/.test(c); // named colour
 }
 
 function compileToRuntime(spec: TopLevelSpec, logger: Logger): vega.Runtime {
@@ -183,7 +172,7 @@ function prepare(spec: TopLevelSpec, background: string | undefined, logger: Log
     runtimeCache.set(key, runtime);
     if (runtimeCache.size > CACHE_MAX) runtimeCache.delete(runtimeCache.keys().next().value!);
   }
-  return { runtime, values: inlineRows, opaque: isOpaqueColor(full.background) };
+  return { runtime, values: inlineRows };
 }
 
 /** Drops the compiled-spec cache (tests, memory pressure). */
@@ -236,20 +225,13 @@ function describe(err: unknown): string {
 
 /** vega-lite spec → SVG string (1 SVG px = 1 CSS px). */
 export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'> = {}): Promise<string> {
-  return (await specToSvg(spec, opts)).svg;
-}
-
-async function specToSvg(
-  spec: TopLevelSpec,
-  opts: Pick<RenderOptions, 'background' | 'logger'>,
-): Promise<{ svg: string; opaque: boolean }> {
   let view: vega.View | undefined;
   try {
     const logger = opts.logger ?? silentLogger;
-    const { runtime, values, opaque } = prepare(spec, opts.background, logger);
+    const { runtime, values } = prepare(spec, opts.background, logger);
     view = new vega.View(runtime, { renderer: 'none', loader: noNetworkLoader, logger: vegaLogger(logger), logLevel: vega.Warn });
     if (values) view.data(DATA_NAME, values as object[]);
-    return { svg: await view.toSVG(), opaque };
+    return await view.toSVG();
   } catch (err) {
     throw new AppError('render', `chart spec could not be rendered: ${describe(err)}`, {
       cause: err,
@@ -263,19 +245,27 @@ async function specToSvg(
 /**
  * Rasterizes an SVG at 72*scale DPI (crisp text, not an upscale) and encodes PNG.
  *
- * Cost notes (librsvg via libvips): every <text> costs ~0.4 ms (pango layout + glyph outlines), and libvips
- * renders the SVG in 2000×2000 px tiles, each tile re-rendering the whole document — keep charts under
- * 1000 CSS px per side at scale 2 to render once.
+ * Cost notes, measured for the 56-bar bench chart at 2× (1348×1962 px; sharp 0.35 / libvips 8.18 / librsvg 2.63):
+ * - ~17 ms is per-pixel work even for an empty SVG (cairo surface, un-premultiply, tile copy, zlib).
+ * - Text is most of the rest (~25–35 ms for ~600 glyphs): librsvg draws text as glyph-outline paths through
+ *   cairo's antialiasing rasterizer, so cost grows with glyph complexity (curvy digits, dense 汉字). Replacing
+ *   <text> with pre-computed <path> outlines is *not* faster (measured), nor are per-glyph <image>/<use> sprites;
+ *   what helps a little is fewer <text> elements (prepareForRaster merges label runs).
+ * - An element with opacity < 1 is drawn through a canvas-sized offscreen layer (~5 ms each at 2×):
+ *   prepareForRaster folds it into fill-opacity where that is exact.
+ * - The PNG keeps its alpha channel: removeAlpha() is a per-byte band copy in libvips that cost ~10–15 ms
+ *   here, far more than zlib spends on the extra (constant 255) channel (~+2% file size).
+ * - libvips renders the SVG in 2000×2000 px tiles, each tile re-rendering the whole document: keep charts
+ *   under 1000 CSS px per side at scale 2 to render once.
  */
 export async function svgToPng(
   svg: string,
-  opts: Pick<RenderOptions, 'scale' | 'compressionLevel'> & { opaque?: boolean } = {},
+  opts: Pick<RenderOptions, 'scale' | 'compressionLevel'> = {},
 ): Promise<Buffer> {
   const scale = opts.scale ?? 2;
   if (!(scale > 0 && scale <= 8)) throw new AppError('render', `render scale must be in (0, 8], got ${scale}`);
   try {
-    let img = sharp(Buffer.from(svg), { density: 72 * scale });
-    if (opts.opaque) img = img.removeAlpha();
+    const img = sharp(Buffer.from(prepareForRaster(svg)), { density: 72 * scale });
     return await img.png({ compressionLevel: opts.compressionLevel ?? 2, adaptiveFiltering: false }).toBuffer();
   } catch (err) {
     throw new AppError('render', `SVG rasterization failed: ${describe(err)}`, { cause: err, userMessage: '图表生成失败' });
@@ -284,8 +274,7 @@ export async function svgToPng(
 
 /** vega-lite spec → PNG bytes at `scale`× (default 2×). Errors are AppError('render'). */
 export async function renderPng(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<Buffer> {
-  const { svg, opaque } = await specToSvg(spec, opts);
-  return svgToPng(svg, { ...opts, opaque });
+  return svgToPng(await renderSvg(spec, opts), opts);
 }
 
 // ---------------------------------------------------------------------------------------------------------
