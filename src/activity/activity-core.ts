@@ -8,6 +8,7 @@ import { SyncCursorStore } from '../adapters/mongo/sync-cursor-store.js';
 import { UnmatchedStore } from '../adapters/mongo/unmatched-store.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_MATCH, type MatchSettings } from '../domain/activity/rules/rule-model.js';
+import { typeAliases } from '../domain/activity/rules/context.js';
 import { parseRules } from '../domain/activity/rules/rule-parser.js';
 import type { ActivityInput } from '../domain/activity/types.js';
 import type { Logger } from '../logger.js';
@@ -35,7 +36,7 @@ export interface ActivityCoreOptions {
 /** The activity chain's stores and services on one database, without jobs or HTTP: used by the service, the CSV CLI and the bench. */
 export function createActivityCore(o: ActivityCoreOptions) {
   const now = () => o.clock.now();
-  const parsed = parseRules(o.defaultRulesText);
+  const parsed = parseRules(o.defaultRulesText, typeAliases());
   if (!parsed.ok) throw new Error(`ACTIVITY_DEFAULT_RULES: ${parsed.errors.map((e) => e.message).join('; ')}`);
   const rules = new RuleStore(o.models, { text: o.defaultRulesText, rules: parsed.rules }, now);
   const store = new ActivityStore(o.models, now);
