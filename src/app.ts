@@ -8,6 +8,7 @@ import type { Agenda } from 'agenda';
 import type Router from '@koa/router';
 import { registerJobs } from '../jobs/index.js';
 import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
+import { createActivityModule, type ActivityModule } from './activity/activity-module.js';
 import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
 import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
@@ -58,6 +59,8 @@ export interface Service {
   metrics: Metrics;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
+  /** The activity chain (issue 4): connectors, rules, webhook. */
+  activity: ActivityModule;
   stop(): Promise<void>;
 }
 
@@ -126,8 +129,11 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const ledger = new DeliveryLedger(models, instanceId, 10 * 60_000, () => clock.now());
     const audit = new AuditRepository(models, () => clock.now());
 
+    const activity = await createActivityModule({ config, models, api, messenger, clock, logger: log, metrics });
+    cleanups.push(() => activity.stop());
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, activity });
 
     const transport = new StreamTransport({
       clientId: dingtalk.clientId!,
@@ -146,7 +152,8 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     await transport.start();
 
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(opts.jobPollMs ? { processEvery: opts.jobPollMs } : {}) });
-    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log })], {
+    activity.attach(agenda);
+    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }), ...activity.jobs], {
       metrics,
       logger: log,
       timeZone: config.timeZone,
@@ -163,6 +170,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
         readiness: { check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }) },
       }),
     ];
+    routers.push(activity.router);
     if (localDingTalk) routers.push(devRoutes(localDingTalk));
     const app = createHttpApp({ logger: log, routers });
     const server: Server = await new Promise((resolve, reject) => {
@@ -180,7 +188,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, localDingTalk, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, localDingTalk, activity, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -7,6 +7,8 @@ import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { ActivityModule } from '../activity/activity-module.js';
+import { registerActivity } from './activity.js';
 import { registerHelp } from './help.js';
 
 /** What feature handlers may use; each register() takes the parts it needs. */
@@ -19,9 +21,12 @@ export interface HandlerDeps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  /** The activity chain (issue 4); absent in tests that build handlers without it. */
+  activity?: ActivityModule;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
-export function registerHandlers(bot: Bot, _deps: HandlerDeps): void {
+export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
+  if (deps.activity) registerActivity(bot, { ...deps, activity: deps.activity });
   registerHelp(bot);
 }
