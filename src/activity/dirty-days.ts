@@ -8,6 +8,10 @@ export class DirtyDays {
     days.add(day);
   }
 
+  get(personId: string): ReadonlySet<string> {
+    return this.map.get(personId) ?? new Set();
+  }
+
   get size(): number {
     let n = 0;
     for (const d of this.map.values()) n += d.size;
