@@ -5,7 +5,7 @@ import { csvLayout, csvRowToInput, type CsvLayout } from '../domain/activity/csv
 import type { ActivityInput } from '../domain/activity/types.js';
 import { quarterOf } from '../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
-import { DirtyDays } from './dirty-days.js';
+import { DirtyDays, withNeighbours } from './dirty-days.js';
 
 export interface CsvRowError {
   line: number;
@@ -87,12 +87,13 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   // Pass 2: store.
   const people = await o.core.identity.snapshot();
   const dirty = new DirtyDays();
+  const regroup = new DirtyDays();
   let minStart = Number.POSITIVE_INFINITY;
   let maxStart = Number.NEGATIVE_INFINITY;
   let batch: ActivityInput[] = [];
   const flush = async () => {
     if (!batch.length) return;
-    const r = await o.core.ingest.ingest(batch, { reconcile: 'defer', dirty, people });
+    const r = await o.core.ingest.ingest(batch, { reconcile: 'defer', dirty, regroup, people });
     result.created += r.created;
     result.updated += r.updated;
     result.unchanged += r.unchanged;
@@ -117,13 +118,17 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
 
   // Pass 3: match visits across systems where this import can have changed something.
   o.onProgress?.({ phase: 'match', bytes: totalBytes, totalBytes, rows: result.rows });
+  const wanted = new DirtyDays();
+  for (const [person, days] of regroup.entries()) for (const d of days) wanted.add(person, d);
   for (const q of quartersBetween(minStart, maxStart, o.zone)) {
-    const candidates = await o.core.reconciler.candidates(q);
-    const wanted = new DirtyDays();
-    for (const [person, days] of candidates.entries()) {
-      const mine = [...dirty.get(person)];
-      for (const d of days) if (mine.some((m) => Math.abs(Date.parse(m) - Date.parse(d)) <= 86_400_000)) wanted.add(person, d);
+    const others = await o.core.reconciler.daysWithOtherSources(q, 'csv');
+    for (const [person, days] of others.entries()) {
+      const mine = dirty.get(person);
+      // A visit just before midnight can match a check-in just after it: neighbouring days count.
+      for (const d of withNeighbours(days)) if (mine.has(d)) wanted.add(person, d);
     }
+  }
+  if (wanted.size) {
     const m = await o.core.reconciler.reconcile(wanted);
     result.matched.records += m.records;
     result.matched.changed += m.changed;

@@ -17,6 +17,8 @@ export interface IngestOptions {
   /** 'inline': match visits across systems now (webhook, connector pages). 'defer': add the changed person-days to `dirty` (bulk import). */
   reconcile: 'inline' | 'defer';
   dirty?: DirtyDays;
+  /** With 'defer': person-days of updated records that were in a match group (they need matching again whatever the other sources). */
+  regroup?: DirtyDays;
   /** A preloaded identity map for bulk imports (no person queries per batch). */
   people?: { resolveSync(ref: PersonRef): string | undefined };
 }
@@ -85,7 +87,11 @@ export class ActivityIngest {
     Object.assign(result, { created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale });
 
     const dirty = opts.dirty ?? new DirtyDays();
-    for (const t of w.touched) if (this.d.reconciler.matchTypes.includes(t.type)) dirty.add(t.personId, t.day);
+    for (const t of w.touched) {
+      if (!this.d.reconciler.matchTypes.includes(t.type)) continue;
+      dirty.add(t.personId, t.day);
+      if (t.grouped) opts.regroup?.add(t.personId, t.day);
+    }
     if (opts.reconcile === 'inline' && dirty.size) {
       await this.d.reconciler.reconcile(dirty);
       dirty.clear();

@@ -76,38 +76,16 @@ export class Reconciler {
   }
 
   /**
-   * After a bulk import: the person-days of a quarter where matching can change anything — two systems on
-   * the same or adjacent days, two check-ins, or an existing group — found with one aggregation.
+   * After a bulk import from `source`: the person-days where another system has visit records — the only
+   * places the import can have created a match (records of one source never match each other). One query,
+   * not one per person-day: on the local dev server every non-_id query is a collection scan.
    */
-  async candidates(quarterId: string): Promise<DirtyDays> {
-    const rows = await this.m.Activity.aggregate<{ _id: { p: string; d: string }; sources: string[]; checkins: number; grouped: number }>([
-      { $match: { quarterId, type: { $in: [...this.settings.types] } } },
-      {
-        $group: {
-          _id: { p: '$personId', d: '$day' },
-          sources: { $addToSet: '$source' },
-          checkins: { $sum: { $cond: [{ $eq: ['$source', 'dingtalk_checkin'] }, 1, 0] } },
-          grouped: { $sum: { $cond: [{ $gt: ['$matchGroup', null] }, 1, 0] } },
-        },
-      },
-    ]);
-    const byPerson = new Map<string, Map<string, { sources: string[]; checkins: number; grouped: number }>>();
-    for (const r of rows) {
-      const m = byPerson.get(r._id.p) ?? new Map();
-      m.set(r._id.d, r);
-      byPerson.set(r._id.p, m);
-    }
+  async daysWithOtherSources(quarterId: string, source: string): Promise<DirtyDays> {
     const out = new DirtyDays();
-    for (const [person, days] of byPerson) {
-      for (const [day, r] of days) {
-        const next = days.get(withNeighbours([day])[2]!);
-        const sources = new Set([...r.sources, ...(next?.sources ?? [])]);
-        if (sources.size > 1 || r.checkins > 1 || r.grouped > 0) {
-          out.add(person, day);
-          if (next) out.add(person, withNeighbours([day])[2]!);
-        }
-      }
-    }
+    const rows = await this.m.Activity.collection
+      .find({ quarterId, type: { $in: [...this.settings.types] }, source: { $ne: source } }, { projection: { personId: 1, day: 1 } })
+      .toArray();
+    for (const r of rows) out.add(String(r.personId), String(r.day));
     return out;
   }
 

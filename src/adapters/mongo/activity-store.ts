@@ -25,7 +25,7 @@ export interface WriteResult {
   /** Older than what is stored (an out-of-order redelivery): ignored. */
   stale: number;
   /** Person-days whose records changed, before and after (an edit may move a visit to another day). */
-  touched: Array<{ personId: string; day: string; type: string; quarterId: string }>;
+  touched: Array<{ personId: string; day: string; type: string; quarterId: string; grouped?: boolean }>;
 }
 
 type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt'> & GroupFacts;
@@ -80,7 +80,8 @@ export class ActivityStore {
       if (d.sourceUpdatedAt) filter.$or = [{ sourceUpdatedAt: { $lte: d.sourceUpdatedAt } }, { sourceUpdatedAt: { $exists: false } }, { sourceUpdatedAt: null }];
       ops.push({ updateOne: { filter, update: { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, ''])) } : {}) } } });
       result.updated++;
-      result.touched.push(touchOf(old), touchOf(d));
+      // The old position was in a match group: that group must be looked at again wherever it was.
+      result.touched.push({ ...touchOf(old), ...(old.matchGroup ? { grouped: true } : {}) }, { ...touchOf(d), ...(old.matchGroup ? { grouped: true } : {}) });
     }
     if (ops.length) await this.m.Activity.collection.bulkWrite(ops, { ordered: false });
     return result;

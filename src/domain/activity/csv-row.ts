@@ -1,5 +1,5 @@
 import { itemToInput, validateItem } from './activity-item.js';
-import { parseLocalOrInstant } from './timestamps.js';
+import { hasOffset, parseLocalOrInstant } from './timestamps.js';
 import type { ActivityInput } from './types.js';
 
 /**
@@ -126,7 +126,8 @@ function convert(cell: string, kind: Kind, opts: RowOptions): unknown {
       if (['false', '0', 'no', 'n', '否'].includes(cell.toLowerCase())) return false;
       return undefined;
     case 'time':
-      return parseLocalOrInstant(cell, opts.zone)?.toISOString();
+      // With an offset the item schema parses it; only local times need converting here.
+      return hasOffset(cell) ? cell : parseLocalOrInstant(cell, opts.zone)?.toISOString();
     case 'type':
       return opts.typeAliases.get(cell) ?? opts.typeAliases.get(cell.toLowerCase()) ?? cell.toLowerCase();
   }

@@ -7,13 +7,16 @@ const SUFFIXES = [
   'corporation', 'company', 'limited', 'group', 'corp', 'inc', 'llc', 'ltd', 'plc', 'co',
 ];
 
+const NOISE = /[\s\p{P}\p{S}]+/gu;
+// Normalized once: this runs for every imported row.
+const SUFFIX_KEYS = SUFFIXES.map((s) => s.replace(NOISE, ''));
+
 export function customerNameKey(name: string | undefined | null): string | undefined {
   if (!name) return undefined;
-  let s = name.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  let s = name.normalize('NFKC').toLowerCase().replace(NOISE, '');
   for (let changed = true; changed; ) {
     changed = false;
-    for (const suf of SUFFIXES) {
-      const k = suf.replace(/[\s\p{P}\p{S}]+/gu, '');
+    for (const k of SUFFIX_KEYS) {
       if (s.length > k.length && s.endsWith(k)) {
         s = s.slice(0, -k.length);
         changed = true;

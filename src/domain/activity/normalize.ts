@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dayKey, isoWeekKey, quarterOf } from '../time/calendar.js';
+import { createBucketer, type Buckets } from './buckets.js';
 import { customerNameKey } from './customer-key.js';
 import type { Evidence } from './matching.js';
 import { hasLatLng, type ActivityFacts, type ActivityInput, type DimValue, type LatLng } from './types.js';
@@ -33,14 +33,21 @@ export interface ActivityContent {
 
 export interface BucketOptions {
   zone: string;
-  /** Quarter key for an instant; calendar quarters unless the company configures otherwise. */
-  quarterIdOf?: (at: Date) => string;
+}
+
+const bucketers = new Map<string, (at: Date) => Buckets>();
+function bucketsOf(at: Date, zone: string): Buckets {
+  let b = bucketers.get(zone);
+  if (!b) bucketers.set(zone, (b = createBucketer(zone)));
+  return b(at);
 }
 
 export function toContent(input: ActivityInput, personId: string, opts: BucketOptions): ActivityContent {
   const durationMin = input.endAt ? (input.endAt.getTime() - input.startAt.getTime()) / 60_000 : input.durationMin;
   const location = cleanLocation(input.location);
   const accountLoc = input.account?.location;
+  const customerKey = customerNameKey(input.account?.name);
+  const buckets = bucketsOf(input.startAt, opts.zone);
   const content: Omit<ActivityContent, 'contentHash'> = {
     personId,
     type: input.type,
@@ -48,7 +55,7 @@ export function toContent(input: ActivityInput, personId: string, opts: BucketOp
     sourceId: input.sourceId,
     ...(input.account?.id ? { accountId: input.account.id } : {}),
     ...(input.account?.name ? { accountName: input.account.name } : {}),
-    ...(customerNameKey(input.account?.name) ? { customerKey: customerNameKey(input.account?.name)! } : {}),
+    ...(customerKey ? { customerKey } : {}),
     ...(hasLatLng(accountLoc) ? { customerLocation: { lat: accountLoc.lat, lng: accountLoc.lng } } : {}),
     startAt: input.startAt,
     ...(input.endAt ? { endAt: input.endAt } : {}),
@@ -57,9 +64,9 @@ export function toContent(input: ActivityInput, personId: string, opts: BucketOp
     ...(input.completed !== undefined ? { completed: input.completed } : {}),
     ...(input.deleted ? { deleted: true } : {}),
     dims: input.dims ?? {},
-    day: dayKey(input.startAt, opts.zone),
-    isoWeek: isoWeekKey(input.startAt, opts.zone),
-    quarterId: (opts.quarterIdOf ?? ((d: Date) => quarterOf(d, opts.zone).id))(input.startAt),
+    day: buckets.day,
+    isoWeek: buckets.isoWeek,
+    quarterId: buckets.quarterId,
     ...(input.sourceUpdatedAt ? { sourceUpdatedAt: input.sourceUpdatedAt } : {}),
     raw: input.raw,
   };

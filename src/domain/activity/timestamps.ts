@@ -17,6 +17,11 @@ export function parseInstant(s: string): Date | undefined {
   return Number.isNaN(t) ? undefined : new Date(t);
 }
 
+/** Whether `s` carries its own offset (then it is passed on as written, not re-formatted). */
+export function hasOffset(s: string): boolean {
+  return WITH_OFFSET.test(s.trim());
+}
+
 /**
  * A spreadsheet time: with an offset it is exact; without one ("2026-11-23 10:00", "2026/11/23") it is
  * read in `zone` — the company's — the way the person who typed it meant it.

@@ -88,15 +88,24 @@ describe('activity ingest against the database', () => {
     expect(await one('salesforce', '00U3')).toMatchObject({ day: '2026-11-25', counted: false });
   });
 
-  it('finds matches after a deferred (bulk) import with one aggregation', async () => {
+  it('after a deferred (bulk) import, finds the days where another system has visits, and regroups edited members', async () => {
+    await f.core.ingest.ingest([checkin('rep02', '2026-11-24T09:05:00+08:00', '腾讯')], { reconcile: 'inline' });
+    const csvVisit = (end: string): ActivityInput => ({
+      source: 'csv', sourceId: 'crm2:v1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit',
+      startAt: new Date('2026-11-24T09:00:00+08:00'), endAt: new Date(end), account: { name: '腾讯有限公司' }, raw: {},
+    });
     const dirty = new DirtyDays();
-    await f.core.ingest.ingest([checkin('rep02', '2026-11-24T09:00:00+08:00', '腾讯'), checkin('rep02', '2026-11-24T09:50:00+08:00', '腾讯')], { reconcile: 'defer', dirty });
-    expect(await f.models.Activity.countDocuments({ matchGroup: { $exists: true } })).toBe(0);
-    const candidates = await f.core.reconciler.candidates('2026Q4');
-    expect([...candidates.entries()].map(([p, d]) => [p, [...d]])).toEqual([['rep02', ['2026-11-24']]]);
-    await f.core.reconciler.reconcile(candidates);
-    const first = await one('dingtalk_checkin', `rep02:${Date.parse('2026-11-24T09:00:00+08:00')}`);
-    expect(first).toMatchObject({ counted: true, evidence: { checkin: true, checkinCount: 2, durationMin: 50 } });
+    await f.core.ingest.ingest([csvVisit('2026-11-24T09:50:00+08:00')], { reconcile: 'defer', dirty });
+    expect(await f.models.Activity.countDocuments({ matchGroup: { $exists: true } })).toBe(0); // deferred
+    const others = await f.core.reconciler.daysWithOtherSources('2026Q4', 'csv');
+    expect([...others.entries()].map(([p, d]) => [p, [...d]])).toEqual([['rep02', ['2026-11-24']]]);
+    await f.core.reconciler.reconcile(others);
+    expect(await one('csv', 'crm2:v1')).toMatchObject({ counted: true, evidence: { checkin: true, checkinCount: 1 } });
+
+    // Re-imported with a change: the record was in a group, so its day is flagged for matching again.
+    const regroup = new DirtyDays();
+    await f.core.ingest.ingest([csvVisit('2026-11-24T09:20:00+08:00')], { reconcile: 'defer', dirty: new DirtyDays(), regroup });
+    expect([...regroup.get('rep02')]).toEqual(['2026-11-24']);
   });
 
   it('parks records of unknown owners, and stores them once HR maps the owner', async () => {
