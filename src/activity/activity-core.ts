@@ -71,14 +71,14 @@ export function createActivityCore(o: ActivityCoreOptions) {
       const acts = page.filter((p) => p.kind === 'activity');
       const ds = page.filter((p) => p.kind === 'deal');
       if (acts.length) {
-        const r = await ingest.ingest(acts.map((p) => p.payload as ActivityInput), { reconcile: 'inline' });
+        const r = await ingest.ingest(acts.map((p) => p.payload as ActivityInput), { reconcile: 'inline', park: false });
         const missed = new Set(r.unmatched.map((u) => u.index));
         acts.forEach((p, i) => (missed.has(i) ? still++ : done.push({ kind: 'activity', source: p.source, sourceId: p.sourceId })));
       }
       if (ds.length) {
-        const r = await dealIngest.ingest(ds.map((p) => p.payload as OwnedDeal));
-        still += r.parked;
         const resolved = await identity.resolve(ds.map((p) => (p.payload as OwnedDeal).owner));
+        const r = await dealIngest.ingest(ds.map((p) => p.payload as OwnedDeal), { park: false });
+        still += r.parked;
         ds.forEach((p, i) => resolved[i] && done.push({ kind: 'deal', source: p.source, sourceId: p.sourceId }));
       }
     }

@@ -1,7 +1,20 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-/** Activity-chain metrics, on the service's registry (one per instance, like the rest). */
+/**
+ * Activity-chain metrics, on the service's registry (one per instance, like the rest). Registering twice
+ * on one registry (a caller sharing its Metrics between two services) reuses the existing metrics.
+ */
 export function createActivityMetrics(registry: Registry) {
+  const existing = registry.getSingleMetric('trichain_activity_records_total');
+  if (existing) return (registry as Registry & { [CACHE]?: ActivityMetrics })[CACHE]!;
+  const metrics = build(registry);
+  (registry as Registry & { [CACHE]?: ActivityMetrics })[CACHE] = metrics;
+  return metrics;
+}
+
+const CACHE = Symbol('activityMetrics');
+
+function build(registry: Registry) {
   return {
     records: new Counter({
       name: 'trichain_activity_records_total',
@@ -36,4 +49,4 @@ export function createActivityMetrics(registry: Registry) {
   };
 }
 
-export type ActivityMetrics = ReturnType<typeof createActivityMetrics>;
+export type ActivityMetrics = ReturnType<typeof build>;

@@ -14,11 +14,12 @@ export class DealIngest {
     private readonly source = 'salesforce',
   ) {}
 
-  async ingest(deals: readonly OwnedDeal[]): Promise<{ written: number; unchanged: number; stale: number; parked: number }> {
+  /** `park: false` when replaying parked deals (a still-unmatched one stays as it was). */
+  async ingest(deals: readonly OwnedDeal[], opts: { park?: boolean } = {}): Promise<{ written: number; unchanged: number; stale: number; parked: number }> {
     const people = await this.d.identity.resolve(deals.map((x) => x.owner));
     const known = deals.flatMap((x, i) => (people[i] ? [{ ...x, personId: people[i]! }] : []));
     const parked = deals.filter((_, i) => !people[i]);
-    await this.d.unmatched.park(
+    if (opts.park !== false) await this.d.unmatched.park(
       parked.map((x) => ({
         kind: 'deal' as const,
         source: this.source,
@@ -27,7 +28,7 @@ export class DealIngest {
         payload: x,
       })),
     );
-    for (const p of parked) this.d.metrics.unmatched.inc({ system: p.owner.system });
+    if (opts.park !== false) for (const p of parked) this.d.metrics.unmatched.inc({ system: p.owner.system });
     const w = await this.d.store.write(this.source, known.map(({ owner: _o, ...rest }) => rest));
     for (const [outcome, n] of Object.entries({ written: w.written, unchanged: w.unchanged, stale: w.stale, parked: parked.length })) if (n) this.d.metrics.deals.inc({ outcome }, n);
     return { ...w, parked: parked.length };

@@ -21,6 +21,8 @@ export interface IngestOptions {
   regroup?: DirtyDays;
   /** A preloaded identity map for bulk imports (no person queries per batch). */
   people?: { resolveSync(ref: PersonRef): string | undefined };
+  /** False when replaying parked records: one still unmatched stays parked as it was (its "last seen" unchanged). */
+  park?: boolean;
 }
 
 export interface IngestResult {
@@ -69,7 +71,7 @@ export class ActivityIngest {
         parked.push({ kind: 'activity', source: input.source, sourceId: input.sourceId, ref: parkedRef(input), payload: input });
       }
     });
-    if (parked.length) {
+    if (parked.length && opts.park !== false) {
       await this.d.unmatched.park(parked);
       result.parked = parked.length;
       for (const p of parked) this.d.metrics.unmatched.inc({ system: p.ref.system });

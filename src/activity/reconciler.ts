@@ -66,7 +66,11 @@ export class Reconciler {
         .toArray()) as unknown as VisitDoc[];
       records += docs.length;
       const byPerson = new Map<string, VisitDoc[]>();
-      for (const d of docs) byPerson.set(d.personId, [...(byPerson.get(d.personId) ?? []), d]);
+      for (const d of docs) {
+        const list = byPerson.get(d.personId);
+        if (list) list.push(d);
+        else byPerson.set(d.personId, [d]);
+      }
       const ops: AnyBulkWriteOperation<Document>[] = [];
       for (const list of byPerson.values()) ops.push(...(await this.opsFor(list)));
       if (ops.length) await this.m.Activity.collection.bulkWrite(ops, { ordered: false });
