@@ -91,9 +91,16 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   let minStart = Number.POSITIVE_INFINITY;
   let maxStart = Number.NEGATIVE_INFINITY;
   let batch: ActivityInput[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const r = await o.core.ingest.ingest(batch, { reconcile: 'defer', dirty, regroup, people });
+  // One batch is written while the next is parsed and checked: the database (another process) and this
+  // one work at the same time. Writes stay in file order: a batch starts only after the previous one ended.
+  let inFlight: Promise<void> | undefined;
+  let failed: { error: unknown } | undefined;
+  const settle = async () => {
+    await inFlight;
+    if (failed) throw failed.error;
+  };
+  const write = async (rows: ActivityInput[]) => {
+    const r = await o.core.ingest.ingest(rows, { reconcile: 'defer', dirty, regroup, people });
     result.created += r.created;
     result.updated += r.updated;
     result.unchanged += r.unchanged;
@@ -103,7 +110,16 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       const key = u.person.kind === 'email' ? u.person.email : u.person.kind === 'userId' ? u.person.userId : `${u.person.system}:${u.person.id}`;
       result.unmatchedPeople.set(key, (result.unmatchedPeople.get(key) ?? 0) + 1);
     }
+  };
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
     batch = [];
+    await settle();
+    // Caught here and rethrown by the next settle(): an unobserved rejection would crash the process.
+    inFlight = write(rows).catch((error: unknown) => {
+      failed = { error };
+    });
   };
   await forEachRow(o, totalBytes, 'import', async (input) => {
     if (!input) return;
@@ -114,6 +130,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     if (batch.length >= (o.batchSize ?? 1000)) await flush();
   });
   await flush();
+  await settle();
   result.stored = true;
 
   // Pass 3: match visits across systems where this import can have changed something.

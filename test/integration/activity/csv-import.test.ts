@@ -105,6 +105,21 @@ describe('CSV import', () => {
     expect(await f.models.Activity.findOne({ sourceId: 'rep02:1' }).lean()).toMatchObject({ mergedInto: { source: 'csv', sourceId: 'csv:m1' } });
   });
 
+  it('reports a database failure during the store pass as an error of the import (not a crash)', async () => {
+    const p = await file('fail.csv', GOOD);
+    let calls = 0;
+    const failing = {
+      ...f.core,
+      ingest: {
+        ingest: async (...args: Parameters<typeof f.core.ingest.ingest>) => {
+          if (++calls === 1) throw new Error('database went away');
+          return f.core.ingest.ingest(...args);
+        },
+      },
+    } as unknown as typeof f.core;
+    await expect(importCsv({ file: p, core: failing, zone: 'Asia/Shanghai', typeAliases: typeAliases(), batchSize: 2 })).rejects.toThrow('database went away');
+  });
+
   it('runs as `npm run import:csv`, exit 0 on success and 2 with the bad line on error', async () => {
     const ok = await file('cli-ok.csv', GOOD);
     const bad = await file('cli-bad.csv', 'id,person_userid,type,start\nz1,rep01,call,tomorrow\n');
