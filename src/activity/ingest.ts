@@ -89,11 +89,14 @@ export class ActivityIngest {
     Object.assign(result, { created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale });
 
     const dirty = opts.dirty ?? new DirtyDays();
+    const sources = new Map<string, { quarterId: string; source: string }>();
     for (const t of w.touched) {
       if (!this.d.reconciler.matchTypes.includes(t.type)) continue;
+      sources.set(`${t.quarterId}\u0000${t.source}`, { quarterId: t.quarterId, source: t.source });
       dirty.add(t.personId, t.day);
       if (t.grouped) opts.regroup?.add(t.personId, t.day);
     }
+    await this.d.reconciler.noteSources(sources.values());
     if (opts.reconcile === 'inline' && dirty.size) {
       await this.d.reconciler.reconcile(dirty);
       dirty.clear();
@@ -101,6 +104,7 @@ export class ActivityIngest {
     // A rule saved while this batch was judged: have the quarter re-evaluated (idempotent).
     for (const [q, ctx] of contexts) if ((await this.d.rules.versionNow(q)) !== ctx.version) await this.d.onRulesChanged(q);
 
+    // Batches come from one source, except replays of parked records (counted under the first).
     const source = inputs[0]!.source;
     for (const [outcome, n] of Object.entries({ created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale, parked: result.parked })) {
       if (n) this.d.metrics.records.inc({ source, outcome }, n);

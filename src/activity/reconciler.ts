@@ -44,14 +44,27 @@ interface VisitDoc {
  * group facts and new verdicts of the records whose result changed.
  */
 export class Reconciler {
+  /** (quarter, source) pairs already recorded in activity_quarter_sources by this process. */
+  private readonly knownSources = new Set<string>();
+
   constructor(
-    private readonly m: Pick<Models, 'Activity'>,
+    private readonly m: Pick<Models, 'Activity' | 'ActivityQuarterSources'>,
     private readonly rules: RuleStore,
     private readonly settings: MatchSettings,
   ) {}
 
   get matchTypes(): readonly string[] {
     return this.settings.types;
+  }
+
+  /** Records that `source` has visit records in these quarters (once per pair and process). */
+  async noteSources(pairs: Iterable<{ quarterId: string; source: string }>): Promise<void> {
+    for (const { quarterId, source } of pairs) {
+      const key = `${quarterId}\u0000${source}`;
+      if (this.knownSources.has(key)) continue;
+      await this.m.ActivityQuarterSources.updateOne({ _id: quarterId }, { $addToSet: { sources: source } }, { upsert: true });
+      this.knownSources.add(key);
+    }
   }
 
   async reconcile(dirty: DirtyDays): Promise<{ records: number; changed: number }> {
@@ -86,6 +99,8 @@ export class Reconciler {
    */
   async daysWithOtherSources(quarterId: string, source: string): Promise<DirtyDays> {
     const out = new DirtyDays();
+    const present = await this.m.ActivityQuarterSources.findById(quarterId).lean();
+    if (!present?.sources.some((s) => s !== source)) return out; // nothing else to match with
     const rows = await this.m.Activity.collection
       .find({ quarterId, type: { $in: [...this.settings.types] }, source: { $ne: source } }, { projection: { personId: 1, day: 1 } })
       .toArray();

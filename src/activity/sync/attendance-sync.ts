@@ -44,7 +44,19 @@ const DAY = 'yyyy-MM-dd';
 export class AttendanceSync {
   constructor(private readonly d: AttendanceSyncDeps) {}
 
+  /** One run; its outcome is recorded on the cursor document (last run, last success, last error). */
   async run(ctl: RunControl = {}): Promise<SyncStats> {
+    try {
+      const stats = await this.runOnce(ctl);
+      await this.d.cursors.runFinished(ATTENDANCE_CURSOR, { ok: true, stats: { ...stats, more: Number(stats.more) } });
+      return stats;
+    } catch (err) {
+      await this.d.cursors.runFinished(ATTENDANCE_CURSOR, { ok: false, error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async runOnce(ctl: RunControl): Promise<SyncStats> {
     const stats = emptyStats();
     const started = Date.now();
     const budget = ctl.budgetMs ?? 240_000;

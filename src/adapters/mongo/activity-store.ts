@@ -25,7 +25,7 @@ export interface WriteResult {
   /** Older than what is stored (an out-of-order redelivery): ignored. */
   stale: number;
   /** Person-days whose records changed, before and after (an edit may move a visit to another day). */
-  touched: Array<{ personId: string; day: string; type: string; quarterId: string; grouped?: boolean }>;
+  touched: Array<{ personId: string; day: string; type: string; quarterId: string; source: string; grouped?: boolean }>;
 }
 
 type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt'> & GroupFacts;
@@ -130,8 +130,8 @@ function dedupeLastWins(batch: readonly PreparedActivity[]): PreparedActivity[] 
   return [...seen.values()];
 }
 
-function touchOf(d: Pick<ActivityContent, 'personId' | 'day' | 'type' | 'quarterId'>) {
-  return { personId: d.personId, day: d.day, type: d.type, quarterId: d.quarterId };
+function touchOf(d: Pick<ActivityContent, 'personId' | 'day' | 'type' | 'quarterId' | 'source'>) {
+  return { personId: d.personId, day: d.day, type: d.type, quarterId: d.quarterId, source: d.source };
 }
 
 /** Optional fields the new version lacks must be removed, or an edit could never clear them. */

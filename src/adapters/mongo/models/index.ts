@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { activityModel } from './activity.model.js';
+import { activityQuarterSourcesModel } from './activity-quarter-sources.model.js';
 import { activityRuleSetModel } from './activity-rule-set.model.js';
 import { crmAccountModel } from './crm-account.model.js';
 import { syncCursorModel } from './sync-cursor.model.js';
@@ -31,6 +32,7 @@ export function createModels(conn: Connection) {
     UnmatchedRecord: unmatchedRecordModel(conn),
     UserMapping: userMappingModel(conn),
     CrmAccount: crmAccountModel(conn),
+    ActivityQuarterSources: activityQuarterSourcesModel(conn),
   };
 }
 
