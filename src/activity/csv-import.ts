@@ -6,6 +6,7 @@ import type { ActivityInput } from '../domain/activity/types.js';
 import { quarterOf } from '../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
+import type { PreparedBatch } from './ingest.js';
 
 export interface CsvRowError {
   line: number;
@@ -99,8 +100,9 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     await inFlight;
     if (failed) throw failed.error;
   };
-  const write = async (rows: ActivityInput[]) => {
-    const r = await o.core.ingest.ingest(rows, { reconcile: 'defer', dirty, regroup, people });
+  const opts = { reconcile: 'defer' as const, dirty, regroup, people };
+  const write = async (prepared: PreparedBatch) => {
+    const r = await o.core.ingest.commit(prepared, opts);
     result.created += r.created;
     result.updated += r.updated;
     result.unchanged += r.unchanged;
@@ -115,9 +117,11 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     if (!batch.length) return;
     const rows = batch;
     batch = [];
+    // Judged here, while the previous batch is still being written; written only after it.
+    const prepared = await o.core.ingest.prepare(rows, opts);
     await settle();
     // Caught here and rethrown by the next settle(): an unobserved rejection would crash the process.
-    inFlight = write(rows).catch((error: unknown) => {
+    inFlight = write(prepared).catch((error: unknown) => {
       failed = { error };
     });
   };

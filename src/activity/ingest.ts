@@ -35,6 +35,14 @@ export interface IngestResult {
   unmatched: Array<{ index: number; person: PersonRef }>;
 }
 
+/** A batch judged and ready to write (see ActivityIngest.prepare). */
+export interface PreparedBatch {
+  source: string;
+  result: IngestResult;
+  docs: PreparedActivity[];
+  contexts: Map<string, EvaluationContext>;
+}
+
 export interface IngestDeps {
   store: ActivityStore;
   identity: IdentityResolver;
@@ -58,8 +66,17 @@ export class ActivityIngest {
   constructor(private readonly d: IngestDeps) {}
 
   async ingest(inputs: readonly ActivityInput[], opts: IngestOptions): Promise<IngestResult> {
+    return this.commit(await this.prepare(inputs, opts), opts);
+  }
+
+  /**
+   * Everything before the write: owners resolved (unknown ones parked), customers tied to accounts,
+   * contents bucketed and judged. A bulk import prepares the next batch while this one is written.
+   */
+  async prepare(inputs: readonly ActivityInput[], opts: IngestOptions): Promise<PreparedBatch> {
     const result: IngestResult = { created: 0, updated: 0, unchanged: 0, stale: 0, parked: 0, unmatched: [] };
-    if (inputs.length === 0) return result;
+    const batch: PreparedBatch = { source: inputs[0]?.source ?? 'webhook', result, docs: [], contexts: new Map() };
+    if (inputs.length === 0) return batch;
     const people = opts.people ? inputs.map((i) => opts.people!.resolveSync(i.person)) : await this.d.identity.resolve(inputs.map((i) => i.person));
     const matched: Array<{ input: ActivityInput; personId: string }> = [];
     const parked: Parameters<UnmatchedStore['park']>[0][number][] = [];
@@ -77,15 +94,20 @@ export class ActivityIngest {
       for (const p of parked) this.d.metrics.unmatched.inc({ system: p.ref.system });
       this.d.logger.warn({ count: parked.length, users: [...new Set(parked.map((p) => p.ref.externalUserId ?? p.ref.externalEmail))].slice(0, 10) }, 'activities parked: owner is not a known person');
     }
-
     const contents = await this.withAccounts(matched);
-    const contexts = new Map<string, EvaluationContext>();
-    for (const q of new Set(contents.map((c) => c.quarterId))) contexts.set(q, (await this.d.rules.context(q)).ctx);
-    const prepared: PreparedActivity[] = contents.map((c) => {
-      const ctx = contexts.get(c.quarterId)!;
+    for (const q of new Set(contents.map((c) => c.quarterId))) batch.contexts.set(q, (await this.d.rules.context(q)).ctx);
+    batch.docs = contents.map((c) => {
+      const ctx = batch.contexts.get(c.quarterId)!;
       return { ...c, ...evaluate(factsOf(c), ctx), ruleVersion: ctx.version };
     });
-    const w = await this.d.store.write(prepared, (doc) => evaluate(factsOf(doc), contexts.get(doc.quarterId)!));
+    return batch;
+  }
+
+  /** The write, then matching (now or deferred) and the check for a rule change made meanwhile. */
+  async commit(batch: PreparedBatch, opts: IngestOptions): Promise<IngestResult> {
+    const { result, contexts } = batch;
+    if (batch.docs.length === 0 && result.parked === 0) return result;
+    const w = await this.d.store.write(batch.docs, (doc) => evaluate(factsOf(doc), contexts.get(doc.quarterId)!));
     Object.assign(result, { created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale });
 
     const dirty = opts.dirty ?? new DirtyDays();
@@ -105,9 +127,8 @@ export class ActivityIngest {
     for (const [q, ctx] of contexts) if ((await this.d.rules.versionNow(q)) !== ctx.version) await this.d.onRulesChanged(q);
 
     // Batches come from one source, except replays of parked records (counted under the first).
-    const source = inputs[0]!.source;
     for (const [outcome, n] of Object.entries({ created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale, parked: result.parked })) {
-      if (n) this.d.metrics.records.inc({ source, outcome }, n);
+      if (n) this.d.metrics.records.inc({ source: batch.source, outcome }, n);
     }
     return result;
   }

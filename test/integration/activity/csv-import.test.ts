@@ -111,9 +111,10 @@ describe('CSV import', () => {
     const failing = {
       ...f.core,
       ingest: {
-        ingest: async (...args: Parameters<typeof f.core.ingest.ingest>) => {
+        prepare: (...args: Parameters<typeof f.core.ingest.prepare>) => f.core.ingest.prepare(...args),
+        commit: async (...args: Parameters<typeof f.core.ingest.commit>) => {
           if (++calls === 1) throw new Error('database went away');
-          return f.core.ingest.ingest(...args);
+          return f.core.ingest.commit(...args);
         },
       },
     } as unknown as typeof f.core;
