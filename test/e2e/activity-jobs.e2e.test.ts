@@ -3,9 +3,13 @@ import { seedPeople } from '../integration/activity/core-helpers.js';
 import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
 
 let h: Harness;
+// Relative to the real clock (the jobs run on it): a visit yesterday, backfill from three days ago.
+const visitStart = new Date(Math.floor((Date.now() - 86_400_000) / 60_000) * 60_000);
+const backfill = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+
 beforeAll(async () => {
   // The service starts its own fake Salesforce org (the sample export) and maps the export's owner.
-  h = await startHarness({ env: { SALESFORCE_MODE: 'local', SALESFORCE_USER_MAP: '005Ec000004oBPNIA2=rep01', ACTIVITY_BACKFILL_FROM: '2026-11-20' } });
+  h = await startHarness({ env: { SALESFORCE_MODE: 'local', SALESFORCE_USER_MAP: '005Ec000004oBPNIA2=rep01', ACTIVITY_BACKFILL_FROM: backfill } });
   await seedPeople(h.service.models);
 });
 afterAll(async () => {
@@ -31,16 +35,15 @@ describe('connectors run as Agenda jobs inside the service', () => {
     expect(await h.service.models.Deal.countDocuments({ personId: 'rep01' })).toBe(50);
     expect(await h.service.models.Activity.countDocuments({ source: 'salesforce', personId: 'rep01' })).toBe(75);
     expect(await h.service.models.CrmAccount.countDocuments()).toBe(22);
-    const metrics = await h.service.metrics.registry.metrics();
+    const metrics = await eventually(() => h.service.metrics.registry.metrics(), (m) => /trichain_job_runs_total\{job="sync-salesforce",outcome="success"\} 1/.test(m));
     expect(metrics).toMatch(/trichain_activity_records_total\{source="salesforce",outcome="created"\} 75/);
-    expect(metrics).toMatch(/trichain_job_runs_total\{job="sync-salesforce",outcome="success"\} 1/);
   });
 
   it('sync-dingtalk-checkins pulls 签到 from DingTalk and matches them to CRM visits', async () => {
-    const at = Date.parse('2026-11-24T10:05:00+08:00');
+    const at = visitStart.getTime() + 5 * 60_000;
     h.fake.fieldWork.addCheckin({ userid: 'rep02', checkin_time: at, place: '杭州', detail_place: '杭州市西湖区文三路', visit_user: 'Walker Henson and Compton' });
     await h.service.activity.core.ingest.ingest(
-      [{ source: 'webhook', sourceId: 'crm:1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit', startAt: new Date('2026-11-24T10:00:00+08:00'), endAt: new Date('2026-11-24T10:50:00+08:00'), account: { name: 'Walker Henson and Compton' }, raw: {} }],
+      [{ source: 'webhook', sourceId: 'crm:1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit', startAt: visitStart, endAt: new Date(visitStart.getTime() + 50 * 60_000), account: { name: 'Walker Henson and Compton' }, raw: {} }],
       { reconcile: 'inline' },
     );
     await h.service.agenda.now('sync-dingtalk-checkins');
