@@ -46,8 +46,12 @@ describe('connectors run as Agenda jobs inside the service', () => {
       [{ source: 'webhook', sourceId: 'crm:1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit', startAt: visitStart, endAt: new Date(visitStart.getTime() + 50 * 60_000), account: { name: 'Walker Henson and Compton' }, raw: {} }],
       { reconcile: 'inline' },
     );
+    // The job writes the check-in before it matches it: wait for this run to finish, not for the row.
+    const runs = async () => Number(/trichain_job_runs_total\{job="sync-dingtalk-checkins",outcome="success"\} (\d+)/.exec(await h.service.metrics.registry.metrics())?.[1] ?? 0);
+    const before = await runs();
     await h.service.agenda.now('sync-dingtalk-checkins');
-    const ci = await eventually(() => h.service.models.Activity.findOne({ source: 'dingtalk_checkin', sourceId: `rep02:${at}` }).lean(), (d) => d !== null, 60_000);
+    await eventually(runs, (n) => n > before, 60_000);
+    const ci = await h.service.models.Activity.findOne({ source: 'dingtalk_checkin', sourceId: `rep02:${at}` }).lean();
     expect(ci).toMatchObject({ personId: 'rep02', accountId: '001Ec00000GGw3hIAD', mergedInto: { source: 'webhook', sourceId: 'crm:1' }, counted: false });
     expect(await h.service.models.Activity.findOne({ sourceId: 'crm:1' }).lean()).toMatchObject({ counted: true, evidence: { checkin: true } });
     expect(h.fake.callsTo('checkin.record.get').length).toBeGreaterThan(0);
