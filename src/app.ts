@@ -11,6 +11,7 @@ import { orgSyncJob } from '../jobs/org-sync.job.js';
 import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
 import { createRenderPool, type RenderPool } from './adapters/charts/render-pool.js';
 import { DingTalkOrgSource } from './adapters/dingtalk/org-source.js';
+import { createActivityModule, type ActivityModule } from './activity/activity-module.js';
 import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
 import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
@@ -74,6 +75,8 @@ export interface Service {
   demo: DemoLoad | undefined;
   /** Local mode: the simulator behind /sim. */
   simulator: Simulator | undefined;
+  /** The activity chain (issue 4): connectors, rules, webhook. */
+  activity: ActivityModule;
   stop(): Promise<void>;
 }
 
@@ -153,8 +156,11 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     cleanups.push(async () => renderPool?.close());
     const renderChart = (spec: Parameters<RenderPool['render']>[0]) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec);
 
+    const activity = await createActivityModule({ config, models, api, messenger, clock, logger: log, metrics });
+    cleanups.push(() => activity.stop());
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -177,9 +183,11 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     // Locally, poll jobs every second so jobs started from the simulator run at once.
     const jobPollMs = opts.jobPollMs ?? (localDingTalk ? 1000 : undefined);
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(jobPollMs ? { processEvery: jobPollMs } : {}) });
+    activity.attach(agenda);
     const jobSpecs: Array<JobSpec<never>> = [
       purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }),
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
+      ...activity.jobs,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,
@@ -200,6 +208,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
         readiness: { check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }) },
       }),
     ];
+    routers.push(activity.router);
     let simulator: Simulator | undefined;
     if (localDingTalk) {
       routers.push(devRoutes(localDingTalk));
@@ -224,7 +233,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_RULES_TEXT } from './domain/activity/rules/rule-model.js';
+import { typeAliases } from './domain/activity/rules/context.js';
+import { parseRules } from './domain/activity/rules/rule-parser.js';
+import { DEFAULT_SALESFORCE_TYPE_MAP, parseTypeMap } from './domain/crm/type-map.js';
 
 /**
  * Every environment variable the service reads, validated at start-up.
@@ -17,6 +21,12 @@ const csv = z.string().transform((s) =>
     .filter((x) => x.length > 0),
 );
 const timeZone = z.string().refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' });
+// An Agenda schedule: "15 minutes", "1 hour", a 5-field cron, or "off".
+const schedule = z
+  .string()
+  .regex(/^(off|\d+\s*(second|seconds|minute|minutes|hour|hours|day|days)|(\S+\s+){4}\S+)$/, 'use e.g. "15 minutes", "1 hour", a cron like "*/10 * * * *", or "off"')
+  // null, not undefined: zod would apply the default to an undefined result.
+  .transform((v) => (v === 'off' ? null : v));
 
 export const envSchema = z
   .object({
@@ -53,6 +63,45 @@ export const envSchema = z
 
     DEMO_COMPANY_SIZE: z.coerce.number().int().min(0).max(10_000).default(56),
     DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(20_260_101),
+
+    ACTIVITY_DEFAULT_RULES: z
+      .string()
+      .default(DEFAULT_RULES_TEXT)
+      .superRefine((v, ctx) => {
+        const r = parseRules(v, typeAliases());
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.errors.map((e) => e.message).join('; ') });
+      }),
+    ACTIVITY_BACKFILL_FROM: z.iso.date('an ISO date such as 2026-10-01').optional(),
+    ACTIVITY_SYNC_CHECKINS_EVERY: schedule.default('15 minutes'),
+    ACTIVITY_SYNC_ATTENDANCE_EVERY: schedule.default('1 hour'),
+    ACTIVITY_WEBHOOK_SECRETS: csv.pipe(z.array(z.string().min(32, 'each webhook secret needs at least 32 characters'))).default([]),
+    ACTIVITY_WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+
+    SALESFORCE_MODE: z.enum(['auto', 'salesforce', 'local', 'off']).default('auto'),
+    SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),
+    SALESFORCE_GRANT: z.enum(['client_credentials', 'password']).default('client_credentials'),
+    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    SALESFORCE_USERNAME: z.string().min(1).optional(),
+    SALESFORCE_PASSWORD: z.string().min(1).optional(),
+    SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'like 60.0').default('60.0'),
+    SALESFORCE_SYNC_EVERY: schedule.default('10 minutes'),
+    SALESFORCE_BATCH_SIZE: z.coerce.number().int().min(200).max(2000).default(2000),
+    SALESFORCE_TASK_TYPE_FIELD: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a Task field API name, e.g. TaskSubtype, Type or Type__c').default('TaskSubtype'),
+    SALESFORCE_TYPE_MAP: z
+      .string()
+      .default(DEFAULT_SALESFORCE_TYPE_MAP)
+      .superRefine((v, ctx) => {
+        const r = parseTypeMap(v);
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+      }),
+    SALESFORCE_USER_MAP: z
+      .string()
+      .regex(/^(\s*[^=,\s]+\s*=\s*[^=,\s]+\s*)(,\s*[^=,\s]+\s*=\s*[^=,\s]+\s*)*$|^$/, 'comma-separated <Salesforce user id or email:addr>=<DingTalk userid>')
+      .default(''),
+    SALESFORCE_CNY_PER_UNIT: z.coerce.number().positive().default(1),
+    SALESFORCE_HTTP_TIMEOUT_MS: positiveInt.default(30_000),
+    SALESFORCE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -85,6 +134,37 @@ export interface Config {
   readonly orgSyncCron: string;
   /** Local mode only: the synthetic company loaded on first start (size 0 = just the tiny starter org). */
   readonly demo: { readonly size: number; readonly seed: number };
+  readonly activity: {
+    /** Rule text for quarters HR has not configured. */
+    readonly defaultRules: string;
+    /** ISO date the connectors' first run starts from; undefined = start of the current quarter. */
+    readonly backfillFrom: string | undefined;
+    /** Agenda schedules; undefined = that connector is off. */
+    readonly syncCheckinsEvery: string | undefined;
+    readonly syncAttendanceEvery: string | undefined;
+    /** Accepted HMAC secrets for POST /api/v1/activities (several while rotating); empty = webhook off. */
+    readonly webhookSecrets: readonly string[];
+    readonly webhookMaxBytes: number;
+  };
+  readonly salesforce: {
+    /** `local`: a fake org with the sample export on 127.0.0.1; `off`: no Salesforce connector. */
+    readonly mode: 'salesforce' | 'local' | 'off';
+    readonly loginUrl: string;
+    readonly grant: 'client_credentials' | 'password';
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly username: string | undefined;
+    readonly password: string | undefined;
+    readonly apiVersion: string;
+    readonly syncEvery: string | undefined;
+    readonly batchSize: number;
+    readonly taskTypeField: string;
+    readonly typeMap: string;
+    readonly userMap: string;
+    readonly cnyPerUnit: number;
+    readonly httpTimeoutMs: number;
+    readonly maxRetries: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -143,6 +223,32 @@ export function readConfig(source: Record<string, string | undefined> = process.
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     orgSyncCron: e.ORG_SYNC_CRON,
     demo: { size: e.DEMO_COMPANY_SIZE, seed: e.DEMO_SEED },
+    activity: {
+      defaultRules: e.ACTIVITY_DEFAULT_RULES,
+      backfillFrom: e.ACTIVITY_BACKFILL_FROM,
+      syncCheckinsEvery: e.ACTIVITY_SYNC_CHECKINS_EVERY ?? undefined,
+      syncAttendanceEvery: e.ACTIVITY_SYNC_ATTENDANCE_EVERY ?? undefined,
+      webhookSecrets: e.ACTIVITY_WEBHOOK_SECRETS,
+      webhookMaxBytes: e.ACTIVITY_WEBHOOK_MAX_BYTES,
+    },
+    salesforce: {
+      mode: e.SALESFORCE_MODE === 'auto' ? (e.SALESFORCE_CLIENT_ID !== undefined ? 'salesforce' : 'off') : e.SALESFORCE_MODE,
+      loginUrl: stripSlash(e.SALESFORCE_LOGIN_URL),
+      grant: e.SALESFORCE_GRANT,
+      clientId: e.SALESFORCE_CLIENT_ID,
+      clientSecret: e.SALESFORCE_CLIENT_SECRET,
+      username: e.SALESFORCE_USERNAME,
+      password: e.SALESFORCE_PASSWORD,
+      apiVersion: e.SALESFORCE_API_VERSION,
+      syncEvery: e.SALESFORCE_SYNC_EVERY ?? undefined,
+      batchSize: e.SALESFORCE_BATCH_SIZE,
+      taskTypeField: e.SALESFORCE_TASK_TYPE_FIELD,
+      typeMap: e.SALESFORCE_TYPE_MAP,
+      userMap: e.SALESFORCE_USER_MAP,
+      cnyPerUnit: e.SALESFORCE_CNY_PER_UNIT,
+      httpTimeoutMs: e.SALESFORCE_HTTP_TIMEOUT_MS,
+      maxRetries: e.SALESFORCE_MAX_RETRIES,
+    },
   });
 }
 
@@ -158,6 +264,18 @@ function* crossFieldProblems(input: Record<string, string>): Generator<string> {
   }
   if (input.DINGTALK_MODE === 'dingtalk' && !hasId) {
     yield 'DINGTALK_CLIENT_ID: required when DINGTALK_MODE=dingtalk (got unset)';
+  }
+  const sfMode = input.SALESFORCE_MODE ?? 'auto';
+  const sfWanted = sfMode === 'salesforce' || (sfMode === 'auto' && input.SALESFORCE_CLIENT_ID !== undefined);
+  if (sfWanted) {
+    for (const key of ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']) {
+      if (input[key] === undefined) yield `${key}: required to connect to Salesforce (SALESFORCE_MODE=${sfMode}) (got unset)`;
+    }
+    if (input.SALESFORCE_GRANT === 'password') {
+      for (const key of ['SALESFORCE_USERNAME', 'SALESFORCE_PASSWORD']) {
+        if (input[key] === undefined) yield `${key}: required with SALESFORCE_GRANT=password (got unset)`;
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { Outbox } from './outbox.js';
 import { StreamHub } from './stream-hub.js';
 import { registerOpenApiRoutes } from './openapi-routes.js';
 import { registerControlRoutes } from './control-routes.js';
+import { FieldWorkStore, registerFieldWorkRoutes } from './field-work-routes.js';
 import type { FaultRule, RecordedCall } from './types.js';
 
 export interface FakeRequest {
@@ -59,6 +60,8 @@ export class FakeDingTalk {
   readonly stream: StreamHub;
   readonly calls: RecordedCall[] = [];
   readonly media = new Map<string, { data: Buffer; type: string; filename: string }>();
+  /** 签到 and 考勤 records served by topapi/checkin/record/get and attendance/list. */
+  readonly fieldWork = new FieldWorkStore();
   readonly tokens = new Map<string, number>();
   readonly sessions = new Map<string, { conversation: string; userIds: string[] }>();
   private readonly routes = new Map<string, Route>();
@@ -78,6 +81,7 @@ export class FakeDingTalk {
     });
     registerOpenApiRoutes(this);
     registerControlRoutes(this);
+    registerFieldWorkRoutes(this, this.fieldWork);
   }
 
   /** Adds an endpoint; later issues plug their APIs (check-ins, attendance) in this way. */

@@ -12,6 +12,8 @@ import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
+import type { ActivityModule } from '../activity/activity-module.js';
+import { registerActivity } from './activity.js';
 import { registerHelp } from './help.js';
 import { registerOrgAdmin } from './org-admin.js';
 import { registerQuarterSetup } from './quarter.js';
@@ -30,6 +32,8 @@ export interface HandlerDeps {
   org: OrgSync;
   /** vega-lite spec → PNG off the event loop. */
   renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
+  /** The activity chain (issue 4); absent in tests that build handlers without it. */
+  activity?: ActivityModule;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -39,5 +43,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerQuarterSetup(bot, { ...goals, ledger: deps.ledger });
   registerOrgAdmin(bot, goals);
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
+  if (deps.activity) registerActivity(bot, { ...deps, activity: deps.activity });
   registerHelp(bot);
 }

@@ -50,3 +50,50 @@ describe('readConfig', () => {
     expect(documented).toEqual(Object.keys(envSchema.shape).sort());
   });
 });
+
+describe('activity and Salesforce settings', () => {
+  it('defaults: the issue’s visit rule, connectors on schedules, Salesforce off without credentials, webhook off', () => {
+    const c = readConfig({});
+    expect(c.activity).toEqual({
+      defaultRules: 'visit: duration >= 30min and (distance <= 1km or checkin)',
+      backfillFrom: undefined,
+      syncCheckinsEvery: '15 minutes',
+      syncAttendanceEvery: '1 hour',
+      webhookSecrets: [],
+      webhookMaxBytes: 1_048_576,
+    });
+    expect(c.salesforce).toMatchObject({ mode: 'off', grant: 'client_credentials', taskTypeField: 'TaskSubtype', cnyPerUnit: 1 });
+    expect(readConfig({ SALESFORCE_CLIENT_ID: 'k', SALESFORCE_CLIENT_SECRET: 's' }).salesforce.mode).toBe('salesforce');
+    expect(readConfig({ ACTIVITY_SYNC_ATTENDANCE_EVERY: 'off' }).activity.syncAttendanceEvery).toBeUndefined();
+  });
+
+  it('names each bad activity/Salesforce variable with what is wrong', () => {
+    let err: unknown;
+    try {
+      readConfig({
+        ACTIVITY_DEFAULT_RULES: "拜访：时常 ≥ 30",
+        ACTIVITY_WEBHOOK_SECRETS: 'short',
+        ACTIVITY_SYNC_CHECKINS_EVERY: 'sometimes',
+        SALESFORCE_MODE: 'salesforce',
+        SALESFORCE_GRANT: 'password',
+        SALESFORCE_TYPE_MAP: 'Task.Call=Call',
+        SALESFORCE_BATCH_SIZE: '50',
+      });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ACTIVITY_DEFAULT_RULES',
+      'ACTIVITY_SYNC_CHECKINS_EVERY',
+      'ACTIVITY_WEBHOOK_SECRETS',
+      'SALESFORCE_BATCH_SIZE',
+      'SALESFORCE_CLIENT_ID',
+      'SALESFORCE_CLIENT_SECRET',
+      'SALESFORCE_PASSWORD',
+      'SALESFORCE_TYPE_MAP',
+      'SALESFORCE_USERNAME',
+    ]);
+    expect(problems.find((p) => p.startsWith('ACTIVITY_DEFAULT_RULES'))).toMatch(/不认识「时常」/);
+  });
+});

@@ -37,12 +37,32 @@ export const activitySchema = new Schema(
     matchGroup: { type: String },
     sourceUpdatedAt: { type: Date },
     raw: { type: Schema.Types.Mixed },
+    /** customerNameKey() of the customer name: ties records of different systems to one customer. */
+    customerKey: { type: String },
+    /** The customer's address coordinates, for distance rules. */
+    customerLocation: { lat: Number, lng: Number },
+    /** False for an open/planned task. */
+    completed: { type: Boolean },
+    /** Deleted at the source: kept for audit, never counted. */
+    deleted: { type: Boolean },
+    /** This record is the same visit as another one that is counted instead (see domain/activity/matching). */
+    mergedInto: { source: String, sourceId: String },
+    /** What the match group adds to its counted record: a check-in, the check-ins' span, coordinates. */
+    evidence: {
+      checkin: Boolean,
+      checkinCount: Number,
+      durationMin: Number,
+      location: { lat: Number, lng: Number },
+    },
+    /** Hash of the source content: a re-delivered, unchanged record costs no write. */
+    contentHash: { type: String },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
 activitySchema.index({ source: 1, sourceId: 1 }, { unique: true });
 activitySchema.index({ personId: 1, isoWeek: 1 });
 activitySchema.index({ quarterId: 1, personId: 1, type: 1 });
+activitySchema.index({ personId: 1, day: 1 });
 
 export type ActivityDoc = InferSchemaType<typeof activitySchema>;
 export const activityModel = (conn: Connection) => conn.model('Activity', activitySchema, 'activities');

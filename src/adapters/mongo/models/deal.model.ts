@@ -20,11 +20,18 @@ export const dealSchema = new Schema(
     isoWeek: { type: String },
     sourceUpdatedAt: { type: Date },
     raw: { type: Schema.Types.Mixed },
+    /** The CRM's own deal type (Salesforce Opportunity.Type), when filled in. */
+    dealType: { type: String },
+    probability: { type: Number },
+    /** Deleted at the source: kept for audit, excluded from outcomes. */
+    deleted: { type: Boolean, default: false },
+    contentHash: { type: String },
   },
   { timestamps: true, versionKey: false },
 );
 dealSchema.index({ source: 1, sourceId: 1 }, { unique: true });
 dealSchema.index({ quarterId: 1, personId: 1 });
+dealSchema.index({ accountId: 1 });
 
 export type DealDoc = InferSchemaType<typeof dealSchema>;
 export const dealModel = (conn: Connection) => conn.model('Deal', dealSchema, 'deals');

@@ -1,5 +1,11 @@
 import type { Connection } from 'mongoose';
 import { activityModel } from './activity.model.js';
+import { activityQuarterSourcesModel } from './activity-quarter-sources.model.js';
+import { activityRuleSetModel } from './activity-rule-set.model.js';
+import { crmAccountModel } from './crm-account.model.js';
+import { syncCursorModel } from './sync-cursor.model.js';
+import { unmatchedRecordModel } from './unmatched-record.model.js';
+import { userMappingModel } from './user-mapping.model.js';
 import { auditLogModel } from './audit-log.model.js';
 import { dealModel } from './deal.model.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
@@ -22,6 +28,13 @@ export function createModels(conn: Connection) {
     DeliveryClaim: deliveryClaimModel(conn),
     InboundMessage: inboundMessageModel(conn),
     AuditLog: auditLogModel(conn),
+    // activity chain (issue 4)
+    ActivityRuleSet: activityRuleSetModel(conn),
+    SyncCursor: syncCursorModel(conn),
+    UnmatchedRecord: unmatchedRecordModel(conn),
+    UserMapping: userMappingModel(conn),
+    CrmAccount: crmAccountModel(conn),
+    ActivityQuarterSources: activityQuarterSourcesModel(conn),
   };
 }
 

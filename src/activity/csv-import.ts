@@ -1,0 +1,211 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parse, type Info } from 'csv-parse';
+import { csvLayout, csvRowToInput, type CsvLayout } from '../domain/activity/csv-row.js';
+import type { ActivityInput } from '../domain/activity/types.js';
+import { quarterOf } from '../domain/time/calendar.js';
+import type { ActivityCore } from './activity-core.js';
+import { DirtyDays, withNeighbours } from './dirty-days.js';
+import type { PreparedBatch } from './ingest.js';
+
+export interface CsvRowError {
+  line: number;
+  column?: string;
+  message: string;
+}
+
+export interface CsvProgress {
+  phase: 'check' | 'import' | 'match';
+  bytes: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export interface CsvImportOptions {
+  file: string;
+  core: ActivityCore;
+  zone: string;
+  typeAliases: ReadonlyMap<string, string>;
+  /** Default: any invalid row means nothing is stored (house rule). `skipInvalid` imports the valid rows. */
+  skipInvalid?: boolean;
+  /** Check only; store nothing. */
+  dryRun?: boolean;
+  batchSize?: number;
+  /** How many row errors to keep for the report (all are counted). */
+  maxErrors?: number;
+  onProgress?: (p: CsvProgress) => void;
+}
+
+export interface CsvImportResult {
+  rows: number;
+  valid: number;
+  errorCount: number;
+  errors: CsvRowError[];
+  /** The header itself was unusable: nothing was read further. */
+  headerErrors: string[];
+  stored: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  parked: number;
+  /** People whose rows were parked (no such person): email/userid → rows. */
+  unmatchedPeople: Map<string, number>;
+  matched: { records: number; changed: number };
+}
+
+type Row = { record: string[]; info: Info };
+
+/**
+ * Imports an activity CSV as a stream (a million rows in constant memory): first a pass that checks
+ * every row and counts them (so the progress bar knows the total, and a bad row stops the import before
+ * anything is written), then a pass that stores them in batches through the same ingest as every other
+ * source, then cross-system matching for the quarters it touched.
+ */
+export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
+  const totalBytes = (await stat(o.file)).size;
+  const maxErrors = o.maxErrors ?? 100;
+  const result: CsvImportResult = {
+    rows: 0, valid: 0, errorCount: 0, errors: [], headerErrors: [], stored: false,
+    created: 0, updated: 0, unchanged: 0, stale: 0, parked: 0, unmatchedPeople: new Map(), matched: { records: 0, changed: 0 },
+  };
+
+  // Pass 1: check.
+  const checked = await forEachRow(o, totalBytes, 'check', (input, line, issues) => {
+    result.rows++;
+    if (input) result.valid++;
+    else {
+      result.errorCount++;
+      for (const i of issues) if (result.errors.length < maxErrors) result.errors.push({ line, ...i });
+    }
+  });
+  if (!checked.ok) {
+    result.headerErrors = checked.errors;
+    return result;
+  }
+  if (o.dryRun || (result.errorCount > 0 && !o.skipInvalid)) return result;
+
+  // Pass 2: store.
+  const people = await o.core.identity.snapshot();
+  const dirty = new DirtyDays();
+  const regroup = new DirtyDays();
+  let minStart = Number.POSITIVE_INFINITY;
+  let maxStart = Number.NEGATIVE_INFINITY;
+  let batch: ActivityInput[] = [];
+  // One batch is written while the next is parsed and checked: the database (another process) and this
+  // one work at the same time. Writes stay in file order: a batch starts only after the previous one ended.
+  let inFlight: Promise<void> | undefined;
+  let failed: { error: unknown } | undefined;
+  const settle = async () => {
+    await inFlight;
+    if (failed) throw failed.error;
+  };
+  const opts = { reconcile: 'defer' as const, dirty, regroup, people };
+  const write = async (prepared: PreparedBatch) => {
+    const r = await o.core.ingest.commit(prepared, opts);
+    result.created += r.created;
+    result.updated += r.updated;
+    result.unchanged += r.unchanged;
+    result.stale += r.stale;
+    result.parked += r.parked;
+    for (const u of r.unmatched) {
+      const key = u.person.kind === 'email' ? u.person.email : u.person.kind === 'userId' ? u.person.userId : `${u.person.system}:${u.person.id}`;
+      result.unmatchedPeople.set(key, (result.unmatchedPeople.get(key) ?? 0) + 1);
+    }
+  };
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    // Judged here, while the previous batch is still being written; written only after it.
+    const prepared = await o.core.ingest.prepare(rows, opts);
+    await settle();
+    // Caught here and rethrown by the next settle(): an unobserved rejection would crash the process.
+    inFlight = write(prepared).catch((error: unknown) => {
+      failed = { error };
+    });
+  };
+  await forEachRow(o, totalBytes, 'import', async (input) => {
+    if (!input) return;
+    const t = input.startAt.getTime();
+    if (t < minStart) minStart = t;
+    if (t > maxStart) maxStart = t;
+    batch.push(input);
+    if (batch.length >= (o.batchSize ?? 1000)) await flush();
+  });
+  await flush();
+  await settle();
+  result.stored = true;
+
+  // Pass 3: match visits across systems where this import can have changed something.
+  o.onProgress?.({ phase: 'match', bytes: totalBytes, totalBytes, rows: result.rows });
+  const wanted = new DirtyDays();
+  for (const [person, days] of regroup.entries()) for (const d of days) wanted.add(person, d);
+  for (const q of quartersBetween(minStart, maxStart, o.zone)) {
+    const others = await o.core.reconciler.daysWithOtherSources(q, 'csv');
+    for (const [person, days] of others.entries()) {
+      const mine = dirty.get(person);
+      // A visit just before midnight can match a check-in just after it: neighbouring days count.
+      for (const d of withNeighbours(days)) if (mine.has(d)) wanted.add(person, d);
+    }
+  }
+  if (wanted.size) {
+    const m = await o.core.reconciler.reconcile(wanted);
+    result.matched.records += m.records;
+    result.matched.changed += m.changed;
+  }
+  return result;
+}
+
+/** Quarter keys from the first to the last row's start (the writer buckets by the same calendar). */
+function quartersBetween(min: number, max: number, zone: string): string[] {
+  const out: string[] = [];
+  if (!Number.isFinite(min)) return out;
+  for (let q = quarterOf(new Date(min), zone); q.start.getTime() <= max; q = quarterOf(q.end, zone)) out.push(q.id);
+  return out;
+}
+
+/** Streams the file's rows through `each`; the header is read and checked first. */
+async function forEachRow(
+  o: CsvImportOptions,
+  totalBytes: number,
+  phase: 'check' | 'import',
+  each: (input: ActivityInput | undefined, line: number, issues: Array<{ column?: string; message: string }>) => void | Promise<void>,
+): Promise<{ ok: true } | { ok: false; errors: string[] }> {
+  const parser = createReadStream(o.file).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
+  let layout: CsvLayout | undefined;
+  let width = 0;
+  let rows = 0;
+  let lastReport = 0;
+  try {
+    for await (const row of parser as AsyncIterable<Row>) {
+      if (!layout) {
+        const l = csvLayout(row.record);
+        if (!l.ok) return { ok: false, errors: l.errors };
+        layout = l.layout;
+        width = row.record.length;
+        continue;
+      }
+      const line = row.info.lines;
+      rows++;
+      if (row.record.length !== width) {
+        await each(undefined, line, [{ message: `有 ${row.record.length} 列，表头有 ${width} 列` }]);
+      } else {
+        const r = csvRowToInput(row.record, layout, { zone: o.zone, typeAliases: o.typeAliases });
+        await each(r.ok ? r.input : undefined, line, r.ok ? [] : r.issues);
+      }
+      if (o.onProgress && row.info.records - lastReport >= 1000) {
+        lastReport = row.info.records;
+        o.onProgress({ phase, bytes: row.info.bytes, totalBytes, rows });
+      }
+    }
+  } catch (err) {
+    // An unclosed quote and the like: the parser cannot go on, so say where it stopped.
+    const e = err as { code?: string; lines?: number; message?: string };
+    if (e.code?.startsWith('CSV_')) return { ok: false, errors: [`第 ${e.lines ?? '?'} 行附近无法解析：${e.message}`] };
+    throw err;
+  }
+  if (!layout) return { ok: false, errors: ['文件是空的：第一行应是表头'] };
+  o.onProgress?.({ phase, bytes: totalBytes, totalBytes, rows });
+  return { ok: true };
+}

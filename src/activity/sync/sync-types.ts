@@ -1,0 +1,27 @@
+/** What a connector run reports (logged, stored on its cursor, returned to tests). */
+export interface SyncStats {
+  pages: number;
+  records: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  parked: number;
+  /** The run stopped at its time budget; the next run continues from the stored position. */
+  more: boolean;
+}
+
+export const emptyStats = (): SyncStats => ({ pages: 0, records: 0, created: 0, updated: 0, unchanged: 0, parked: 0, more: false });
+
+export function addStats(s: SyncStats, r: { created?: number; updated?: number; unchanged?: number; parked?: number; written?: number }): void {
+  s.created += r.created ?? 0;
+  s.updated += (r.updated ?? 0) + (r.written ?? 0);
+  s.unchanged += r.unchanged ?? 0;
+  s.parked += r.parked ?? 0;
+}
+
+export interface RunControl {
+  /** Called after each durably stored page (Agenda's job.touch keeps the lock alive). */
+  heartbeat?: () => Promise<void>;
+  /** Stop after this long and leave the rest to the next run (default 4 minutes). */
+  budgetMs?: number;
+}

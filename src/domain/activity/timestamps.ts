@@ -1,0 +1,51 @@
+import { DateTime } from 'luxon';
+
+const WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const LOCAL = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * An instant written with its offset ("2026-11-23T10:00:00+08:00", "…Z", Salesforce's "…+0000").
+ * Anything without an offset is refused: a webhook must not leave the time zone to guesswork.
+ */
+export function parseInstant(s: string): Date | undefined {
+  const m = WITH_OFFSET.exec(s.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec] = m;
+  if (!validParts(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec ?? 0))) return undefined;
+  const iso = s.trim().replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+/** Whether `s` carries its own offset (then it is passed on as written, not re-formatted). */
+export function hasOffset(s: string): boolean {
+  return WITH_OFFSET.test(s.trim());
+}
+
+/**
+ * A spreadsheet time: with an offset it is exact; without one ("2026-11-23 10:00", "2026/11/23") it is
+ * read in `zone` — the company's — the way the person who typed it meant it.
+ */
+export function parseLocalOrInstant(s: string, zone: string): Date | undefined {
+  const exact = parseInstant(s);
+  if (exact) return exact;
+  const m = LOCAL.exec(s.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  if (!validParts(y, mo, d, h, mi, sec)) return undefined;
+  const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi, second: sec }, { zone });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+/** A Salesforce date ("2024-11-10") as local midnight in `zone`. */
+export function parseDateInZone(s: string, zone: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
+  const dt = DateTime.fromISO(s, { zone });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+function validParts(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return false;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d >= 1 && d <= days;
+}

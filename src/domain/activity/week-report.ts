@@ -1,0 +1,80 @@
+import { formatLocal } from '../time/calendar.js';
+import { formatRules } from './rules/rule-format.js';
+import type { EvaluationContext } from './rules/rule-model.js';
+
+type Lang = 'zh' | 'en';
+
+export interface ReportActivity {
+  type: string;
+  source: string;
+  startAt: Date;
+  accountName?: string | null;
+  counted: boolean;
+  reasons: string[];
+  mergedInto?: { source?: string | null } | null;
+}
+
+export interface WeekReportInput {
+  personName: string;
+  /** The viewer asked about themselves ("你") rather than a report. */
+  self: boolean;
+  weekKey: string;
+  weekStart: Date;
+  activities: readonly ReportActivity[];
+  ctx: EvaluationContext;
+  zone: string;
+  lang: Lang;
+  /** Not-counted lines shown before "…and N more". */
+  maxLines?: number;
+}
+
+/**
+ * `我的行为`: this week's counted activities by type, then each one that did not count with its reasons,
+ * then what was merged or is not a tracked type, and the rule in force — so a rep can see exactly how
+ * the number was reached. Pure: the handler loads the activities (and English reasons) and sends this.
+ */
+export function weekReport(r: WeekReportInput): { title: string; text: string } {
+  const zh = r.lang === 'zh';
+  const name = (t: string) => r.ctx.typeName(t, r.lang);
+  const tracked = r.activities.filter((a) => r.ctx.trackedTypes.has(a.type));
+  const counted = tracked.filter((a) => a.counted);
+  const merged = r.activities.filter((a) => !a.counted && a.mergedInto?.source);
+  const notCounted = tracked.filter((a) => !a.counted && !a.mergedInto?.source);
+  const context = r.activities.filter((a) => !r.ctx.trackedTypes.has(a.type) && !a.mergedInto?.source);
+  const byType = countBy(counted.map((a) => a.type));
+  const weekDay = formatLocal(r.weekStart, r.zone, r.lang).replace(/ \d{2}:\d{2}$/, '');
+  const who = r.self ? (zh ? '你' : 'You') : r.personName;
+  const title = zh ? `${r.personName} · 本周行为` : `${r.personName} · activities this week`;
+  const lines: string[] = [zh ? `### ${title}（${r.weekKey}，${weekDay} 起）` : `### ${title} (${r.weekKey}, from ${weekDay})`];
+
+  if (r.activities.length === 0) {
+    lines.push(zh ? `${who}本周还没有任何行为记录（钉钉签到、CRM 或其他系统都还没有数据）。` : `${who === 'You' ? 'You have' : `${who} has`} no activity records this week yet.`);
+  } else {
+    const parts = [...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${name(t)} ${n}`);
+    lines.push(zh ? `**计入 ${counted.length} 条**${parts.length ? `：${parts.join(' · ')}` : ''}` : `**Counted: ${counted.length}**${parts.length ? ` — ${parts.join(' · ')}` : ''}`);
+    if (notCounted.length) {
+      lines.push('', zh ? `**未计入 ${notCounted.length} 条：**` : `**Not counted: ${notCounted.length}**`);
+      const max = r.maxLines ?? 15;
+      for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(0, max)) {
+        const customer = a.accountName ? ` ${a.accountName}` : '';
+        lines.push(`- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}`);
+      }
+      if (notCounted.length > max) lines.push(zh ? `- …还有 ${notCounted.length - max} 条` : `- …and ${notCounted.length - max} more`);
+    }
+    if (merged.length) {
+      lines.push('', zh ? `另有 ${merged.length} 条记录与其他系统的同一次拜访合并，只计一次。` : `${merged.length} more record(s) were the same visit as a record in another system and count once.`);
+    }
+    for (const [t, n] of countBy(context.map((a) => a.type))) {
+      lines.push(zh ? `${name(t)} ${n} 条（不计入行为）。` : `${name(t)}: ${n} (not counted as activity).`);
+    }
+  }
+  const ruleText = r.ctx.rules.rules.length ? formatRules(r.ctx.rules, r.lang, (t) => name(t)).replaceAll('\n', ' ') : zh ? '所有统计的类型都计入' : 'every tracked type counts';
+  lines.push('', zh ? `> 本季度规则 v${r.ctx.version}：${ruleText}` : `> Rules this quarter (v${r.ctx.version}): ${ruleText}`);
+  return { title, text: lines.join('\n') };
+}
+
+function countBy(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}

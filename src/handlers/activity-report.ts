@@ -1,0 +1,64 @@
+import type { Bot } from '../bot/bot.js';
+import { factsOf } from '../domain/activity/normalize.js';
+import { evaluate } from '../domain/activity/rules/evaluate.js';
+import { weekReport, type ReportActivity } from '../domain/activity/week-report.js';
+import { isoWeekKey, isoWeekRange, quarterOf } from '../domain/time/calendar.js';
+import { findPerson, personNotFound, viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+
+const LAST_WEEK = /^(上周|上星期|last\s*week)\s*/i;
+
+/**
+ * `我的行为` / `activity` — this week's counted activities by type, and the ones that did not count with
+ * their reasons. `我的行为 张伟` (or @张伟, or a userid) shows a report's, if the asker may see it;
+ * `我的行为 上周` the week before.
+ */
+export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
+  bot.command(
+    {
+      name: 'activity',
+      keywords: ['我的行为', '行为', 'activity', 'activities'],
+      summary: { zh: '本周计入和未计入的行为及原因（主管可加姓名查看下属）', en: "this week's counted and not-counted activities, with reasons" },
+      example: '我的行为',
+    },
+    async (ctx) => {
+      const zone = d.config.timeZone;
+      const lastWeek = LAST_WEEK.test(ctx.args);
+      const target = ctx.args.replace(LAST_WEEK, '').trim();
+      const viewer = await viewerOf(d, ctx.event.senderStaffId);
+      let subjectId = viewer.id;
+      let subjectName = viewer.person?.name ?? ctx.event.senderNick;
+      if (target || ctx.event.atStaffIds.length) {
+        const found = await findPerson(d, ctx, target);
+        if (found.kind !== 'found') return ctx.reply(personNotFound(ctx, target, found));
+        subjectId = String(found.person._id);
+        subjectName = found.person.name;
+      }
+      if (!(await d.activity.people.canView(viewer, subjectId))) {
+        ctx.log.info({ subjectId }, 'activity report refused');
+        return ctx.reply(
+          ctx.lang === 'en'
+            ? `Sorry, you can only see your own activities and those of people who report to you, not ${subjectName}'s.`
+            : `抱歉，你只能查看自己和下属的行为记录，看不了${subjectName}的。`,
+        );
+      }
+      const now = d.clock.now();
+      const week = isoWeekKey(new Date(now.getTime() - (lastWeek ? 7 * 86_400_000 : 0)), zone);
+      const range = isoWeekRange(week, zone);
+      const quarterId = quarterOf(range.start, zone).id;
+      const { ctx: evalCtx } = await d.activity.core.rules.context(quarterId);
+      const docs = await d.models.Activity.find({ personId: subjectId, isoWeek: week }, { raw: 0, dims: 0 }).sort({ startAt: 1 }).lean();
+      const activities: ReportActivity[] = docs.map((a) => ({
+        type: a.type,
+        source: a.source,
+        startAt: a.startAt,
+        accountName: a.accountName ?? null,
+        counted: a.counted ?? false,
+        // Stored reasons are Chinese; an English reader gets them judged again in English (same rules).
+        reasons: ctx.lang === 'en' ? evaluate(factsOf(a as Parameters<typeof factsOf>[0]), evalCtx, 'en').reasons : (a.reasons ?? []),
+        mergedInto: a.mergedInto?.source ? { source: a.mergedInto.source } : null,
+      }));
+      const r = weekReport({ personName: subjectName, self: subjectId === viewer.id, weekKey: week, weekStart: range.start, activities, ctx: evalCtx, zone, lang: ctx.lang });
+      await ctx.reply({ type: 'markdown', title: r.title, text: r.text });
+    },
+  );
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityInput } from '../../src/domain/activity/types.js';
+import { isoWeekKey, isoWeekRange } from '../../src/domain/time/calendar.js';
+import { say } from '../../src/fake-dingtalk/people.js';
+import { seedPeople } from '../integration/activity/core-helpers.js';
+import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
+
+let h: Harness;
+// A fixed "now" (a Wednesday mid-quarter), so the week and the quarter never straddle a boundary.
+const NOW = new Date('2026-11-25T12:00:00+08:00');
+const week = isoWeekRange(isoWeekKey(NOW, 'Asia/Shanghai'), 'Asia/Shanghai');
+const at = (hours: number) => new Date(week.start.getTime() + hours * 3600_000);
+const sfOwner = { kind: 'external' as const, system: 'salesforce', id: '005REP01', email: 'zhang.wei@example.com' };
+
+/** What rep01 (张伟) did this week, from three systems. */
+function rep01Week(): ActivityInput[] {
+  return [
+    { source: 'salesforce', sourceId: '00U-short', person: sfOwner, type: 'visit', startAt: at(10), endAt: at(10.3), account: { id: '001HW' }, raw: {} },
+    { source: 'salesforce', sourceId: '00U-good', person: sfOwner, type: 'visit', startAt: at(34), endAt: at(35), account: { id: '001HW' }, raw: {} },
+    { source: 'dingtalk_checkin', sourceId: 'rep01:checkin', person: { kind: 'userId', userId: 'rep01' }, type: 'visit', startAt: at(33.9), account: { name: '华为技术' }, completed: true, raw: {} },
+    { source: 'salesforce', sourceId: '00T-call', person: sfOwner, type: 'call', startAt: at(9), durationMin: 4, completed: true, raw: {} },
+    { source: 'dingtalk_attendance', sourceId: 'att-1', person: { kind: 'userId', userId: 'rep01' }, type: 'attendance', startAt: at(8.9), raw: {} },
+  ];
+}
+
+async function ask(userId: string, text: string): Promise<string> {
+  const before = h.fake.outbox.toUser(userId).length;
+  say(h.fake, { userId, text });
+  const reply = await h.fake.outbox.waitFor((d) => d.conversation === `user:${userId}` && h.fake.outbox.toUser(userId).indexOf(d) >= before, 10_000);
+  return reply.text ?? '';
+}
+
+beforeAll(async () => {
+  h = await startHarness({ env: { HR_USER_IDS: 'hr01' }, service: { clock: { now: () => NOW } } });
+  await seedPeople(h.service.models);
+  const core = h.service.activity.core;
+  await core.accounts.upsert('salesforce', [{ sourceId: '001HW', name: '华为技术有限公司', location: { lat: 31.2304, lng: 121.4737 }, deleted: false }]);
+  await core.ingest.ingest(rep01Week(), { reconcile: 'inline' });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+describe('我的行为 / activity in chat', () => {
+  it('shows a rep this week’s counted activities by type and each not-counted one with its reason', async () => {
+    const text = await ask('rep01', '我的行为');
+    expect(text).toContain('张伟 · 本周行为');
+    expect(text).toMatch(/\*\*计入 2 条\*\*：(拜访 1 · 电话 1|电话 1 · 拜访 1)/);
+    expect(text).toMatch(/\*\*未计入 1 条：\*\*\n- .+ 拜访 华为技术有限公司 — 时长 18 分钟 < 30 分钟；没有位置坐标，且没有签到记录/);
+    expect(text).toContain('另有 1 条记录与其他系统的同一次拜访合并，只计一次。');
+    expect(text).toContain('考勤打卡 1 条（不计入行为）。');
+    expect(text).toContain('> 本季度规则 v0：拜访：时长 ≥ 30 分钟 且（距客户 ≤ 1 公里 或 有签到）');
+  });
+
+  it('answers in English, reasons included', async () => {
+    const text = await ask('rep01', 'activity');
+    expect(text).toContain('**Counted: 2**');
+    expect(text).toContain('duration 18 min < 30 min; no location coordinates, and no check-in record');
+  });
+
+  it('lets a manager see a report’s week by name or @-mention, and refuses a peer politely', async () => {
+    expect(await ask('mgr01', '我的行为 张伟')).toContain('张伟 · 本周行为');
+    expect(await ask('dir01', '我的行为 rep01')).toContain('**计入 2 条**'); // skip-level
+    const refused = await ask('rep02', '我的行为 张伟');
+    expect(refused).toBe('抱歉，你只能查看自己和下属的行为记录，看不了张伟的。');
+    expect(await ask('mgr02', '我的行为 王小明')).toBe('没有找到叫「王小明」的同事。');
+  });
+
+  it('lets HR change a rule in chat, re-evaluates the quarter, and tells HR when done', async () => {
+    expect(await ask('rep01', '行为规则 设置 拜访：总是计入')).toContain('只有 HR / 销售运营可以修改行为规则');
+    const bad = await ask('hr01', '行为规则 设置 拜访：时常 ≥ 15 分钟');
+    expect(bad).toContain('规则没有保存');
+    expect(bad).toContain('不认识「时常」');
+
+    const saved = await ask('hr01', '行为规则 设置 拜访：时长 ≥ 15 分钟；电话：时长 ≥ 5 分钟');
+    expect(saved).toContain('已保存');
+    expect(saved).toContain('v1（原 v0）');
+    const done = await h.fake.outbox.waitFor((d) => d.conversation === 'user:hr01' && (d.text ?? '').includes('已生效'), 15_000);
+    expect(done.text).toMatch(/行为规则 v1 已生效：2026Q4 的 5 条行为已重新评估，2 条结果有变化；计入 2 → 2 条。/);
+    const short = await h.service.models.Activity.findOne({ sourceId: '00U-short' }).lean();
+    expect(short).toMatchObject({ counted: true, ruleVersion: 1 });
+    const call = await h.service.models.Activity.findOne({ sourceId: '00T-call' }).lean();
+    expect(call).toMatchObject({ counted: false, reasons: ['时长 4 分钟 < 5 分钟'] });
+
+    const shown = await ask('rep02', '行为规则');
+    expect(shown).toContain('v1，hr01');
+    expect(shown).toContain('拜访：时长 ≥ 15 分钟；');
+    expect(await h.service.models.AuditLog.countDocuments({ action: 'activity.rules.set' })).toBe(1);
+  });
+
+  it('shows HR the unmatched Salesforce users and maps one, storing their parked records', async () => {
+    await h.service.activity.core.ingest.ingest(
+      [{ source: 'salesforce', sourceId: '00U-ghost', person: { kind: 'external', system: 'salesforce', id: '005FK0000000099AAA', email: 'meimei@example.com', name: 'Mei-Mei Johns' }, type: 'visit', startAt: at(12), endAt: at(13), raw: {} }],
+      { reconcile: 'inline' },
+    );
+    expect(await ask('rep01', '未匹配')).toContain('只有 HR');
+    const list = await ask('hr01', '未匹配');
+    expect(list).toContain('salesforce 005FK0000000099AAA Mei-Mei Johns <meimei@example.com>：1 条行为、0 个商机');
+    expect(list).toContain('映射 005FK0000000099AAA');
+    expect(await ask('hr01', '映射 005FK0000000099AAA 孙强')).toBe('已把 005FK0000000099AAA 对应到 孙强（rep04），补录了 1 条暂存记录。');
+    await eventually(() => h.service.models.Activity.countDocuments({ sourceId: '00U-ghost', personId: 'rep04' }), (n) => n === 1);
+    expect(await ask('hr01', '未匹配')).toContain('没有未匹配的记录');
+  });
+
+  it('reports cross-system consistency to a manager for their team', async () => {
+    const text = await ask('mgr01', '一致性');
+    // rep01: 2 CRM visits + 1 check-in; the check-in and one visit agree → 2 of 3.
+    expect(text).toMatch(/跨系统一致性：67%/);
+    expect(text).toContain('张伟：67%（2/3；只有 CRM 1 条，只有签到 0 条）');
+  });
+});

@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importCsv, type CsvProgress } from '../../../src/activity/csv-import.js';
+import { typeAliases } from '../../../src/domain/activity/rules/context.js';
+import { coreFixture, type CoreFixture } from './core-helpers.js';
+
+let f: CoreFixture;
+let dir: string;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+beforeAll(async () => {
+  f = await coreFixture('csvimport');
+  dir = await mkdtemp(join(tmpdir(), 'trichain-csv-'));
+});
+afterAll(async () => {
+  await f.db.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await Promise.all([f.models.Activity.deleteMany({}), f.models.UnmatchedRecord.deleteMany({})]);
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const p = join(dir, name);
+  await writeFile(p, text);
+  return p;
+}
+const run = (path: string, extra: Partial<Parameters<typeof importCsv>[0]> = {}) => importCsv({ file: path, core: f.core, zone: 'Asia/Shanghai', typeAliases: typeAliases(), batchSize: 3, ...extra });
+
+const GOOD = [
+  '编号,人员邮箱,类型,开始时间,结束时间,客户名称,客户纬度,客户经度,纬度,经度,dim_方案定制',
+  'r1,zhang.wei@example.com,拜访,2026-11-24 10:00,2026-11-24 10:45,华为技术,31.2304,121.4737,31.231,121.474,true',
+  'r2,zhang.wei@example.com,电话,2026-11-24 11:00,2026-11-24 11:05,,,,,,',
+  'r3,liu.yang@example.com,visit,2026-11-25T09:00:00+08:00,2026-11-25T09:20:00+08:00,"腾讯, 深圳",22.54,113.93,,,',
+  'r4,li.na@example.com,email,2026-11-25 09:00,,,,,,,',
+  'r5,new.hire@example.com,call,2026-11-25 09:30,2026-11-25 09:40,,,,,,',
+].join('\n');
+
+describe('CSV import', () => {
+  it('streams a file in batches, reports progress, parks unknown people, and stores nothing twice on a re-run', async () => {
+    const p = await file('good.csv', `\uFEFF${GOOD}\n`);
+    const progress: CsvProgress[] = [];
+    const r = await run(p, { onProgress: (x) => progress.push(x) });
+    expect(r).toMatchObject({ rows: 5, valid: 5, errorCount: 0, stored: true, created: 4, parked: 1 });
+    expect([...r.unmatchedPeople]).toEqual([['new.hire@example.com', 1]]);
+    expect(progress.map((x) => x.phase)).toEqual(['check', 'import', 'match']);
+    expect(progress.at(-2)).toMatchObject({ bytes: progress.at(-2)!.totalBytes, rows: 5 });
+    expect(await f.models.Activity.findOne({ sourceId: 'csv:r1' }).lean()).toMatchObject({
+      source: 'csv',
+      personId: 'rep01',
+      type: 'visit',
+      startAt: new Date('2026-11-24T02:00:00Z'),
+      durationMin: 45,
+      counted: true,
+      dims: { 方案定制: true },
+    });
+    expect(await f.models.Activity.findOne({ sourceId: 'csv:r3' }).lean()).toMatchObject({ accountName: '腾讯, 深圳', counted: false, reasons: ['时长 20 分钟 < 30 分钟', '没有位置坐标，且没有签到记录'] });
+    const again = await run(p);
+    expect(again).toMatchObject({ created: 0, unchanged: 4, parked: 1 });
+    expect(await f.models.Activity.countDocuments()).toBe(4);
+  });
+
+  it('checks every row first: with any bad row nothing is stored, and each error names its line and column', async () => {
+    const bad = [
+      'id,person_userid,type,start,end,lat,lng,note',
+      'a1,rep01,call,2026-11-24 10:00,2026-11-24 10:05,,,"多行',
+      '备注"',
+      'a2,rep01,call,2026-11-24 25:00,,,,',
+      'a3,rep01,Visit!,2026-11-24 10:00,2026-11-24 09:00,31,,',
+      'a4,rep01,call,2026-11-24 10:00',
+    ].join('\n');
+    const p = await file('bad.csv', bad);
+    expect(await run(p)).toMatchObject({ headerErrors: [expect.stringMatching(/第 8 列「note」不认识/)], stored: false });
+
+    const p2 = await file('bad2.csv', bad.replace(',note', ',dim_note'));
+    const r = await run(p2);
+    expect(r).toMatchObject({ rows: 4, valid: 1, errorCount: 3, stored: false });
+    expect(r.errors).toEqual([
+      { line: 4, column: 'start', message: '要是时间，例如 2026-11-23 10:00 或 2026-11-23T10:00:00+08:00（收到 "2026-11-24 25:00"）' },
+      { line: 5, column: 'type', message: 'type 要用小写英文键，如 visit、call、email、meeting、proposal' },
+      { line: 5, column: 'lat/lng', message: '位置坐标要同时给 lat 和 lng' },
+      { line: 5, column: 'end', message: 'endAt 早于 startAt' },
+      { line: 6, message: '有 4 列，表头有 8 列' },
+    ]);
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+
+    const skipped = await run(p2, { skipInvalid: true });
+    expect(skipped).toMatchObject({ stored: true, created: 1, errorCount: 3 });
+    expect(await f.models.Activity.findOne({ sourceId: 'csv:a1' }).lean()).toMatchObject({ dims: { note: '多行\n备注' } });
+  });
+
+  it('matches imported visits with DingTalk check-ins already stored', async () => {
+    await f.core.ingest.ingest(
+      [{ source: 'dingtalk_checkin', sourceId: 'rep02:1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit', startAt: new Date('2026-11-25T09:05:00+08:00'), account: { name: '腾讯' }, raw: {} }],
+      { reconcile: 'inline' },
+    );
+    const p = await file('match.csv', ['id,person_email,type,start,end,customer_name', 'm1,liu.yang@example.com,visit,2026-11-25 09:00,2026-11-25 09:40,腾讯有限公司'].join('\n'));
+    const r = await run(p);
+    expect(r.matched.changed).toBe(2);
+    expect(await f.models.Activity.findOne({ sourceId: 'csv:m1' }).lean()).toMatchObject({ counted: true, evidence: { checkin: true } });
+    expect(await f.models.Activity.findOne({ sourceId: 'rep02:1' }).lean()).toMatchObject({ mergedInto: { source: 'csv', sourceId: 'csv:m1' } });
+  });
+
+  it('reports a database failure during the store pass as an error of the import (not a crash)', async () => {
+    const p = await file('fail.csv', GOOD);
+    let calls = 0;
+    const failing = {
+      ...f.core,
+      ingest: {
+        prepare: (...args: Parameters<typeof f.core.ingest.prepare>) => f.core.ingest.prepare(...args),
+        commit: async (...args: Parameters<typeof f.core.ingest.commit>) => {
+          if (++calls === 1) throw new Error('database went away');
+          return f.core.ingest.commit(...args);
+        },
+      },
+    } as unknown as typeof f.core;
+    await expect(importCsv({ file: p, core: failing, zone: 'Asia/Shanghai', typeAliases: typeAliases(), batchSize: 2 })).rejects.toThrow('database went away');
+  });
+
+  it('runs as `npm run import:csv`, exit 0 on success and 2 with the bad line on error', async () => {
+    const ok = await file('cli-ok.csv', GOOD);
+    const bad = await file('cli-bad.csv', 'id,person_userid,type,start\nz1,rep01,call,tomorrow\n');
+    const cli = (path: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import-csv.ts', path], {
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MONGODB_URI: f.db.uri, LOG_LEVEL: 'silent' },
+        });
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const good = await cli(ok);
+    expect(good.code).toBe(0);
+    expect(good.out).toContain('导入完成：5 行，新增 4');
+    expect(good.out).toContain('new.hire@example.com：1 行');
+    expect(good.out).toMatch(/导入 \[█+\] 100%/);
+    const failed = await cli(bad);
+    expect(failed.code).toBe(2);
+    expect(failed.out).toContain('第 2 行 start：要是时间');
+    expect(failed.out).toContain('1 行有错误，没有导入任何记录');
+  });
+});
