@@ -1,0 +1,143 @@
+import { isoWeekKey } from '../../domain/time/calendar.js';
+import type {
+  ActivityCell,
+  MetricUnit,
+  NotCountedActivity,
+  ReportDataset,
+  ReportGoal,
+  ReportPerson,
+  ReportQuarter,
+  TrackedDimension,
+  WonDealCell,
+} from '../../domain/report/types.js';
+import type { Models } from './models/index.js';
+import type { QuarterDoc } from './models/quarter.model.js';
+
+type M = Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal'>;
+
+export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter {
+  return {
+    id: q._id,
+    start: q.startDate,
+    end: q.endDate,
+    timeZone: q.timeZone,
+    metrics: q.metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricUnit })),
+    activityTypes: q.activityTypes.map((t) => ({ key: t.key, name: t.name })),
+  };
+}
+
+/**
+ * Everything a weekly report needs, for all subjects at once, in five queries whatever the head count:
+ * people, goals, activities grouped by (person, type, week, counted, tracked dims), won deals grouped by
+ * (person, week, account, new-customer), and the report week's not-counted activities.
+ *
+ * Only $match / $group / $sum / $unwind-free pipelines: the local MongoDB-wire server lacks date operators,
+ * and isoWeek is stored on write (docs/database-compat.md).
+ */
+export async function loadReportDataset(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { dimensions: readonly TrackedDimension[]; personIds?: readonly string[] },
+): Promise<ReportDataset> {
+  const week = isoWeekKey(asOf, quarter.timeZone);
+  const only = opts.personIds ? { $in: [...opts.personIds] } : undefined;
+  const [people, goals] = await Promise.all([loadSubjects(m, quarter.id, opts.personIds), loadGoals(m, quarter.id, only)]);
+  const [activities, wonDeals, notCounted] = await Promise.all([
+    loadActivityCells(m, quarter.id, asOf, opts.dimensions, only),
+    loadWonDeals(m, quarter.id, asOf, only),
+    loadNotCounted(m, quarter.id, week, asOf, only),
+  ]);
+  return { quarter, asOf, week, people, goals, activities, wonDeals, notCounted };
+}
+
+/** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */
+async function loadSubjects(m: M, quarterId: string, ids: readonly string[] | undefined): Promise<ReportPerson[]> {
+  const withGoal = await m.Goal.distinct('ownerId', { quarterId, ...(ids ? { ownerId: { $in: [...ids] } } : {}) });
+  const rows = await m.Person.find(
+    { isActive: true, $or: [{ role: 'rep' }, { _id: { $in: withGoal } }], ...(ids ? { _id: { $in: [...ids] } } : {}) },
+    { _id: 1, name: 1, managerId: 1 },
+  )
+    .sort({ _id: 1 })
+    .lean();
+  return rows.map((p) => ({ id: String(p._id), name: p.name, managerId: p.managerId ?? null }));
+}
+
+async function loadGoals(m: M, quarterId: string, only: object | undefined): Promise<ReportGoal[]> {
+  const rows = await m.Goal.find({ quarterId, ...(only ? { ownerId: only } : {}) }, { ownerId: 1, status: 1, targets: 1 }).lean();
+  return rows.map((g) => ({ ownerId: g.ownerId, status: g.status, targets: g.targets.map((t) => ({ metric: t.metric, value: t.value })) }));
+}
+
+interface ActivityGroup {
+  _id: { p: string; t: string; w: string; c: boolean | null } & Record<string, unknown>;
+  n: number;
+}
+
+async function loadActivityCells(
+  m: M,
+  quarterId: string,
+  asOf: Date,
+  dims: readonly TrackedDimension[],
+  only: object | undefined,
+): Promise<ActivityCell[]> {
+  // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
+  // both the activities and how many of them had each dimension.
+  const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
+  const rows = await m.Activity.aggregate<ActivityGroup>([
+    { $match: { quarterId, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
+    { $group: { _id: { p: '$personId', t: '$type', w: '$isoWeek', c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
+  ]);
+  // Rows that differ only in the dimension values fold into one cell.
+  const cells = new Map<string, ActivityCell & { dims: Record<string, number> }>();
+  for (const r of rows) {
+    const counted = r._id.c === true;
+    const key = `${r._id.p}\u0000${r._id.t}\u0000${r._id.w}\u0000${counted}`;
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted, n: 0, dims: {} };
+      cells.set(key, cell);
+    }
+    cell.n += r.n;
+    dims.forEach((d, i) => {
+      if (r._id[`d${i}`] === true) cell.dims[d.key] = (cell.dims[d.key] ?? 0) + r.n;
+    });
+  }
+  return [...cells.values()];
+}
+
+interface DealGroup {
+  _id: { p: string; w: string | null; a: string | null; nc: boolean | null };
+  n: number;
+  amount: number;
+}
+
+async function loadWonDeals(m: M, quarterId: string, asOf: Date, only: object | undefined): Promise<WonDealCell[]> {
+  const rows = await m.Deal.aggregate<DealGroup>([
+    {
+      $match: {
+        quarterId,
+        isWon: true,
+        // A won deal without a close date still counts for its quarter (it just has no week on the chart).
+        $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }],
+        ...(only ? { personId: only } : {}),
+      },
+    },
+    { $group: { _id: { p: '$personId', w: '$isoWeek', a: '$accountId', nc: '$isNewCustomer' }, n: { $sum: 1 }, amount: { $sum: '$amountCny' } } },
+  ]);
+  return rows.map((r) => ({
+    personId: r._id.p,
+    isoWeek: r._id.w ?? null,
+    accountId: r._id.a ?? null,
+    isNewCustomer: r._id.nc === true,
+    n: r.n,
+    amountCny: r.amount,
+  }));
+}
+
+async function loadNotCounted(m: M, quarterId: string, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {
+  const rows = await m.Activity.find(
+    { quarterId, isoWeek: week, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
+    { personId: 1, type: 1, day: 1, accountName: 1, reasons: 1 },
+  ).lean();
+  return rows.map((a) => ({ personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? null, reasons: a.reasons }));
+}

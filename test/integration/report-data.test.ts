@@ -1,0 +1,129 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
+import { loadReportDataset, toReportQuarter } from '../../src/adapters/mongo/report-data.js';
+import { ReportRunRepository } from '../../src/adapters/mongo/report-run-repository.js';
+import type { QuarterRecord } from '../../src/services/weekly-report/report-builder.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../src/domain/report/types.js';
+import { connectTestDb } from '../helpers/mongo.js';
+
+const asOf = new Date('2026-11-27T09:00:00Z'); // Fri W48 17:00 Shanghai
+const dims = DEFAULT_REPORT_SETTINGS.dimensions;
+
+function activity(personId: string, i: number, o: Record<string, unknown>) {
+  return {
+    personId,
+    type: 'visit',
+    source: 'seed',
+    sourceId: `${personId}-${i}`,
+    startAt: new Date('2026-11-24T02:00:00Z'),
+    day: '2026-11-24',
+    isoWeek: '2026-W48',
+    quarterId: '2026Q4',
+    counted: true,
+    ...o,
+  };
+}
+
+describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
+  let conn: Connection;
+  let drop: () => Promise<void>;
+  let m: Models;
+  let quarter: QuarterRecord;
+
+  beforeAll(async () => {
+    ({ conn, drop } = await connectTestDb('reportdata'));
+    m = createModels(conn);
+    await ensureIndexes(m);
+    await m.Quarter.create({
+      _id: '2026Q4',
+      startDate: new Date('2026-09-30T16:00:00Z'),
+      endDate: new Date('2026-12-31T16:00:00Z'),
+      reviewAt: new Date('2026-12-25T02:00:00Z'),
+      metrics: [{ key: 'signed_amount', name: '签约额', unit: 'cny' }],
+      activityTypes: [{ key: 'visit', name: '拜访' }],
+    });
+    quarter = (await m.Quarter.findById('2026Q4').lean()) as QuarterRecord;
+    await m.Person.insertMany([
+      { _id: 'r1', name: '张伟', role: 'rep', managerId: 'm1' },
+      { _id: 'r2', name: '刘洋', role: 'rep', managerId: 'm1' },
+      { _id: 'm1', name: '王磊', role: 'manager' },
+      { _id: 'm2', name: '李娜', role: 'manager' },
+      { _id: 'gone', name: '离职', role: 'rep', isActive: false },
+    ]);
+    await m.Goal.insertMany([
+      { quarterId: '2026Q4', ownerId: 'r1', targets: [{ metric: 'signed_amount', value: 800_000 }], status: 'approved' },
+      { quarterId: '2026Q4', ownerId: 'm2', targets: [{ metric: 'signed_amount', value: 2_000_000 }], status: 'approved' },
+    ]);
+    await m.Activity.insertMany([
+      activity('r1', 1, { dims: { proposalCustomized: true } }),
+      activity('r1', 2, { dims: { proposalCustomized: false } }),
+      activity('r1', 3, {}),
+      activity('r1', 4, { counted: false, reasons: ['时长 12 分钟 < 30 分钟'], accountName: '华诚' }),
+      activity('r1', 5, { type: 'call', isoWeek: '2026-W47', day: '2026-11-17' }),
+      activity('r1', 6, { startAt: new Date('2026-11-27T10:00:00Z'), day: '2026-11-27' }), // after asOf: ignored
+      activity('r2', 1, { quarterId: '2026Q3' }), // other quarter: ignored
+    ]);
+    const deal = (i: number, o: Record<string, unknown>) => ({ personId: 'r1', source: 'seed', sourceId: `d${i}`, stage: 'won', isWon: true, quarterId: '2026Q4', ...o });
+    await m.Deal.insertMany([
+      deal(1, { amountCny: 100_000, accountId: 'a1', isNewCustomer: true, closeDate: new Date('2026-11-10T00:00:00Z'), isoWeek: '2026-W46' }),
+      deal(2, { amountCny: 50_000, accountId: 'a1', isNewCustomer: true, closeDate: new Date('2026-11-20T00:00:00Z'), isoWeek: '2026-W47' }),
+      deal(3, { amountCny: 30_000 }), // won, no close date: counts, no week
+      deal(4, { amountCny: 70_000, closeDate: new Date('2026-11-28T00:00:00Z'), isoWeek: '2026-W48' }), // after asOf
+      deal(5, { amountCny: 90_000, isWon: false, closeDate: new Date('2026-11-10T00:00:00Z') }),
+    ]);
+  });
+  afterAll(async () => {
+    await drop();
+  });
+
+  it('groups activities and deals for everyone in a few queries, with the tracked dimension counted in the same pass', async () => {
+    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { dimensions: dims });
+    expect(d.week).toBe('2026-W48');
+    expect(d.people.map((p) => p.id)).toEqual(['m2', 'r1', 'r2']); // reps + a manager with a goal; not the one who left
+    const cells = d.activities.filter((a) => a.personId === 'r1').sort((a, b) => a.isoWeek.localeCompare(b.isoWeek) || Number(a.counted) - Number(b.counted));
+    expect(cells).toEqual([
+      { personId: 'r1', type: 'call', isoWeek: '2026-W47', counted: true, n: 1, dims: {} },
+      { personId: 'r1', type: 'visit', isoWeek: '2026-W48', counted: false, n: 1, dims: {} },
+      { personId: 'r1', type: 'visit', isoWeek: '2026-W48', counted: true, n: 3, dims: { proposalCustomized: 1 } },
+    ]);
+    expect(d.activities.some((a) => a.personId === 'r2')).toBe(false);
+    const won = d.wonDeals.map((x) => [x.isoWeek, x.accountId, x.isNewCustomer, x.n, x.amountCny]).sort();
+    expect(won).toEqual([
+      ['2026-W46', 'a1', true, 1, 100_000],
+      ['2026-W47', 'a1', true, 1, 50_000],
+      [null, null, false, 1, 30_000],
+    ].sort());
+    expect(d.notCounted).toEqual([{ personId: 'r1', type: 'visit', day: '2026-11-24', accountName: '华诚', reasons: ['时长 12 分钟 < 30 分钟'] }]);
+  });
+
+  it('narrows every query to the people asked for', async () => {
+    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { dimensions: dims, personIds: ['r2'] });
+    expect(d.people.map((p) => p.id)).toEqual(['r2']);
+    expect(d.goals).toEqual([]);
+    expect(d.activities).toEqual([]);
+    expect(d.wonDeals).toEqual([]);
+  });
+
+  it('leases a run to one instance at a time and lets another take it over once the holder is silent', async () => {
+    let now = new Date('2026-11-27T09:00:00Z');
+    const a = new ReportRunRepository(m, 'a', () => now);
+    const b = new ReportRunRepository(m, 'b', () => now);
+    const run = { _id: 'scheduled|2026-W48', kind: 'scheduled' as const, quarterId: '2026Q4', week: '2026-W48', asOf: now, scope: { kind: 'all' as const, id: null } };
+    expect(await a.createIfMissing(run)).toBe(true);
+    expect(await b.createIfMissing(run)).toBe(false);
+    const wins = await Promise.all([a.acquire(run._id, 60_000), b.acquire(run._id, 60_000)]);
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const [holder, other] = wins[0] ? [a, b] : [b, a];
+    now = new Date(now.getTime() + 30_000);
+    expect(await holder.heartbeat(run._id)).toBe(true);
+    expect(await other.acquire(run._id, 60_000)).toBe(false);
+    now = new Date(now.getTime() + 61_000); // holder silent for longer than the lease
+    expect((await other.due(60_000)).map((r) => r._id)).toEqual([run._id]);
+    expect(await other.acquire(run._id, 60_000)).toBe(true);
+    expect(await holder.heartbeat(run._id)).toBe(false); // the old holder learns it lost the run
+    await other.finishPass(run._id, { recipients: 3, sent: 3, alreadySent: 0, inFlight: 0, failed: 0 }, { status: 'done', nextRetryAt: null });
+    expect(await other.due(60_000)).toEqual([]);
+    expect((await other.get(run._id))?.passes).toBe(2);
+  });
+});
