@@ -31,6 +31,7 @@ import { registerHandlers } from './handlers/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
+import { createWeeklyReports, type WeeklyReports } from './services/weekly-report/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -56,6 +57,7 @@ export interface Service {
   api: DingTalkOpenApi;
   ledger: DeliveryLedger;
   metrics: Metrics;
+  reports: WeeklyReports;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
   stop(): Promise<void>;
@@ -126,8 +128,12 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const ledger = new DeliveryLedger(models, instanceId, 10 * 60_000, () => clock.now());
     const audit = new AuditRepository(models, () => clock.now());
 
+    // Stopped after the bot and jobs (cleanups run in reverse), before the database closes.
+    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
+    cleanups.push(() => reports.stop());
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, reports });
 
     const transport = new StreamTransport({
       clientId: dingtalk.clientId!,
@@ -146,7 +152,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     await transport.start();
 
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(opts.jobPollMs ? { processEvery: opts.jobPollMs } : {}) });
-    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log })], {
+    await registerJobs(agenda, [purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }), reports.job], {
       metrics,
       logger: log,
       timeZone: config.timeZone,
@@ -180,7 +186,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, localDingTalk, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, reports, localDingTalk, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

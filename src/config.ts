@@ -49,6 +49,13 @@ export const envSchema = z
     APP_TIMEZONE: timeZone.default('Asia/Shanghai'),
     HR_USER_IDS: csv.default([]),
     INBOX_RETENTION_DAYS: positiveInt.default(7),
+
+    REPORT_WEEKDAY: z.coerce.number().int().min(1).max(7).default(5),
+    REPORT_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (24-hour), e.g. 17:00').default('17:00'),
+    REPORT_TICK_SECONDS: positiveInt.default(60),
+    REPORT_LEASE_SECONDS: positiveInt.default(60),
+    REPORT_RETRY_MINUTES: positiveInt.default(30),
+    REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +84,14 @@ export interface Config {
   readonly timeZone: string;
   readonly hrUserIds: readonly string[];
   readonly inboxRetentionDays: number;
+  readonly report: {
+    /** Used for quarters without a valid reportSchedule of their own. */
+    readonly defaultSchedule: { readonly weekday: number; readonly time: string };
+    readonly tickSeconds: number;
+    readonly leaseMs: number;
+    readonly retryMs: number;
+    readonly concurrency: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -133,6 +148,14 @@ export function readConfig(source: Record<string, string | undefined> = process.
     timeZone: e.APP_TIMEZONE,
     hrUserIds: e.HR_USER_IDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
+    report: {
+      defaultSchedule: { weekday: e.REPORT_WEEKDAY, time: e.REPORT_TIME },
+      tickSeconds: e.REPORT_TICK_SECONDS,
+      leaseMs: e.REPORT_LEASE_SECONDS * 1000,
+      retryMs: e.REPORT_RETRY_MINUTES * 60_000,
+      // Enough cards in flight to keep the send limiter busy while others render and upload.
+      concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
+    },
   });
 }
 

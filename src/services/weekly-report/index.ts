@@ -1,0 +1,90 @@
+import { weeklyReportJob } from '../../../jobs/weekly-report.job.js';
+import type { JobSpec } from '../../../jobs/job-spec.js';
+import { CardTemplates } from '../../adapters/cards/template-store.js';
+import { createRenderPool, type RenderPool } from '../../adapters/charts/render-pool.js';
+import { DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import { PeopleRepository } from '../../adapters/mongo/people-repository.js';
+import { ReportRunRepository } from '../../adapters/mongo/report-run-repository.js';
+import type { Messenger } from '../../bot/messenger.js';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../domain/report/types.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../metrics.js';
+import { ReportBuilder } from './report-builder.js';
+import { ReportRunner } from './report-runner.js';
+import { ReportSender } from './report-sender.js';
+import { ReportViews } from './report-views.js';
+
+export interface WeeklyReports {
+  builder: ReportBuilder;
+  sender: ReportSender;
+  runner: ReportRunner;
+  views: ReportViews;
+  job: JobSpec;
+  /** Render time of every chart since start (the bench reads it). */
+  renderStats: { count: number; totalMs: number };
+  stop(): Promise<void>;
+}
+
+/** Wires the weekly report: bulk builder, sender (own ledger lease, render pool), runner, on-request views, job. */
+export function createWeeklyReports(deps: {
+  models: Models;
+  messenger: Messenger;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  instanceId: string;
+  config: Config;
+  templates?: CardTemplates;
+  pool?: RenderPool;
+}): WeeklyReports {
+  const { config: c, clock } = deps;
+  const logger = deps.logger.child({ feature: 'weekly-report' });
+  const now = () => clock.now();
+  const pool = deps.pool ?? createRenderPool({ logger, maxQueue: c.report.concurrency * 4 });
+  const templates = deps.templates ?? new CardTemplates(undefined, c.dingtalk.cardTemplatePrefix);
+  // The report's own ledger lease: a claim older than this, left by an instance that died mid-send, is
+  // retaken. Safe even if that instance was only slow: the resend reuses the card's outTrackId.
+  const ledger = new DeliveryLedger(deps.models, deps.instanceId, c.report.leaseMs, now);
+  const runs = new ReportRunRepository(deps.models, deps.instanceId, now);
+  const builder = new ReportBuilder(deps.models, DEFAULT_REPORT_SETTINGS, c.report.defaultSchedule);
+  const renderStats = { count: 0, totalMs: 0 };
+  const sender = new ReportSender({
+    ledger,
+    messenger: deps.messenger,
+    templates,
+    pool,
+    settings: DEFAULT_REPORT_SETTINGS,
+    logger,
+    onRender: (ms) => {
+      renderStats.count++;
+      renderStats.totalMs += ms;
+    },
+  });
+  const runner = new ReportRunner({
+    runs,
+    builder,
+    sender,
+    ledger,
+    messenger: deps.messenger,
+    clock,
+    logger,
+    metrics: deps.metrics,
+    options: { leaseMs: c.report.leaseMs, retryMs: c.report.retryMs, concurrency: c.report.concurrency },
+  });
+  const views = new ReportViews({ models: deps.models, people: new PeopleRepository(deps.models), runs, builder, sender, clock, hrUserIds: c.hrUserIds });
+  return {
+    builder,
+    sender,
+    runner,
+    views,
+    job: weeklyReportJob({ runner, tickSeconds: c.report.tickSeconds }),
+    renderStats,
+    async stop() {
+      await runner.stop();
+      if (!deps.pool) await pool.close();
+    },
+  };
+}
