@@ -12,7 +12,9 @@ export function weeklyReportJob(deps: { runner: ReportRunner; tickSeconds: numbe
     name: 'weekly-report',
     every: { interval: `${deps.tickSeconds} seconds` },
     concurrency: 1,
-    lockLifetimeMs: 60_000,
+    // A tick takes milliseconds; a short lock means a tick locked by an instance that was killed is picked
+    // up again soon (Agenda waits out the lock before running the job anywhere else).
+    lockLifetimeMs: Math.max(10_000, 2 * deps.tickSeconds * 1000),
     handler: () => deps.runner.tick(),
   };
 }

@@ -17,6 +17,19 @@ import { ReportRunner } from './report-runner.js';
 import { ReportSender } from './report-sender.js';
 import { ReportViews } from './report-views.js';
 
+/** Starts the worker threads on the first chart, so instances that never send a report don't pay for them. */
+function lazyRenderPool(create: () => RenderPool): RenderPool {
+  let pool: RenderPool | undefined;
+  return {
+    get size() {
+      return pool?.size ?? 0;
+    },
+    render: (spec, opts) => (pool ??= create()).render(spec, opts),
+    close: async () => pool?.close(),
+    stats: () => pool?.stats() ?? { workers: 0, busy: 0, queued: 0, restarts: 0 },
+  };
+}
+
 export interface WeeklyReports {
   builder: ReportBuilder;
   sender: ReportSender;
@@ -43,7 +56,7 @@ export function createWeeklyReports(deps: {
   const { config: c, clock } = deps;
   const logger = deps.logger.child({ feature: 'weekly-report' });
   const now = () => clock.now();
-  const pool = deps.pool ?? createRenderPool({ logger, maxQueue: c.report.concurrency * 4 });
+  const pool = deps.pool ?? lazyRenderPool(() => createRenderPool({ logger, maxQueue: c.report.concurrency * 4 }));
   const templates = deps.templates ?? new CardTemplates(undefined, c.dingtalk.cardTemplatePrefix);
   // The report's own ledger lease: a claim older than this, left by an instance that died mid-send, is
   // retaken. Safe even if that instance was only slow: the resend reuses the card's outTrackId.
@@ -74,6 +87,10 @@ export function createWeeklyReports(deps: {
     metrics: deps.metrics,
     options: { leaseMs: c.report.leaseMs, retryMs: c.report.retryMs, concurrency: c.report.concurrency },
   });
+  // A restarted instance resumes a run its dead predecessor held as soon as that run's lease runs out,
+  // without waiting for the next tick (whose Agenda lock the dead instance may also still hold).
+  const resume = setTimeout(() => void runner.tick().catch((err: unknown) => logger.error({ err }, 'weekly report: start-up check failed')), c.report.leaseMs + 500);
+  resume.unref();
   const views = new ReportViews({ models: deps.models, people: new PeopleRepository(deps.models), runs, builder, sender, clock, hrUserIds: c.hrUserIds });
   return {
     builder,
@@ -83,6 +100,7 @@ export function createWeeklyReports(deps: {
     job: weeklyReportJob({ runner, tickSeconds: c.report.tickSeconds }),
     renderStats,
     async stop() {
+      clearTimeout(resume);
       await runner.stop();
       if (!deps.pool) await pool.close();
     },
