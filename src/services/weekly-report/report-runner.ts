@@ -151,6 +151,7 @@ export class ReportRunner {
       );
     }, Math.max(250, this.d.options.leaseMs / 4));
     const started = performance.now();
+    const renders0 = { ...this.d.sender.renders };
     let result: PassResult | undefined;
     try {
       log.info({ pass: run.passes, scope: run.scope }, 'weekly report: pass started');
@@ -169,10 +170,11 @@ export class ReportRunner {
       if (result) log.info({ counts: result.counts }, 'weekly report: pass interrupted; the run is handed back');
       return;
     }
-    await this.finish(run, result.counts, performance.now() - started, log);
+    const renders = { count: this.d.sender.renders.count - renders0.count, ms: Math.round(this.d.sender.renders.ms - renders0.ms) };
+    await this.finish(run, result.counts, performance.now() - started, renders, log);
   }
 
-  private async finish(run: ReportRun, counts: RunCounts, ms: number, log: Logger): Promise<void> {
+  private async finish(run: ReportRun, counts: RunCounts, ms: number, renders: { count: number; ms: number }, log: Logger): Promise<void> {
     const now = this.d.clock.now();
     let next: { status: 'done' | 'pending'; nextRetryAt: Date | null } = { status: 'done', nextRetryAt: null };
     if (counts.inFlight > 0) next = { status: 'pending', nextRetryAt: new Date(now.getTime() + this.d.options.leaseMs) };
@@ -181,7 +183,7 @@ export class ReportRunner {
       next = { status: 'done', nextRetryAt: retryAt.getTime() < run.asOf.getTime() + GIVE_UP_MS ? retryAt : null };
     }
     await this.d.runs.finishPass(run._id, counts, next);
-    log.info({ counts, ms: Math.round(ms) }, 'weekly report: pass finished');
+    log.info({ counts, ms: Math.round(ms), renders }, 'weekly report: pass finished');
     if (counts.failed > 0) {
       const failed = await this.d.ledger.failed(REPORT_KIND, run.week);
       const list = failed.map((f) => ({ recipientId: f.recipientId, part: f.id.split('|')[3], error: f.lastError }));
