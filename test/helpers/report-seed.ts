@@ -57,10 +57,11 @@ export async function seedReportData(models: Pick<Models, 'Person' | 'Quarter' |
   const p = o.prefix ?? '';
   const q = quarterOf(o.now, tz);
   const perManager = o.repsPerManager ?? 8;
-  const nameOf = (i: number) => SURNAMES[i % SURNAMES.length]! + GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]!;
+  // Distinct names for the first few hundred people; beyond that repeats, as in a real company.
+  const nameOf = (i: number) => SURNAMES[i % SURNAMES.length]! + GIVEN[(i + Math.floor(i / SURNAMES.length)) % GIVEN.length]!;
 
   const hrId = `${p}hr01`;
-  const managers = Array.from({ length: Math.ceil(o.reps / perManager) }, (_, i) => ({ id: `${p}mgr${String(i + 1).padStart(4, '0')}`, name: `${nameOf(i + 7)}主管` }));
+  const managers = Array.from({ length: Math.ceil(o.reps / perManager) }, (_, i) => ({ id: `${p}mgr${String(i + 1).padStart(4, '0')}`, name: nameOf(i * 13 + 5) }));
   const reps = Array.from({ length: o.reps }, (_, i) => ({
     id: `${p}rep${String(i + 1).padStart(5, '0')}`,
     name: nameOf(i),

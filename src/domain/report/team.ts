@@ -29,8 +29,8 @@ function headlineOf(r: RepReport): string {
   if (measured.length === 0) return '未设目标';
   const worst = measured.reduce((a, b) => (b.paceRatio! < a.paceRatio! ? b : a));
   if (worst.status === 'behind') return `${worst.name}落后进度 ${pct(1 - worst.paceRatio!)}`;
-  if (worst.status === 'ahead') return `各项领先进度（最低 ${worst.name} ${pct(worst.paceRatio!)}）`;
-  return `${worst.name}接近进度（${pct(worst.paceRatio!)}）`;
+  if (worst.status === 'ahead') return `各项都超过进度（最低：${worst.name}为进度的 ${pct(worst.paceRatio!)}）`;
+  return `${worst.name}接近进度（为进度的 ${pct(worst.paceRatio!)}）`;
 }
 
 /** Lowest score first (at-risk on top), then by name so the order is stable. */
