@@ -21,6 +21,8 @@ export interface RepReport {
   weekIndex: number;
   weekCount: number;
   progress: MetricProgress[];
+  /** Status of the goal the targets come from (approved, submitted, …), or null without a goal. */
+  goalStatus: string | null;
   /** The metric the chart's progress line follows: the first with a target and a weekly source. */
   primaryMetric: string | null;
   thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null };
@@ -79,6 +81,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
       weekIndex: weekIdx + 1,
       weekCount: weeks.length,
       progress,
+      goalStatus: goals.get(p.id)?.status ?? null,
       primaryMetric: primary?.key ?? null,
       thisWeek: {
         counted: thisWeekCounted,

@@ -70,6 +70,13 @@ function scorePartsText(r: RepReport): string {
   return lines.join('\n');
 }
 
+/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
+function goalNote(status: string | null): string {
+  if (status === null) return '；本季度还没有目标';
+  if (status === 'approved') return '';
+  return `；目标${{ draft: '还是草稿', submitted: '待主管审批', returned: '被退回修改' }[status] ?? `状态：${status}`}，按当前填写的数字计算`;
+}
+
 export function repCardValues(r: RepReport, chartMediaId: string | undefined): Record<string, CardValue> {
   return {
     title: `${r.name} · ${weekLabel(r.week)}活动健康报告`,
@@ -78,7 +85,7 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     insight: `**看这里**：${r.insight}`,
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
-    progress: [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}）`, ...r.progress.map(progressLine)].join('\n'),
+    progress: [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}${goalNote(r.goalStatus)}）`, ...r.progress.map(progressLine)].join('\n'),
     activities: activitiesText(r),
     notCounted: notCountedText(r),
     scoreParts: scorePartsText(r),

@@ -64,6 +64,12 @@ describe('report cards', () => {
     expect(m.footer).toContain('11月27日 周五 17:00');
   });
 
+  it('says when targets are not approved yet, or missing', () => {
+    expect(repCardValues(r, undefined).progress).toMatch(/^\*\*目标进度\*\*（按线性进度，现在应完成目标的 63%）/);
+    expect(repCardValues({ ...r, goalStatus: 'submitted' }, undefined).progress).toContain('；目标待主管审批，按当前填写的数字计算）');
+    expect(repCardValues(reports[1]!, undefined).progress).toContain('；本季度还没有目标）');
+  });
+
   it('hides the chart block when there is no chart', () => {
     const card = templates.instance('weekly-report', 'wr:test', repCardValues(r, undefined));
     expect(card.cardParamMap.hasChart).toBe('false');
