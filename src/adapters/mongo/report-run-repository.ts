@@ -83,13 +83,16 @@ export class ReportRunRepository {
   async finishPass(id: string, counts: RunCounts, next: { status: 'done' | 'pending'; nextRetryAt: Date | null }): Promise<void> {
     await this.m.ReportRun.updateOne(
       { _id: id, heldBy: this.instanceId },
-      { $set: { status: next.status, counts, nextRetryAt: next.nextRetryAt, heldBy: null, heartbeatAt: null, finishedAt: this.now() } },
+      { $set: { status: next.status, counts, nextRetryAt: next.nextRetryAt, heldBy: null, heartbeatAt: null, finishedAt: this.now() }, $inc: { sentTotal: counts.sent } },
     );
   }
 
   /** Gives the run back unfinished: at once for the next tick anywhere (shutdown), or from `retryAt` (an error). */
-  async release(id: string, retryAt: Date | null = null): Promise<void> {
-    await this.m.ReportRun.updateOne({ _id: id, heldBy: this.instanceId }, { $set: { status: 'pending', heldBy: null, heartbeatAt: null, nextRetryAt: retryAt } });
+  async release(id: string, retryAt: Date | null = null, sent = 0): Promise<void> {
+    await this.m.ReportRun.updateOne(
+      { _id: id, heldBy: this.instanceId },
+      { $set: { status: 'pending', heldBy: null, heartbeatAt: null, nextRetryAt: retryAt }, $inc: { sentTotal: sent } },
+    );
   }
 
   /** The newest run of a week that has peer figures (what "open this rep's report" compares against). */

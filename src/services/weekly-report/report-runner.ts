@@ -165,9 +165,14 @@ export class ReportRunner {
       clearInterval(beat);
     }
     if (lost) return;
-    if (!result || !result.complete) {
-      await this.d.runs.release(run._id);
-      if (result) log.info({ counts: result.counts }, 'weekly report: pass interrupted; the run is handed back');
+    if (!result) {
+      // Nothing to report on (its quarter is gone): close the run rather than retrying it every tick.
+      await this.d.runs.finishPass(run._id, { recipients: 0, sent: 0, alreadySent: 0, inFlight: 0, failed: 0 }, { status: 'done', nextRetryAt: null });
+      return;
+    }
+    if (!result.complete) {
+      await this.d.runs.release(run._id, null, result.counts.sent);
+      log.info({ counts: result.counts }, 'weekly report: pass interrupted; the run is handed back');
       return;
     }
     const renders = { count: this.d.sender.renders.count - renders0.count, ms: Math.round(this.d.sender.renders.ms - renders0.ms) };
@@ -198,8 +203,10 @@ export class ReportRunner {
   private async acknowledge(run: ReportRun, c: RunCounts, log: Logger): Promise<void> {
     const claim = await this.d.ledger.claim({ kind: `${REPORT_KIND}-ack`, period: run._id, recipientId: run.requestedBy!, part: 'ack' });
     if (!claim.claimed) return;
+    // Sent over all passes of this run; the rest had been sent before it (by the Friday run, or another).
+    const sent = (await this.d.runs.get(run._id))?.sentTotal ?? c.sent;
     const text =
-      `${weekLabel(run.week)}周报推送完成：共 ${c.recipients} 份，本次发出 ${c.sent} 份，之前已发 ${c.alreadySent} 份（不重复发送）` +
+      `${weekLabel(run.week)}周报推送完成：共 ${c.recipients} 份，本次发出 ${sent} 份，之前已发 ${c.recipients - sent - c.failed} 份（不重复发送）` +
       (c.failed > 0 ? `，失败 ${c.failed} 份（稍后自动重试）` : '') +
       '。';
     try {

@@ -28,6 +28,8 @@ export const reportRunSchema = new Schema(
     /** PeerStats of the first pass; later passes and opened reports compare against the same figures. */
     peers: { type: Schema.Types.Mixed, default: null },
     passes: { type: Number, default: 0 },
+    /** Cards this run sent, over all its passes. */
+    sentTotal: { type: Number, default: 0 },
     /** Outcome of the last pass. */
     counts: {
       recipients: { type: Number, default: 0 },
