@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
 import { loadReportDataset, toReportQuarter } from '../../src/adapters/mongo/report-data.js';
 import { ReportRunRepository } from '../../src/adapters/mongo/report-run-repository.js';
-import type { QuarterRecord } from '../../src/services/weekly-report/report-builder.js';
+import { ReportBuilder, type QuarterRecord } from '../../src/services/weekly-report/report-builder.js';
 import { DEFAULT_REPORT_SETTINGS } from '../../src/domain/report/types.js';
 import { connectTestDb } from '../helpers/mongo.js';
 
@@ -103,6 +103,17 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
     expect(d.goals).toEqual([]);
     expect(d.activities).toEqual([]);
     expect(d.wonDeals).toEqual([]);
+  });
+
+  it('compares the dimensions HR configured on the quarter instead of the default set', async () => {
+    await m.Quarter.updateOne({ _id: '2026Q4' }, { $set: { reportDimensions: [{ key: 'demoBooked', name: '演示预约率' }] } });
+    await m.Activity.create(activity('r1', 7, { dims: { demoBooked: true } }));
+    const builder = new ReportBuilder(m, DEFAULT_REPORT_SETTINGS, { weekday: 5, time: '17:00' });
+    const q = (await builder.quarter('2026Q4'))!;
+    const r1 = (await builder.build(q, asOf)).reports.find((r) => r.personId === 'r1')!;
+    expect(r1.dimensions).toEqual([{ key: 'demoBooked', name: '演示预约率', mine: 1 / 4, top: expect.any(Number), everyone: 1 / 4 }]);
+    await m.Quarter.updateOne({ _id: '2026Q4' }, { $set: { reportDimensions: [] } });
+    await m.Activity.deleteOne({ sourceId: 'r1-7' });
   });
 
   it('leases a run to one instance at a time and lets another take it over once the holder is silent', async () => {

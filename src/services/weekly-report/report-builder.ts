@@ -44,6 +44,12 @@ export class ReportBuilder {
     return isValidSchedule(s) ? { weekday: s.weekday, time: s.time } : this.defaultSchedule;
   }
 
+  /** The report settings for a quarter: its own tracked dimensions when HR configured some. */
+  settingsFor(q: QuarterRecord): ReportSettings {
+    const dims = (q.reportDimensions ?? []).map((d) => ({ key: d.key, name: d.name }));
+    return dims.length > 0 ? { ...this.settings, dimensions: dims } : this.settings;
+  }
+
   /**
    * Reports as of `asOf`. Without `peers` everyone's data is loaded (the comparison figures need it); with
    * `peers` (a run's stored figures) `personIds` may narrow the load to the people asked for.
@@ -52,9 +58,10 @@ export class ReportBuilder {
     const quarter = toReportQuarter(q);
     const t0 = performance.now();
     const narrow = opts.peers && opts.personIds ? opts.personIds : undefined;
-    const data = await loadReportDataset(this.m, quarter, asOf, { dimensions: this.settings.dimensions, ...(narrow ? { personIds: narrow } : {}) });
+    const settings = this.settingsFor(q);
+    const data = await loadReportDataset(this.m, quarter, asOf, { dimensions: settings.dimensions, ...(narrow ? { personIds: narrow } : {}) });
     const t1 = performance.now();
-    const set = buildReports(data, this.settings, opts.peers ?? undefined);
+    const set = buildReports(data, settings, opts.peers ?? undefined);
     const wanted = opts.personIds ? new Set(opts.personIds) : undefined;
     const reports = wanted ? set.reports.filter((r) => wanted.has(r.personId)) : set.reports;
     const managerIds = [...new Set(reports.map((r) => r.managerId).filter((x): x is string => x !== null))];

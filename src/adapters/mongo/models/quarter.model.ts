@@ -42,6 +42,11 @@ export const quarterSchema = new Schema(
     /** Validity rules per activity type (shape owned by the activity domain). */
     validityRules: { type: Schema.Types.Mixed, default: {} },
     validityRulesVersion: { type: Number, default: 1 },
+    /**
+     * Boolean activity dimensions (activity.dims.<key> === true) the weekly report compares between reps,
+     * e.g. { key: 'proposalCustomized', name: '方案定制率' }. Empty: the report's default set.
+     */
+    reportDimensions: { type: [activityTypeSchema], default: [] },
     /** Weekly health report push time in the quarter's zone. */
     reportSchedule: {
       weekday: { type: Number, min: 1, max: 7, default: 5 },
