@@ -68,6 +68,22 @@ describe('weekly report under faults', () => {
     await eventually(() => h!.fake.outbox.toUser(s.org.hrId).filter((d) => (d.text ?? '').includes('推送完成')).length, (n) => n === 2, 10_000);
   });
 
+  it('a graceful stop mid-run finishes the cards in flight and hands the run back; another instance completes it at once', async () => {
+    const s = await setUp({ DINGTALK_SEND_QPS: '4', REPORT_CONCURRENCY: '2' }, 12);
+    h = s.h;
+    await h.service.agenda.now('weekly-report');
+    await eventually(() => h!.fake.outbox.deliveries.filter((d) => d.type === 'card').length, (n) => n >= 3, 30_000);
+    await h.service.stop();
+    const other = await h.startAnother({ clock: s.clock });
+    expect(await other.models.ReportRun.findById(RUN_ID).lean()).toMatchObject({ status: 'pending', heldBy: null });
+    expect(await other.models.Delivery.countDocuments({ kind: 'weekly-report', status: 'sending' })).toBe(0);
+    // The clock stands still, so no lease can have run out: the run was handed back, not taken over.
+    await other.reports.runner.tick();
+    await eventually(() => other.models.ReportRun.findById(RUN_ID).lean(), (r) => r?.status === 'done', 30_000);
+    expectEachExactlyOnce(h, s.org);
+    expect([...cardCallsById(h.fake).values()].every((n) => n === 1)).toBe(true);
+  });
+
   it('DingTalk answering 429 for a while: everything is delivered, never above the rate limit', async () => {
     const qps = 10;
     const s = await setUp({ DINGTALK_SEND_QPS: String(qps), REPORT_CONCURRENCY: '4' }, 12);

@@ -107,7 +107,7 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
 
   it('compares the dimensions HR configured on the quarter instead of the default set', async () => {
     await m.Quarter.updateOne({ _id: '2026Q4' }, { $set: { reportDimensions: [{ key: 'demoBooked', name: '演示预约率' }] } });
-    await m.Activity.create(activity('r1', 7, { dims: { demoBooked: true } }));
+    await m.Activity.insertMany([activity('r1', 7, { dims: { demoBooked: true } })]);
     const builder = new ReportBuilder(m, DEFAULT_REPORT_SETTINGS, { weekday: 5, time: '17:00' });
     const q = (await builder.quarter('2026Q4'))!;
     const r1 = (await builder.build(q, asOf)).reports.find((r) => r.personId === 'r1')!;
