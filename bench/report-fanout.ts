@@ -52,9 +52,11 @@ if (FROM === 'dist') {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
 const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-'));
-const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto' });
+// The local server's default 1 GB heap stalls (GC) aggregating ~500k activities; real MongoDB needs nothing like it.
+const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '4g', readyTimeoutMs: 60_000 });
 const uri = `${(process.env.MONGODB_URI ?? server!.uri).replace(/\/$/, '')}/bench_report_${Date.now()}`;
-const conn = await mongoose.createConnection(uri).asPromise();
+// Long aggregations on the local server can starve its heartbeat answers; don't give up on it for that.
+const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 600_000, heartbeatFrequencyMS: 30_000, socketTimeoutMS: 0 }).asPromise();
 const models = createModels(conn);
 await ensureIndexes(models);
 const fake = await new FakeDingTalk().start();
