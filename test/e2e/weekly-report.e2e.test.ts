@@ -204,6 +204,15 @@ describe('Friday activity health report, end to end through the SDK and the fake
     expect(cards[1]!.outTrackId).toMatch(new RegExp(`^weekly-report-view:2026-W48:${rep.id}:${rep.id}:`));
   });
 
+  it('shows a manager their team summary, live, when they ask', async () => {
+    const mgr = org.managers[0]!;
+    say(h.fake, { userId: mgr.id, text: '周报' });
+    const views = await eventually(() => cardsTo(h.fake, mgr.id, 'team-report.schema'), (c) => c.length === 2, 10_000);
+    expect(views[1]!.outTrackId).toMatch(new RegExp(`^weekly-report-view:2026-W48:${mgr.id}:team:`));
+    const options = JSON.parse(views[1]!.cardParamMap.memberOptions!) as Array<{ value: string }>;
+    expect(options.map((o) => o.value).sort()).toEqual(org.reps.filter((r) => r.managerId === mgr.id).map((r) => r.id).sort());
+  });
+
   it('lets HR change the push time in chat (audited), and only HR', async () => {
     say(h.fake, { userId: org.reps[2]!.id, text: '周报时间 周四 16:00' });
     const no = await h.fake.outbox.waitFor((d) => d.conversation === `user:${org.reps[2]!.id}` && d.type === 'text', 10_000);
