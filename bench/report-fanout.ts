@@ -52,8 +52,9 @@ if (FROM === 'dist') {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
 const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-'));
-// The local server's default 1 GB heap stalls (GC) aggregating ~500k activities; real MongoDB needs nothing like it.
-const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '4g', readyTimeoutMs: 60_000 });
+// The local server at this size: its default 1 GB heap stalls in GC on the report aggregation, and its H2
+// file store failed reads ("Chunk … not found") after ~440k inserts; in memory with 4 GB it holds up.
+const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '4g', javaInMemory: true, readyTimeoutMs: 60_000 });
 const uri = `${(process.env.MONGODB_URI ?? server!.uri).replace(/\/$/, '')}/bench_report_${Date.now()}`;
 // Long aggregations on the local server can starve its heartbeat answers; don't give up on it for that.
 const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 600_000, heartbeatFrequencyMS: 30_000, socketTimeoutMS: 0 }).asPromise();
