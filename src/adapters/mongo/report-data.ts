@@ -81,29 +81,26 @@ async function loadActivityCells(
   only: object | undefined,
 ): Promise<ActivityCell[]> {
   // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
-  // both the activities and how many of them had each dimension.
+  // both the activities and how many of them had each dimension. Rows that differ only in their dimension
+  // values stay separate cells (the domain sums them), and the cursor keeps just one batch of raw rows in
+  // memory: at 10,000 reps this query returns ~300k groups.
   const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
-  const rows = await m.Activity.aggregate<ActivityGroup>([
+  const cursor = m.Activity.aggregate<ActivityGroup>([
     { $match: { quarterId, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
     { $group: { _id: { p: '$personId', t: '$type', w: '$isoWeek', c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
-  ]);
-  // Rows that differ only in the dimension values fold into one cell.
-  const cells = new Map<string, ActivityCell & { dims: Record<string, number> }>();
-  for (const r of rows) {
-    const counted = r._id.c === true;
-    const key = `${r._id.p}\u0000${r._id.t}\u0000${r._id.w}\u0000${counted}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted, n: 0, dims: {} };
-      cells.set(key, cell);
-    }
-    cell.n += r.n;
+  ]).cursor({ batchSize: 5000 });
+  const cells: ActivityCell[] = [];
+  for await (const r of cursor) {
+    let hits: Record<string, number> | undefined;
     dims.forEach((d, i) => {
-      if (r._id[`d${i}`] === true) cell.dims[d.key] = (cell.dims[d.key] ?? 0) + r.n;
+      if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
     });
+    cells.push({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
   }
-  return [...cells.values()];
+  return cells;
 }
+
+const NO_DIMS: Readonly<Record<string, number>> = Object.freeze({});
 
 interface DealGroup {
   _id: { p: string; w: string | null; a: string | null; nc: boolean | null };

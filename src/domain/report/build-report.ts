@@ -52,7 +52,11 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
   const stats = peers ?? peerStats(facts, settings);
   const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
   const notCounted = new Map<string, NotCountedActivity[]>();
-  for (const a of data.notCounted) notCounted.set(a.personId, [...(notCounted.get(a.personId) ?? []), a]);
+  for (const a of data.notCounted) {
+    const list = notCounted.get(a.personId);
+    if (list) list.push(a);
+    else notCounted.set(a.personId, [a]);
+  }
   const q = data.quarter;
   const weeks = weeksBetween(q.start, q.end, q.timeZone);
   const share = elapsedShare(q.start, q.end, data.asOf);

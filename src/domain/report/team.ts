@@ -41,7 +41,12 @@ export function sortForTeam(lines: TeamMemberLine[]): TeamMemberLine[] {
 /** One summary per manager of anyone in `reports`; `names` resolves managers who have no report of their own. */
 export function buildTeamSummaries(reports: readonly RepReport[], names: ReadonlyMap<string, string>): TeamSummary[] {
   const byManager = new Map<string, RepReport[]>();
-  for (const r of reports) if (r.managerId) byManager.set(r.managerId, [...(byManager.get(r.managerId) ?? []), r]);
+  for (const r of reports) {
+    if (!r.managerId) continue;
+    const team = byManager.get(r.managerId);
+    if (team) team.push(r);
+    else byManager.set(r.managerId, [r]);
+  }
   return [...byManager].map(([managerId, team]) => {
     const members = sortForTeam(
       team.map((r) => ({ personId: r.personId, name: r.name, score: r.health.score, level: r.health.level, headline: headlineOf(r), insight: r.insight })),
