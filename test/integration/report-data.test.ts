@@ -8,7 +8,7 @@ import { DEFAULT_REPORT_SETTINGS } from '../../src/domain/report/types.js';
 import { connectTestDb } from '../helpers/mongo.js';
 
 const asOf = new Date('2026-11-27T09:00:00Z'); // Fri W48 17:00 Shanghai
-const dims = DEFAULT_REPORT_SETTINGS.dimensions;
+const settings = DEFAULT_REPORT_SETTINGS;
 
 function activity(personId: string, i: number, o: Record<string, unknown>) {
   return {
@@ -78,40 +78,32 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
   });
 
   it('groups activities and deals for everyone in a few queries, with the tracked dimension counted in the same pass', async () => {
-    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { dimensions: dims });
+    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings });
     expect(d.week).toBe('2026-W48');
     expect(d.people.map((p) => p.id)).toEqual(['m2', 'r1', 'r2']); // reps + a manager with a goal; not the one who left
-    // Cells that differ only in dimension values are summed, as the domain does.
-    const byKey = new Map<string, { personId: string; type: string; isoWeek: string; counted: boolean; n: number; dims: Record<string, number> }>();
-    for (const a of d.activities.filter((x) => x.personId === 'r1')) {
-      const k = `${a.type}|${a.isoWeek}|${a.counted}`;
-      const c = byKey.get(k) ?? { ...a, n: 0, dims: {} };
-      c.n += a.n;
-      for (const [dk, dn] of Object.entries(a.dims)) c.dims[dk] = (c.dims[dk] ?? 0) + dn;
-      byKey.set(k, c);
-    }
-    const cells = [...byKey.values()].sort((a, b) => a.isoWeek.localeCompare(b.isoWeek) || Number(a.counted) - Number(b.counted));
-    expect(cells).toEqual([
-      { personId: 'r1', type: 'call', isoWeek: '2026-W47', counted: true, n: 1, dims: {} },
-      { personId: 'r1', type: 'visit', isoWeek: '2026-W48', counted: false, n: 1, dims: {} },
-      { personId: 'r1', type: 'visit', isoWeek: '2026-W48', counted: true, n: 3, dims: { proposalCustomized: 1 } },
-    ]);
-    expect(d.activities.some((a) => a.personId === 'r2')).toBe(false);
-    const won = d.wonDeals.map((x) => [x.isoWeek, x.accountId, x.isNewCustomer, x.n, x.amountCny]).sort();
-    expect(won).toEqual([
-      ['2026-W46', 'a1', true, 1, 100_000],
-      ['2026-W47', 'a1', true, 1, 50_000],
-      [null, null, false, 1, 30_000],
-    ].sort());
+    const r1 = d.facts.get('r1')!;
+    // Counted before asOf: 3 visits in W48 (one with a tailored proposal) and a call in W47; 1 visit not counted.
+    expect(r1.weekly).toEqual(
+      new Map([
+        ['2026-W48', { counted: 3, byType: new Map([['visit', 3]]) }],
+        ['2026-W47', { counted: 1, byType: new Map([['call', 1]]) }],
+      ]),
+    );
+    expect({ counted: r1.countedTotal, all: r1.allTotal, visits: r1.visits, tailored: r1.dimHits.get('proposalCustomized') }).toEqual({ counted: 4, all: 5, visits: 3, tailored: 1 });
+    // Won before asOf: 100k + 50k from one new customer (first won in W46), 30k without a close date.
+    expect({ won: r1.wonDeals, signed: r1.signedCny, customers: r1.newCustomers }).toEqual({ won: 3, signed: 180_000, customers: 1 });
+    expect(r1.newCustomersByWeek).toEqual(new Map([['2026-W46', 1]]));
+    expect(r1.signedByWeek).toEqual(new Map([['2026-W46', 100_000], ['2026-W47', 50_000]]));
+    expect(d.facts.get('r2')).toMatchObject({ allTotal: 0, wonDeals: 0 }); // its activity is in another quarter
     expect(d.notCounted).toEqual([{ personId: 'r1', type: 'visit', day: '2026-11-24', accountName: '华诚', reasons: ['时长 12 分钟 < 30 分钟'] }]);
   });
 
   it('narrows every query to the people asked for', async () => {
-    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { dimensions: dims, personIds: ['r2'] });
+    const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings, personIds: ['r2'] });
     expect(d.people.map((p) => p.id)).toEqual(['r2']);
     expect(d.goals).toEqual([]);
-    expect(d.activities).toEqual([]);
-    expect(d.wonDeals).toEqual([]);
+    expect([...d.facts.keys()]).toEqual(['r2']);
+    expect(d.notCounted).toEqual([]);
   });
 
   it('compares the dimensions HR configured on the quarter instead of the default set', async () => {

@@ -1,15 +1,6 @@
+import { FactsFolder } from '../../domain/report/facts.js';
 import { isoWeekKey } from '../../domain/time/calendar.js';
-import type {
-  ActivityCell,
-  MetricUnit,
-  NotCountedActivity,
-  ReportDataset,
-  ReportGoal,
-  ReportPerson,
-  ReportQuarter,
-  TrackedDimension,
-  WonDealCell,
-} from '../../domain/report/types.js';
+import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
 import type { Models } from './models/index.js';
 import type { QuarterDoc } from './models/quarter.model.js';
 
@@ -27,28 +18,33 @@ export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter 
 }
 
 /**
- * Everything a weekly report needs, for all subjects at once, in five queries whatever the head count:
- * people, goals, activities grouped by (person, type, week, counted, tracked dims), won deals grouped by
- * (person, week, account, new-customer), and the report week's not-counted activities.
+ * Everything a weekly report needs, for all subjects at once, in six queries whatever the head count:
+ * people (2), goals, activities grouped by (person, type, week, counted, tracked dims), won deals grouped
+ * by (person, week, account, new-customer), and the report week's not-counted activities. The groups are
+ * streamed into per-person facts, never held as a whole.
  *
- * Only $match / $group / $sum / $unwind-free pipelines: the local MongoDB-wire server lacks date operators,
- * and isoWeek is stored on write (docs/database-compat.md).
+ * Only $match and $group with $sum: the local MongoDB-wire server lacks date operators, and isoWeek is
+ * stored on write (docs/database-compat.md).
  */
 export async function loadReportDataset(
   m: M,
   quarter: ReportQuarter,
   asOf: Date,
-  opts: { dimensions: readonly TrackedDimension[]; personIds?: readonly string[] },
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; personIds?: readonly string[] },
 ): Promise<ReportDataset> {
   const week = isoWeekKey(asOf, quarter.timeZone);
   const only = opts.personIds ? { $in: [...opts.personIds] } : undefined;
   const [people, goals] = await Promise.all([loadSubjects(m, quarter.id, opts.personIds), loadGoals(m, quarter.id, only)]);
-  const [activities, wonDeals, notCounted] = await Promise.all([
-    loadActivityCells(m, quarter.id, asOf, opts.dimensions, only),
-    loadWonDeals(m, quarter.id, asOf, only),
+  const folder = new FactsFolder(
+    people.map((p) => p.id),
+    opts.settings,
+  );
+  const [, , notCounted] = await Promise.all([
+    foldActivities(m, folder, quarter.id, asOf, opts.settings, only),
+    foldWonDeals(m, folder, quarter.id, asOf, only),
     loadNotCounted(m, quarter.id, week, asOf, only),
   ]);
-  return { quarter, asOf, week, people, goals, activities, wonDeals, notCounted };
+  return { quarter, asOf, week, people, goals, facts: folder.finish(), notCounted };
 }
 
 /** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */
@@ -73,31 +69,32 @@ interface ActivityGroup {
   n: number;
 }
 
-async function loadActivityCells(
+async function foldActivities(
   m: M,
+  folder: FactsFolder,
   quarterId: string,
   asOf: Date,
-  dims: readonly TrackedDimension[],
+  settings: Pick<ReportSettings, 'dimensions'>,
   only: object | undefined,
-): Promise<ActivityCell[]> {
+): Promise<void> {
+  const dims = settings.dimensions;
   // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
   // both the activities and how many of them had each dimension. Rows that differ only in their dimension
-  // values stay separate cells (the domain sums them), and the cursor keeps just one batch of raw rows in
-  // memory: at 10,000 reps this query returns ~300k groups.
+  // values are separate cells the folder sums, and the cursor keeps one batch of raw rows in memory at a
+  // time: at 10,000 reps this query returns ~270k groups. (mongo-java-server ignores batchSize here and
+  // sends them all in the first batch, a ~230 MB transient in the bot; MongoDB streams them.)
   const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
   const cursor = m.Activity.aggregate<ActivityGroup>([
     { $match: { quarterId, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
     { $group: { _id: { p: '$personId', t: '$type', w: '$isoWeek', c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
   ]).cursor({ batchSize: 5000 });
-  const cells: ActivityCell[] = [];
   for await (const r of cursor) {
     let hits: Record<string, number> | undefined;
     dims.forEach((d, i) => {
       if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
     });
-    cells.push({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
+    folder.addActivity({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
   }
-  return cells;
 }
 
 const NO_DIMS: Readonly<Record<string, number>> = Object.freeze({});
@@ -108,8 +105,8 @@ interface DealGroup {
   amount: number;
 }
 
-async function loadWonDeals(m: M, quarterId: string, asOf: Date, only: object | undefined): Promise<WonDealCell[]> {
-  const rows = await m.Deal.aggregate<DealGroup>([
+async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: Date, only: object | undefined): Promise<void> {
+  const cursor = m.Deal.aggregate<DealGroup>([
     {
       $match: {
         quarterId,
@@ -120,15 +117,10 @@ async function loadWonDeals(m: M, quarterId: string, asOf: Date, only: object | 
       },
     },
     { $group: { _id: { p: '$personId', w: '$isoWeek', a: '$accountId', nc: '$isNewCustomer' }, n: { $sum: 1 }, amount: { $sum: '$amountCny' } } },
-  ]);
-  return rows.map((r) => ({
-    personId: r._id.p,
-    isoWeek: r._id.w ?? null,
-    accountId: r._id.a ?? null,
-    isNewCustomer: r._id.nc === true,
-    n: r.n,
-    amountCny: r.amount,
-  }));
+  ]).cursor({ batchSize: 5000 });
+  for await (const r of cursor) {
+    folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
+  }
 }
 
 async function loadNotCounted(m: M, quarterId: string, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {

@@ -1,5 +1,5 @@
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
-import { conversionOf, dimRateOf, factsByPerson, type PersonFacts } from './facts.js';
+import { conversionOf, dimRateOf, emptyFacts, type PersonFacts } from './facts.js';
 import { healthScore, type HealthScore } from './health.js';
 import { insightLine } from './insight.js';
 import { peerStats, type PeerStats } from './peers.js';
@@ -48,7 +48,7 @@ export interface ReportSet {
  * be the ones already used for this week's run (resume, a manager opening a report later).
  */
 export function buildReports(data: ReportDataset, settings: ReportSettings, peers?: PeerStats): ReportSet {
-  const facts = factsByPerson(data, settings);
+  const facts = data.facts;
   const stats = peers ?? peerStats(facts, settings);
   const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
   const notCounted = new Map<string, NotCountedActivity[]>();
@@ -66,7 +66,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
   const weekIdx = weeks.indexOf(data.week);
 
   const reports = data.people.map((p): RepReport => {
-    const f = facts.get(p.id)!;
+    const f = facts.get(p.id) ?? emptyFacts();
     const progress = progressOf(q, goals.get(p.id), f, share);
     const primary = progress.find((m) => m.target !== null && metricSource(m.key, q)?.byWeek !== undefined) ?? null;
     const cumulative = primary ? cumulativeAttainment(primary.key, q, f, primary.target!, weeks, data.week) : weeks.map(() => null);

@@ -1,4 +1,4 @@
-import type { ReportDataset, ReportSettings } from './types.js';
+import type { ActivityCell, ReportSettings, WonDealCell } from './types.js';
 
 /** What one person did and won this quarter up to `asOf`, folded from the grouped rows. */
 export interface PersonFacts {
@@ -33,52 +33,79 @@ export function emptyFacts(): PersonFacts {
   };
 }
 
-/** Folds the dataset's grouped rows into facts per person (people without rows get empty facts). */
-export function factsByPerson(data: ReportDataset, settings: ReportSettings): Map<string, PersonFacts> {
-  const out = new Map<string, PersonFacts>(data.people.map((p) => [p.id, emptyFacts()]));
-  const get = (id: string) => out.get(id);
+/**
+ * Folds grouped rows into facts per person, one row at a time, so the loader can stream ~300k groups
+ * (10,000 reps) from the database without holding them. People not given to the constructor are ignored;
+ * people without rows get empty facts.
+ */
+export class FactsFolder {
+  private readonly out: Map<string, PersonFacts>;
+  // A customer is counted once per person, in the week of its first won deal.
+  private readonly firstWeekOfAccount = new Map<string, string | null>();
 
-  for (const a of data.activities) {
-    const f = get(a.personId);
-    if (!f) continue;
-    f.allTotal += a.n;
-    if (!a.counted) continue;
-    f.countedTotal += a.n;
-    const w = f.weekly.get(a.isoWeek) ?? { counted: 0, byType: new Map<string, number>() };
-    w.counted += a.n;
-    w.byType.set(a.type, (w.byType.get(a.type) ?? 0) + a.n);
-    f.weekly.set(a.isoWeek, w);
-    if (a.type === settings.conversionType) {
-      f.visits += a.n;
-      for (const d of settings.dimensions) f.dimHits.set(d.key, (f.dimHits.get(d.key) ?? 0) + (a.dims[d.key] ?? 0));
-    }
+  constructor(
+    personIds: Iterable<string>,
+    private readonly settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>,
+  ) {
+    this.out = new Map([...personIds].map((id) => [id, emptyFacts()]));
   }
 
-  // A customer is counted once per person, in the week of its first won deal. Deals without an account
-  // can't be matched to others, so each of them is its own customer.
-  const firstWeekOfAccount = new Map<string, string | null>();
-  for (const d of data.wonDeals) {
-    const f = get(d.personId);
-    if (!f) continue;
+  addActivity(a: ActivityCell): void {
+    const f = this.out.get(a.personId);
+    if (!f) return;
+    f.allTotal += a.n;
+    if (!a.counted) return;
+    f.countedTotal += a.n;
+    let w = f.weekly.get(a.isoWeek);
+    if (!w) f.weekly.set(a.isoWeek, (w = { counted: 0, byType: new Map<string, number>() }));
+    w.counted += a.n;
+    w.byType.set(a.type, (w.byType.get(a.type) ?? 0) + a.n);
+    if (a.type !== this.settings.conversionType) return;
+    f.visits += a.n;
+    for (const d of this.settings.dimensions) f.dimHits.set(d.key, (f.dimHits.get(d.key) ?? 0) + (a.dims[d.key] ?? 0));
+  }
+
+  addWonDeal(d: WonDealCell): void {
+    const f = this.out.get(d.personId);
+    if (!f) return;
     f.wonDeals += d.n;
     f.signedCny += d.amountCny;
     if (d.isoWeek) f.signedByWeek.set(d.isoWeek, (f.signedByWeek.get(d.isoWeek) ?? 0) + d.amountCny);
-    if (!d.isNewCustomer) continue;
+    if (!d.isNewCustomer) return;
+    // Deals without an account can't be matched to others, so each of them is its own customer.
     if (d.accountId === null) {
       f.newCustomers += d.n;
       if (d.isoWeek) f.newCustomersByWeek.set(d.isoWeek, (f.newCustomersByWeek.get(d.isoWeek) ?? 0) + d.n);
-      continue;
+      return;
     }
     const key = `${d.personId}\u0000${d.accountId}`;
-    const seen = firstWeekOfAccount.get(key);
-    if (seen === undefined || (d.isoWeek !== null && (seen === null || d.isoWeek < seen))) firstWeekOfAccount.set(key, d.isoWeek);
+    const seen = this.firstWeekOfAccount.get(key);
+    if (seen === undefined || (d.isoWeek !== null && (seen === null || d.isoWeek < seen))) this.firstWeekOfAccount.set(key, d.isoWeek);
   }
-  for (const [key, week] of firstWeekOfAccount) {
-    const f = get(key.split('\u0000')[0]!)!;
-    f.newCustomers += 1;
-    if (week) f.newCustomersByWeek.set(week, (f.newCustomersByWeek.get(week) ?? 0) + 1);
+
+  /** The facts; call once, after every row was added. */
+  finish(): Map<string, PersonFacts> {
+    for (const [key, week] of this.firstWeekOfAccount) {
+      const f = this.out.get(key.split('\u0000')[0]!)!;
+      f.newCustomers += 1;
+      if (week) f.newCustomersByWeek.set(week, (f.newCustomersByWeek.get(week) ?? 0) + 1);
+    }
+    this.firstWeekOfAccount.clear();
+    return this.out;
   }
-  return out;
+}
+
+/** Facts from rows already in memory (tests, small sets). */
+export function foldFacts(
+  personIds: Iterable<string>,
+  activities: Iterable<ActivityCell>,
+  wonDeals: Iterable<WonDealCell>,
+  settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>,
+): Map<string, PersonFacts> {
+  const folder = new FactsFolder(personIds, settings);
+  for (const a of activities) folder.addActivity(a);
+  for (const d of wonDeals) folder.addWonDeal(d);
+  return folder.finish();
 }
 
 /** Won deals per counted visit, or null when there were no visits. */

@@ -1,7 +1,10 @@
+import type { PersonFacts } from './facts.js';
+
 /**
- * Inputs of the weekly activity health report, as the bulk loader hands them over: already grouped by
- * person / type / week by the database ($match + $group with $sum only), so the domain never sees single
- * activity documents except the few not-counted ones a rep must be able to look up.
+ * Inputs of the weekly activity health report, as the bulk loader hands them over: activities and deals
+ * grouped by person / type / week by the database ($match + $group with $sum only) and folded into facts
+ * per person (FactsFolder), so the domain never sees single activity documents except the few not-counted
+ * ones a rep must be able to look up.
  */
 
 export type MetricUnit = 'cny' | 'count' | 'percent';
@@ -66,8 +69,8 @@ export interface ReportDataset {
   /** The people the report is about (reps and anyone else with a goal). */
   people: readonly ReportPerson[];
   goals: readonly ReportGoal[];
-  activities: readonly ActivityCell[];
-  wonDeals: readonly WonDealCell[];
+  /** Per person in `people`: activities and won deals up to asOf (see FactsFolder). */
+  facts: ReadonlyMap<string, PersonFacts>;
   /** Not-counted activities of `week` only. */
   notCounted: readonly NotCountedActivity[];
 }

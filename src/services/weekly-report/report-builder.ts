@@ -59,7 +59,7 @@ export class ReportBuilder {
     const t0 = performance.now();
     const narrow = opts.peers && opts.personIds ? opts.personIds : undefined;
     const settings = this.settingsFor(q);
-    const data = await loadReportDataset(this.m, quarter, asOf, { dimensions: settings.dimensions, ...(narrow ? { personIds: narrow } : {}) });
+    const data = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
     const t1 = performance.now();
     const set = buildReports(data, settings, opts.peers ?? undefined);
     const wanted = opts.personIds ? new Set(opts.personIds) : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { factsByPerson } from '../../../src/domain/report/facts.js';
+
 import { median, peerStats } from '../../../src/domain/report/peers.js';
 import { cumulativeAttainment, progressOf } from '../../../src/domain/report/progress.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
@@ -10,7 +10,7 @@ const SHARE_W48 = (57 + 17 / 24) / 92;
 
 describe('facts per person', () => {
   it('counts only counted activities towards totals by week and type, but all towards the validity base', () => {
-    const f = factsByPerson(
+    const f = (
       dataset({
         people: [person('a')],
         activities: [
@@ -19,9 +19,8 @@ describe('facts per person', () => {
           act('a', '2026-W48', 3, { counted: false, dims: { proposalCustomized: 3 } }),
           act('zz', '2026-W48', 9), // not a subject of the report
         ],
-      }),
-      S,
-    ).get('a')!;
+      })
+    ).facts.get('a')!;
     expect(f.countedTotal).toBe(6);
     expect(f.allTotal).toBe(9);
     expect(f.visits).toBe(4);
@@ -30,7 +29,7 @@ describe('facts per person', () => {
   });
 
   it('counts a new customer once per account, in the week of its first won deal; deals without an account each count', () => {
-    const f = factsByPerson(
+    const f = (
       dataset({
         people: [person('a')],
         wonDeals: [
@@ -39,9 +38,8 @@ describe('facts per person', () => {
           won('a', '2026-W45', 30_000, { accountId: null, isNewCustomer: true, n: 2 }),
           won('a', null, 20_000, { accountId: 'acc2', isNewCustomer: false }),
         ],
-      }),
-      S,
-    ).get('a')!;
+      })
+    ).facts.get('a')!;
     expect(f.wonDeals).toBe(5);
     expect(f.signedCny).toBe(200_000);
     expect(f.newCustomers).toBe(3);
@@ -67,7 +65,7 @@ describe('peer figures', () => {
       ],
       wonDeals: [won('a', '2026-W48', 1, { n: 5 }), won('b', '2026-W48', 1, { n: 2 }), won('c', '2026-W48', 1, { n: 1 }), won('e', '2026-W48', 1, { n: 2 })],
     });
-    const p = peerStats(factsByPerson(d, S), S);
+    const p = peerStats(d.facts, S);
     expect(p.medianCounted).toBe(10);
     expect(p.conversionPeers).toBe(4);
     expect(p.medianConversion).toBeCloseTo(0.15); // 0.5, 0.2, 0.1, 0 → (0.1 + 0.2) / 2
@@ -82,7 +80,7 @@ describe('progress against the linear pace', () => {
 
   it('compares to-date with target × share of the quarter elapsed, and says when a metric has no target or no source', () => {
     const d = { ...dataset({ people: [person('a')], activities: [act('a', '2026-W48', 70)], wonDeals: [won('a', '2026-W47', 420_000)] }), quarter };
-    const f = factsByPerson(d, S).get('a')!;
+    const f = d.facts.get('a')!;
     const [signed, customers, visits, nps] = progressOf(quarter, goal, f, SHARE_W48);
     expect(signed!.expected).toBeCloseTo(800_000 * SHARE_W48);
     expect(signed!.paceRatio).toBeCloseTo(420_000 / (800_000 * SHARE_W48));
@@ -93,13 +91,13 @@ describe('progress against the linear pace', () => {
   });
 
   it('is on pace at the very start of the quarter (nothing expected yet)', () => {
-    const f = factsByPerson(dataset({ people: [person('a')] }), S).get('a')!;
+    const f = dataset({ people: [person('a')] }).facts.get('a')!;
     expect(progressOf(Q4, goal, f, 0)[0]).toMatchObject({ expected: 0, paceRatio: null, status: 'on-pace' });
   });
 
   it('accumulates attainment week by week and stops after the report week', () => {
     const d = dataset({ people: [person('a')], wonDeals: [won('a', '2026-W40', 100_000), won('a', '2026-W42', 300_000)] });
-    const f = factsByPerson(d, S).get('a')!;
+    const f = d.facts.get('a')!;
     expect(cumulativeAttainment('signed_amount', Q4, f, 800_000, ['2026-W40', '2026-W41', '2026-W42', '2026-W43'], '2026-W42')).toEqual([0.125, 0.125, 0.5, null]);
   });
 });

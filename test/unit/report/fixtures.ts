@@ -1,3 +1,5 @@
+import { foldFacts } from '../../../src/domain/report/facts.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../../src/domain/report/types.js';
 import type { ActivityCell, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, WonDealCell } from '../../../src/domain/report/types.js';
 
 /** 2026Q4 in Shanghai: Thu 1 Oct → Fri 1 Jan (exclusive); weeks W40 … W53. */
@@ -53,8 +55,12 @@ export function dataset(o: {
     week: '2026-W48',
     people: o.people,
     goals: o.goals ?? [],
-    activities: o.activities ?? [],
-    wonDeals: o.wonDeals ?? [],
+    facts: foldFacts(
+      o.people.map((p) => p.id),
+      o.activities ?? [],
+      o.wonDeals ?? [],
+      DEFAULT_REPORT_SETTINGS,
+    ),
     notCounted: o.notCounted ?? [],
   };
 }
