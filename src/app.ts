@@ -35,6 +35,7 @@ import { registerHandlers } from './handlers/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
+import { createWeeklyReports, type WeeklyReports } from './services/weekly-report/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSync } from './services/org-sync.js';
@@ -67,6 +68,7 @@ export interface Service {
   metrics: Metrics;
   /** People and reporting lines from DingTalk. */
   orgSync: OrgSync;
+  reports: WeeklyReports;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
   /** The service's "now" (an OffsetClock in local mode, moved by the simulator). */
@@ -151,7 +153,9 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     // In local mode with no HR configured, the stand-in's HR person is HR, so quarter set-up works out of the box.
     const hrUserIds = config.hrUserIds.length === 0 && localDingTalk ? STARTER_HR_IDS : config.hrUserIds;
     const orgSync = new OrgSync({ models, source: new DingTalkOrgSource(api, log), hrUserIds, audit, clock, logger: log });
-    // Charts render in a worker thread (a 60-row board takes ~1 s of vega work); started on first use.
+    // Charts render in a worker thread (a 60-row board takes ~1 s of vega work); started on first use. The
+    // Friday fan-out has its own pool (weekly-report/index.ts), so a board asked for in chat never queues
+    // behind a few hundred report charts.
     let renderPool: RenderPool | undefined;
     cleanups.push(async () => renderPool?.close());
     const renderChart = (spec: Parameters<RenderPool['render']>[0]) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec);
@@ -159,8 +163,12 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const activity = await createActivityModule({ config, models, api, messenger, clock, logger: log, metrics });
     cleanups.push(() => activity.stop());
 
+    // Stopped after the bot and jobs (cleanups run in reverse), before the database closes.
+    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
+    cleanups.push(() => reports.stop());
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -188,6 +196,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }),
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
       ...activity.jobs,
+      reports.job,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,
@@ -233,7 +242,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

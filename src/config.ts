@@ -102,6 +102,13 @@ export const envSchema = z
     SALESFORCE_CNY_PER_UNIT: z.coerce.number().positive().default(1),
     SALESFORCE_HTTP_TIMEOUT_MS: positiveInt.default(30_000),
     SALESFORCE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+
+    REPORT_WEEKDAY: z.coerce.number().int().min(1).max(7).default(5),
+    REPORT_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (24-hour), e.g. 17:00').default('17:00'),
+    REPORT_TICK_SECONDS: positiveInt.default(60),
+    REPORT_LEASE_SECONDS: positiveInt.default(60),
+    REPORT_RETRY_MINUTES: positiveInt.default(30),
+    REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -164,6 +171,14 @@ export interface Config {
     readonly cnyPerUnit: number;
     readonly httpTimeoutMs: number;
     readonly maxRetries: number;
+  };
+  readonly report: {
+    /** Used for quarters without a valid reportSchedule of their own. */
+    readonly defaultSchedule: { readonly weekday: number; readonly time: string };
+    readonly tickSeconds: number;
+    readonly leaseMs: number;
+    readonly retryMs: number;
+    readonly concurrency: number;
   };
 }
 
@@ -248,6 +263,14 @@ export function readConfig(source: Record<string, string | undefined> = process.
       cnyPerUnit: e.SALESFORCE_CNY_PER_UNIT,
       httpTimeoutMs: e.SALESFORCE_HTTP_TIMEOUT_MS,
       maxRetries: e.SALESFORCE_MAX_RETRIES,
+    },
+    report: {
+      defaultSchedule: { weekday: e.REPORT_WEEKDAY, time: e.REPORT_TIME },
+      tickSeconds: e.REPORT_TICK_SECONDS,
+      leaseMs: e.REPORT_LEASE_SECONDS * 1000,
+      retryMs: e.REPORT_RETRY_MINUTES * 60_000,
+      // Enough cards in flight to keep the send limiter busy while others render and upload.
+      concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
     },
   });
 }

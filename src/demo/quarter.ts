@@ -27,9 +27,6 @@ export function quarterDoc(q: { id: string; start: Date; end: Date }, zone: stri
       { key: 'meeting', name: '会议', nameEn: 'Meeting' },
       { key: 'proposal', name: '方案', nameEn: 'Proposal' },
     ],
-    // The demo's own rule (see validity.ts); the activity chain owns the final shape and re-evaluates.
-    validityRules: { visit: { minDurationMin: 30, requireLocationOrCheckin: true, maxDistanceKm: 1 } },
-    validityRulesVersion: 1,
     reportSchedule: { weekday: 5, time: '17:00' },
     reviewGroupIds,
     status: 'active',

@@ -34,8 +34,6 @@ export interface QuarterShape {
   direction: { industries: string[]; keyAccounts: string[] };
   industryOptions: string[];
   activityTypes: Array<{ key: string; name: string; nameEn: string }>;
-  validityRules: Record<string, unknown>;
-  validityRulesVersion: number;
   reportSchedule: { weekday: number; time: string };
   reviewGroupIds: string[];
   status: 'planning' | 'active' | 'closed';

@@ -12,9 +12,11 @@ import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
+import type { WeeklyReports } from '../services/weekly-report/index.js';
 import type { ActivityModule } from '../activity/activity-module.js';
 import { registerActivity } from './activity.js';
 import { registerHelp } from './help.js';
+import { registerReportHandlers } from './report.js';
 import { registerOrgAdmin } from './org-admin.js';
 import { registerQuarterSetup } from './quarter.js';
 
@@ -34,6 +36,7 @@ export interface HandlerDeps {
   renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
   /** The activity chain (issue 4); absent in tests that build handlers without it. */
   activity?: ActivityModule;
+  reports?: WeeklyReports;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -44,5 +47,9 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerOrgAdmin(bot, goals);
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   if (deps.activity) registerActivity(bot, { ...deps, activity: deps.activity });
+  if (deps.reports) {
+    const { views, runner, builder } = deps.reports;
+    registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  }
   registerHelp(bot);
 }

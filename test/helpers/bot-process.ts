@@ -11,9 +11,13 @@ export interface BotProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the bot as a real child process (src/main.ts through tsx), as `npm start` does. */
-export function spawnBot(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Runs the bot as a real child process: src/main.ts through tsx, as `npm start` does, or the compiled
+ * dist/src/main.js as the Docker image does (`npm run build` first).
+ */
+export function spawnBot(env: Record<string, string>, opts: { from?: 'src' | 'dist' } = {}): BotProcess {
+  const args = opts.from === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -102,6 +102,25 @@ describe('DingTalk OpenAPI client against the fake', () => {
     at.forEach((t, k) => expect(t - wall0).toBeGreaterThanOrEqual(k * 100 - 20));
   });
 
+  it('paces retries after a 429 through the limiter too, so retrying never exceeds the QPS', async () => {
+    const api = client(fake, { qps: 10 }); // the test client's own backoff is only 10–20 ms
+    fake.injectFault({ match: 'card.createAndDeliver', status: 429, times: 3 });
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api.createAndDeliverCard({ templateId: 't.schema', outTrackId: `pace:${i}`, cardParamMap: { title: String(i) } }, { kind: 'user', userId: 'rep01' }),
+      ),
+    );
+    const calls = fake.callsTo('card.createAndDeliver');
+    expect(calls.map((c) => c.status).filter((s) => s === 429)).toHaveLength(3);
+    expect(calls).toHaveLength(7);
+    // 7 attempts at 10/s span ≥ 6 slots of 100 ms; unpaced, a retry would follow its 429 within ~20 ms.
+    // (Gaps are measured where the fake receives them, so allow for connection set-up jitter.)
+    const at = calls.map((c) => c.at);
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(560);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(50);
+    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(4);
+  });
+
   it('uploads an image and turns legacy errcodes into errors', async () => {
     const api = client(fake);
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

@@ -29,6 +29,11 @@ export interface RenderPoolOptions {
   maxQueue?: number;
   /** Per-task deadline; the worker is killed and replaced when exceeded. Default 30 s. */
   taskTimeoutMs?: number;
+  /**
+   * V8 heap limits per worker. Left unset, a worker's heap grows to V8's default ceiling before it
+   * collects; a render needs a few MB, so a low ceiling keeps each worker's memory flat.
+   */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
   logger?: Logger;
 }
 
@@ -117,7 +122,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
   let restarts = 0;
 
   function spawn(slot: Slot): void {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry, ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}) });
     slot.worker = worker;
     slot.startedAt = Date.now();
     worker.on('message', (msg: RenderResponse | { ready: true }) => {

@@ -68,12 +68,12 @@ export class DingTalkOpenApi {
     let pending = userIds;
     const retries = this.o.flowControlRetries ?? 3;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      await this.o.sendLimiter.acquire();
       const data = await this.newApi<{ invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
         'POST',
         '/v1.0/robot/oToMessages/batchSend',
         'robot.batchSend',
         { robotCode: this.o.robotCode, userIds: pending, ...toRobotMessage(msg) },
+        this.pace,
       );
       invalid.push(...(data?.invalidStaffIdList ?? []));
       const throttled = data?.flowControlledStaffIdList ?? [];
@@ -87,12 +87,13 @@ export class DingTalkOpenApi {
   }
 
   async sendToGroup(openConversationId: string, msg: OutboundMessage): Promise<void> {
-    await this.o.sendLimiter.acquire();
-    await this.newApi('POST', '/v1.0/robot/groupMessages/send', 'robot.groupSend', {
-      robotCode: this.o.robotCode,
-      openConversationId,
-      ...toRobotMessage(msg),
-    });
+    await this.newApi(
+      'POST',
+      '/v1.0/robot/groupMessages/send',
+      'robot.groupSend',
+      { robotCode: this.o.robotCode, openConversationId, ...toRobotMessage(msg) },
+      this.pace,
+    );
   }
 
   async send(to: Destination, msg: OutboundMessage): Promise<SendResult> {
@@ -105,12 +106,12 @@ export class DingTalkOpenApi {
 
   /** Replies in the conversation a message came from. The webhook needs no token and expires (~90 min). */
   async replyBySession(sessionWebhook: string, msg: OutboundMessage): Promise<void> {
-    await this.o.sendLimiter.acquire();
     const res = await this.o.http.request<{ errcode?: number; errmsg?: string }>({
       method: 'POST',
       url: sessionWebhook,
       endpoint: 'robot.sessionWebhook',
       json: toWebhookBody(msg),
+      pace: this.pace,
     });
     if (res.data && typeof res.data.errcode === 'number' && res.data.errcode !== 0) {
       throw new DingTalkApiError('robot.sessionWebhook', res.data.errcode, res.data.errmsg ?? '');
@@ -147,16 +148,21 @@ export class DingTalkOpenApi {
               ...(opts.recipients ? { recipients: opts.recipients } : {}),
             },
           };
-    await this.o.sendLimiter.acquire();
-    await this.newApi('POST', '/v1.0/card/instances/createAndDeliver', 'card.createAndDeliver', {
-      cardTemplateId: card.templateId,
-      outTrackId: card.outTrackId,
-      callbackType: 'STREAM',
-      cardData: { cardParamMap: card.cardParamMap },
-      ...(card.privateData ? { privateData: toPrivateData(card.privateData) } : {}),
-      userIdType: 1,
-      ...space,
-    });
+    await this.newApi(
+      'POST',
+      '/v1.0/card/instances/createAndDeliver',
+      'card.createAndDeliver',
+      {
+        cardTemplateId: card.templateId,
+        outTrackId: card.outTrackId,
+        callbackType: 'STREAM',
+        cardData: { cardParamMap: card.cardParamMap },
+        ...(card.privateData ? { privateData: toPrivateData(card.privateData) } : {}),
+        userIdType: 1,
+        ...space,
+      },
+      this.pace,
+    );
   }
 
   /** Changes only the given keys of a delivered card. */
@@ -175,7 +181,10 @@ export class DingTalkOpenApi {
     return this.legacy<T>(path, endpoint, () => ({ json }));
   }
 
-  private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown): Promise<T> {
+  /** Every attempt of a send (first try and each retry) takes a slot from the send limiter. */
+  private readonly pace = () => this.o.sendLimiter.acquire();
+
+  private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown, pace?: () => Promise<void>): Promise<T> {
     for (let authRetry = 0; ; authRetry++) {
       const token = await this.o.tokens.get();
       try {
@@ -185,6 +194,7 @@ export class DingTalkOpenApi {
           endpoint,
           headers: { 'x-acs-dingtalk-access-token': token },
           json,
+          ...(pace ? { pace } : {}),
         });
         return res.data;
       } catch (err) {

@@ -37,6 +37,11 @@ export interface HttpRequest {
   body?: RequestInit['body'];
   /** Defaults to true. Set false for calls that must not be repeated at all. */
   retry?: boolean;
+  /**
+   * Awaited before every attempt, retries included (e.g. a rate limiter's acquire), so that retrying
+   * after a 429 doesn't push the call rate above the limit that caused it.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface HttpResponse<T> {
@@ -63,6 +68,7 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const maxRetries = req.retry === false ? 0 : this.opts.maxRetries;
     for (let attempt = 0; ; attempt++) {
+      await req.pace?.();
       const started = performance.now();
       let waitMs: number | undefined;
       try {

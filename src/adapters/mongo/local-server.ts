@@ -37,6 +37,13 @@ export interface StartLocalMongoOptions {
   logger?: Logger;
   /** How long to wait for the server to answer `ping`; default 30 s (a cold JVM needs ~1 s). */
   readyTimeoutMs?: number;
+  /** mongo-java-server's JVM heap cap (-Xmx), default '1g'. Aggregating ~500k documents needs more. */
+  javaMaxHeap?: string;
+  /**
+   * mongo-java-server only: keep data in memory instead of the H2 file (faster; gone on stop). With ~440k
+   * documents the H2 store failed reads with "Chunk … not found" in two of two runs of the report bench.
+   */
+  javaInMemory?: boolean;
 }
 
 // Keep in sync with scripts/db/build.sh.
@@ -77,7 +84,14 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       command = 'java';
       // Without a cap the JVM may take a quarter of RAM (6 GB here) per server; 1 GB was enough
       // for the 100k-document probe (see docs/database-compat.md).
-      args = ['-Xmx1g', '-jar', artifactPath('mongo-java-server'), '--port', String(port ?? 0), '--data-dir', dataDir];
+      args = [
+        `-Xmx${opts.javaMaxHeap ?? '1g'}`,
+        '-jar',
+        artifactPath('mongo-java-server'),
+        '--port',
+        String(port ?? 0),
+        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir]),
+      ];
       break;
   }
 

@@ -1,6 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const ACTIVITY_SOURCES = ['dingtalk_checkin', 'dingtalk_attendance', 'salesforce', 'webhook', 'csv', 'seed'] as const;
+import { ACTIVITY_SOURCES } from '../../../domain/activity/types.js';
+
+export { ACTIVITY_SOURCES };
 
 /**
  * One sales activity from any source. (source, sourceId) is unique: the same record arriving twice,

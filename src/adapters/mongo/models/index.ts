@@ -14,6 +14,7 @@ import { goalRevisionModel } from './goal-revision.model.js';
 import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
+import { reportRunModel } from './report-run.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -35,6 +36,7 @@ export function createModels(conn: Connection) {
     UserMapping: userMappingModel(conn),
     CrmAccount: crmAccountModel(conn),
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
+    ReportRun: reportRunModel(conn),
   };
 }
 
@@ -43,8 +45,10 @@ export type Models = ReturnType<typeof createModels>;
 /** Builds every index now and surfaces failures (mongoose otherwise swallows them). */
 export async function ensureIndexes(models: Models): Promise<void> {
   for (const model of Object.values(models)) {
-    await model.createCollection().catch((err: { code?: number }) => {
-      if (err.code !== 48) throw err; // 48 = already exists
+    await model.createCollection().catch((err: { code?: number; message?: string }) => {
+      // 48 = already exists. mongoose's own autoCreate may race this call; mongo-java-server then answers
+      // with a generic error saying the collection "already existed" instead of code 48.
+      if (err.code !== 48 && !/already exist/i.test(err.message ?? '')) throw err;
     });
     await model.createIndexes();
   }

@@ -39,9 +39,12 @@ export const quarterSchema = new Schema(
     /** The industries people may choose from. */
     industryOptions: { type: [String], default: [] },
     activityTypes: { type: [activityTypeSchema], default: [] },
-    /** Validity rules per activity type (shape owned by the activity domain). */
-    validityRules: { type: Schema.Types.Mixed, default: {} },
-    validityRulesVersion: { type: Number, default: 1 },
+    // Validity rules live in activity_rule_sets (versioned, set by HR with 行为规则; docs/activities.md).
+    /**
+     * Boolean activity dimensions (activity.dims.<key> === true) the weekly report compares between reps,
+     * e.g. { key: 'proposalCustomized', name: '方案定制率' }. Empty: the report's default set.
+     */
+    reportDimensions: { type: [activityTypeSchema], default: [] },
     /** Weekly health report push time in the quarter's zone. */
     reportSchedule: {
       weekday: { type: Number, min: 1, max: 7, default: 5 },

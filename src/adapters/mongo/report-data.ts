@@ -1,0 +1,147 @@
+import { FactsFolder } from '../../domain/report/facts.js';
+import { isoWeekKey } from '../../domain/time/calendar.js';
+import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
+import type { Models } from './models/index.js';
+import type { QuarterDoc } from './models/quarter.model.js';
+
+type M = Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal'>;
+
+export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter {
+  return {
+    id: q._id,
+    start: q.startDate,
+    end: q.endDate,
+    timeZone: q.timeZone,
+    metrics: q.metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricUnit })),
+    activityTypes: q.activityTypes.map((t) => ({ key: t.key, name: t.name })),
+  };
+}
+
+/**
+ * Everything a weekly report needs, for all subjects at once, in six queries whatever the head count:
+ * people (2), goals, activities grouped by (person, type, week, counted, tracked dims), won deals grouped
+ * by (person, week, account, new-customer), and the report week's not-counted activities. The groups are
+ * streamed into per-person facts, never held as a whole.
+ *
+ * Only $match and $group with $sum: the local MongoDB-wire server lacks date operators, and isoWeek is
+ * stored on write (docs/database-compat.md).
+ */
+export async function loadReportDataset(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; personIds?: readonly string[] },
+): Promise<ReportDataset> {
+  const week = isoWeekKey(asOf, quarter.timeZone);
+  const only = opts.personIds ? { $in: [...opts.personIds] } : undefined;
+  const [people, goals] = await Promise.all([loadSubjects(m, quarter.id, opts.personIds), loadGoals(m, quarter.id, only)]);
+  const folder = new FactsFolder(
+    people.map((p) => p.id),
+    opts.settings,
+  );
+  const scope = reportedActivities(quarter);
+  const [, , notCounted] = await Promise.all([
+    foldActivities(m, folder, scope, asOf, opts.settings, only),
+    foldWonDeals(m, folder, quarter.id, asOf, only),
+    loadNotCounted(m, scope, week, asOf, only),
+  ]);
+  return { quarter, asOf, week, people, goals, facts: folder.finish(), notCounted };
+}
+
+/** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */
+async function loadSubjects(m: M, quarterId: string, ids: readonly string[] | undefined): Promise<ReportPerson[]> {
+  const withGoal = await m.Goal.distinct('ownerId', { quarterId, ...(ids ? { ownerId: { $in: [...ids] } } : {}) });
+  const rows = await m.Person.find(
+    { isActive: true, $or: [{ role: 'rep' }, { _id: { $in: withGoal } }], ...(ids ? { _id: { $in: [...ids] } } : {}) },
+    { _id: 1, name: 1, managerId: 1 },
+  )
+    .sort({ _id: 1 })
+    .lean();
+  return rows.map((p) => ({ id: String(p._id), name: p.name, managerId: p.managerId ?? null }));
+}
+
+async function loadGoals(m: M, quarterId: string, only: object | undefined): Promise<ReportGoal[]> {
+  const rows = await m.Goal.find({ quarterId, ...(only ? { ownerId: only } : {}) }, { ownerId: 1, status: 1, targets: 1 }).lean();
+  return rows.map((g) => ({ ownerId: g.ownerId, status: g.status, targets: g.targets.map((t) => ({ metric: t.metric, value: t.value })) }));
+}
+
+/**
+ * The activities a report speaks about: the quarter's tracked types, minus records deleted at the source
+ * and records merged into another (a 签到 matched to its CRM visit is evidence for that visit, not a second
+ * visit that "did not count"). Attendance and untracked types never reach a rep's report.
+ */
+function reportedActivities(quarter: ReportQuarter): Record<string, unknown> {
+  return {
+    quarterId: quarter.id,
+    type: { $in: quarter.activityTypes.map((t) => t.key) },
+    deleted: { $ne: true },
+    'mergedInto.sourceId': null,
+  };
+}
+
+interface ActivityGroup {
+  _id: { p: string; t: string; w: string; c: boolean | null } & Record<string, unknown>;
+  n: number;
+}
+
+async function foldActivities(
+  m: M,
+  folder: FactsFolder,
+  scope: Record<string, unknown>,
+  asOf: Date,
+  settings: Pick<ReportSettings, 'dimensions'>,
+  only: object | undefined,
+): Promise<void> {
+  const dims = settings.dimensions;
+  // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
+  // both the activities and how many of them had each dimension. Rows that differ only in their dimension
+  // values are separate cells the folder sums, and the cursor keeps one batch of raw rows in memory at a
+  // time: at 10,000 reps this query returns ~270k groups. (mongo-java-server ignores batchSize here and
+  // sends them all in the first batch, a ~230 MB transient in the bot; MongoDB streams them.)
+  const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
+  const cursor = m.Activity.aggregate<ActivityGroup>([
+    { $match: { ...scope, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
+    { $group: { _id: { p: '$personId', t: '$type', w: '$isoWeek', c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
+  ]).cursor({ batchSize: 5000 });
+  for await (const r of cursor) {
+    let hits: Record<string, number> | undefined;
+    dims.forEach((d, i) => {
+      if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
+    });
+    folder.addActivity({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
+  }
+}
+
+const NO_DIMS: Readonly<Record<string, number>> = Object.freeze({});
+
+interface DealGroup {
+  _id: { p: string; w: string | null; a: string | null; nc: boolean | null };
+  n: number;
+  amount: number;
+}
+
+async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: Date, only: object | undefined): Promise<void> {
+  const cursor = m.Deal.aggregate<DealGroup>([
+    {
+      $match: {
+        quarterId,
+        isWon: true,
+        // A won deal without a close date still counts for its quarter (it just has no week on the chart).
+        $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }],
+        ...(only ? { personId: only } : {}),
+      },
+    },
+    { $group: { _id: { p: '$personId', w: '$isoWeek', a: '$accountId', nc: '$isNewCustomer' }, n: { $sum: 1 }, amount: { $sum: '$amountCny' } } },
+  ]).cursor({ batchSize: 5000 });
+  for await (const r of cursor) {
+    folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
+  }
+}
+
+async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {
+  const rows = await m.Activity.find(
+    { ...scope, isoWeek: week, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
+    { personId: 1, type: 1, day: 1, accountName: 1, reasons: 1 },
+  ).lean();
+  return rows.map((a) => ({ personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? null, reasons: a.reasons }));
+}

@@ -1,0 +1,122 @@
+import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
+import { conversionOf, dimRateOf, emptyFacts, type PersonFacts } from './facts.js';
+import { healthScore, type HealthScore } from './health.js';
+import { insightLine } from './insight.js';
+import { peerStats, type PeerStats } from './peers.js';
+import { cumulativeAttainment, metricSource, progressOf, type MetricProgress } from './progress.js';
+import type { NotCountedActivity, ReportDataset, ReportSettings } from './types.js';
+
+/** One rep's weekly activity health report: every figure on the card, and what it was computed from. */
+export interface RepReport {
+  personId: string;
+  name: string;
+  managerId: string | null;
+  quarterId: string;
+  week: string;
+  asOf: Date;
+  timeZone: string;
+  /** Share of the quarter elapsed at asOf (0..1). */
+  share: number;
+  /** 1-based position of the report week in the quarter, and the quarter's number of weeks. */
+  weekIndex: number;
+  weekCount: number;
+  progress: MetricProgress[];
+  /** Status of the goal the targets come from (approved, submitted, …), or null without a goal. */
+  goalStatus: string | null;
+  /** The metric the chart's progress line follows: the first with a target and a weekly source. */
+  primaryMetric: string | null;
+  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null };
+  /** Every week of the quarter: counted activities, cumulative attainment of the primary metric, linear pace. */
+  trend: Array<{ week: string; counted: number | null; cumulative: number | null; pace: number }>;
+  conversion: { won: number; visits: number; rate: number | null; peerMedian: number | null; visitName: string };
+  dimensions: Array<{ key: string; name: string; mine: number | null; top: number | null; everyone: number | null }>;
+  notCounted: { thisWeek: number; items: Array<NotCountedActivity & { typeName: string }> };
+  health: HealthScore;
+  insight: string;
+}
+
+/** Not-counted activities shown on the card; the rest are summarized by the count. */
+export const NOT_COUNTED_SHOWN = 5;
+
+export interface ReportSet {
+  reports: RepReport[];
+  peers: PeerStats;
+}
+
+/**
+ * Builds every person's report from one bulk dataset. `peers` is passed when the comparison figures must
+ * be the ones already used for this week's run (resume, a manager opening a report later).
+ */
+export function buildReports(data: ReportDataset, settings: ReportSettings, peers?: PeerStats): ReportSet {
+  const facts = data.facts;
+  const stats = peers ?? peerStats(facts, settings);
+  const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
+  const notCounted = new Map<string, NotCountedActivity[]>();
+  for (const a of data.notCounted) {
+    const list = notCounted.get(a.personId);
+    if (list) list.push(a);
+    else notCounted.set(a.personId, [a]);
+  }
+  const q = data.quarter;
+  const weeks = weeksBetween(q.start, q.end, q.timeZone);
+  const share = elapsedShare(q.start, q.end, data.asOf);
+  const pace = weeks.map((w) => elapsedShare(q.start, q.end, new Date(Math.min(isoWeekRange(w, q.timeZone).end.getTime(), q.end.getTime()))));
+  const typeName = new Map(q.activityTypes.map((t) => [t.key, t.name]));
+  const visitName = typeName.get(settings.conversionType) ?? '拜访';
+  const weekIdx = weeks.indexOf(data.week);
+
+  const reports = data.people.map((p): RepReport => {
+    const f = facts.get(p.id) ?? emptyFacts();
+    const progress = progressOf(q, goals.get(p.id), f, share);
+    const primary = progress.find((m) => m.target !== null && metricSource(m.key, q)?.byWeek !== undefined) ?? null;
+    const cumulative = primary ? cumulativeAttainment(primary.key, q, f, primary.target!, weeks, data.week) : weeks.map(() => null);
+    const mine = notCounted.get(p.id) ?? [];
+    const week = f.weekly.get(data.week);
+    const thisWeekCounted = week?.counted ?? 0;
+    return {
+      personId: p.id,
+      name: p.name,
+      managerId: p.managerId,
+      quarterId: q.id,
+      week: data.week,
+      asOf: data.asOf,
+      timeZone: q.timeZone,
+      share,
+      weekIndex: weekIdx + 1,
+      weekCount: weeks.length,
+      progress,
+      goalStatus: goals.get(p.id)?.status ?? null,
+      primaryMetric: primary?.key ?? null,
+      thisWeek: {
+        counted: thisWeekCounted,
+        byType: [...(week?.byType ?? new Map<string, number>())]
+          .map(([type, n]) => ({ type, name: typeName.get(type) ?? type, n }))
+          .sort((a, b) => b.n - a.n || a.type.localeCompare(b.type)),
+        previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
+      },
+      trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
+      conversion: { won: f.wonDeals, visits: f.visits, rate: conversionOf(f), peerMedian: stats.medianConversion, visitName },
+      dimensions: dimensionsOf(f, stats, settings),
+      notCounted: {
+        thisWeek: mine.length,
+        items: [...mine]
+          .sort((a, b) => b.day.localeCompare(a.day))
+          .slice(0, NOT_COUNTED_SHOWN)
+          .map((a) => ({ ...a, typeName: typeName.get(a.type) ?? a.type })),
+      },
+      health: healthScore(progress, f, stats, settings, visitName),
+      insight: insightLine({ facts: f, progress, peers: stats, settings, visitName, thisWeekCounted, notCountedThisWeek: mine }),
+    };
+  });
+  return { reports, peers: stats };
+}
+
+function dimensionsOf(f: PersonFacts, peers: PeerStats, settings: ReportSettings): RepReport['dimensions'] {
+  return settings.dimensions.map((d) => ({
+    key: d.key,
+    name: d.name,
+    mine: dimRateOf(f, d.key),
+    top: peers.topConverters.dimRates[d.key] ?? null,
+    everyone: peers.dimRates[d.key] ?? null,
+  }));
+}

@@ -1,0 +1,112 @@
+import type { CardValue } from '../cards/fill-card.js';
+import { formatLocal } from '../time/calendar.js';
+import type { RepReport } from './build-report.js';
+import { metricValue, pct, round1, weekLabel } from './format.js';
+import type { HealthLevel } from './health.js';
+import type { MetricProgress } from './progress.js';
+import type { TeamSummary } from './team.js';
+
+/** Values for cards/weekly-report.json and cards/team-report.json (pure: the report in, strings out). */
+
+export const LEVEL_NAMES: Record<HealthLevel, string> = { healthy: '健康', watch: '关注', risk: '风险' };
+export const LEVEL_COLORS: Record<HealthLevel, string> = { healthy: 'green', watch: 'orange', risk: 'red' };
+export const LEVEL_ICONS: Record<HealthLevel, string> = { healthy: '🟢', watch: '🟠', risk: '🔴' };
+/** Chart colours matching the header colours. */
+export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A24B', watch: '#F58518', risk: '#E45756' };
+
+function progressLine(p: MetricProgress): string {
+  const v = (x: number) => metricValue(x, p.unit);
+  if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
+  if (p.status === 'no-target') return `- ${p.name}：${v(p.actual!)}（未设目标）`;
+  const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${pct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
+  if (p.paceRatio === null) return head;
+  const diff = p.paceRatio - 1;
+  const verdict = p.status === 'behind' ? `**落后进度 ${pct(-diff)}**` : diff >= 0 ? `领先进度 ${pct(diff)}` : `略低于进度 ${pct(-diff)}`;
+  return `${head} → ${verdict}`;
+}
+
+function activitiesText(r: RepReport): string {
+  const byType = r.thisWeek.byType.map((t) => `${t.name} ${t.n}`).join(' · ');
+  const prev = r.thisWeek.previousWeekCounted === null ? '' : `（上周 ${r.thisWeek.previousWeekCounted} 次）`;
+  const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${prev}${byType ? `：${byType}` : ''}`];
+  const c = r.conversion;
+  const median = c.peerMedian === null ? '' : `，全员中位数 ${pct(c.peerMedian)}`;
+  lines.push(
+    c.rate === null
+      ? `**转化**：本季成交 ${c.won} 单，没有有效${c.visitName}，无法计算转化率`
+      : `**转化**：本季成交 ${c.won} 单 / 有效${c.visitName} ${c.visits} 次 = ${pct(c.rate)}${median}`,
+  );
+  for (const d of r.dimensions) {
+    if (d.mine === null && d.everyone === null) continue;
+    const parts = [`你 ${d.mine === null ? '—' : pct(d.mine)}`];
+    if (d.top !== null) parts.push(`转化前 25% 的同事 ${pct(d.top)}`);
+    if (d.everyone !== null) parts.push(`全员 ${pct(d.everyone)}`);
+    lines.push(`**${d.name}**（有效${c.visitName}中）：${parts.join('｜')}`);
+  }
+  return lines.join('\n\n');
+}
+
+function notCountedText(r: RepReport): string {
+  if (r.notCounted.thisWeek === 0) return '**本周活动全部计入**';
+  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${a.typeName}${a.accountName ? ` ${a.accountName}` : ''}：${a.reasons.join('；') || '未说明原因'}`);
+  const more = r.notCounted.thisWeek > items.length ? [`- 另有 ${r.notCounted.thisWeek - items.length} 次未列出`] : [];
+  return [`**本周未计入 ${r.notCounted.thisWeek} 次**（不计入活动量和转化）`, ...items, ...more].join('\n');
+}
+
+function scorePartsText(r: RepReport): string {
+  const lines = ['**健康分怎么算**：每项得分（最高 100%）× 权重，相加后取整'];
+  let sum = 0;
+  for (const c of r.health.components) {
+    if (c.value === null) {
+      lines.push(`- ${c.name}（权重 ${pct(c.weight)}）：不计入 —— ${c.explain}`);
+      continue;
+    }
+    sum += c.points;
+    const w = Math.abs(c.effectiveWeight - c.weight) > 1e-9 ? `权重 ${pct(c.weight)}→${pct(c.effectiveWeight)}` : `权重 ${pct(c.weight)}`;
+    lines.push(`- ${c.name}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
+  }
+  const skipped = r.health.components.some((c) => c.value === null);
+  lines.push(`- 合计 ${round1(sum)} → **${r.health.score} 分**${skipped ? '（有不计入的项时，其余项的权重按比例放大）' : ''}`);
+  return lines.join('\n');
+}
+
+/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
+function goalNote(status: string | null): string {
+  if (status === null) return '；本季度还没有目标';
+  if (status === 'approved') return '';
+  return `；目标${{ draft: '还是草稿', submitted: '待主管审批', returned: '被退回修改' }[status] ?? `状态：${status}`}，按当前填写的数字计算`;
+}
+
+export function repCardValues(r: RepReport, chartMediaId: string | undefined): Record<string, CardValue> {
+  return {
+    title: `${r.name} · ${weekLabel(r.week)}活动健康报告`,
+    color: LEVEL_COLORS[r.health.level],
+    scoreLine: `**健康分 ${r.health.score}**（${LEVEL_NAMES[r.health.level]}）｜季度已过 ${pct(r.share)}（第 ${r.weekIndex}/${r.weekCount} 周）`,
+    insight: `**看这里**：${r.insight}`,
+    ...(chartMediaId ? { chartMediaId } : {}),
+    hasChart: chartMediaId !== undefined,
+    progress: [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}${goalNote(r.goalStatus)}）`, ...r.progress.map(progressLine)].join('\n'),
+    activities: activitiesText(r),
+    notCounted: notCountedText(r),
+    scoreParts: scorePartsText(r),
+    footer: `数据截至 ${formatLocal(r.asOf, r.timeZone)}。只统计按有效规则计入的活动；成交按签约日期计入。对数字有疑问请找主管或 HR 核对。`,
+  };
+}
+
+export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined, thresholds: { healthy: number; watch: number }): Record<string, CardValue> {
+  const worst: HealthLevel = t.counts.risk > 0 ? 'risk' : t.counts.watch > 0 ? 'watch' : 'healthy';
+  const members = t.members.map(
+    (m, i) => `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${m.headline}\n   看这里：${m.insight}`,
+  );
+  return {
+    title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
+    color: LEVEL_COLORS[worst],
+    summary: `共 ${t.members.length} 人：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），分数低的在前`,
+    members: members.join('\n'),
+    ...(chartMediaId ? { chartMediaId } : {}),
+    hasChart: chartMediaId !== undefined,
+    memberOptions: t.members.map((m) => ({ value: m.personId, label: `${m.name}（${m.score} 分）` })),
+    week: t.week,
+    footer: `数据截至 ${formatLocal(t.asOf, t.timeZone)}。选一位成员点「发给我看」，会收到 TA 的完整报告（和 TA 收到的一样）。`,
+  };
+}

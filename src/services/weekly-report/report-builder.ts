@@ -1,0 +1,74 @@
+import { loadReportDataset, toReportQuarter } from '../../adapters/mongo/report-data.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import type { QuarterDoc } from '../../adapters/mongo/models/quarter.model.js';
+import { buildReports, type RepReport } from '../../domain/report/build-report.js';
+import type { PeerStats } from '../../domain/report/peers.js';
+import { isValidSchedule, type ReportSchedule } from '../../domain/report/schedule.js';
+import { buildTeamSummaries, type TeamSummary } from '../../domain/report/team.js';
+import type { ReportQuarter, ReportSettings } from '../../domain/report/types.js';
+
+export type QuarterRecord = QuarterDoc & { _id: string };
+
+export interface BuiltReports {
+  quarter: ReportQuarter;
+  week: string;
+  reports: RepReport[];
+  teams: TeamSummary[];
+  peers: PeerStats;
+  /** How long loading and computing took (the bench reports it). */
+  ms: { load: number; compute: number };
+}
+
+/** Loads data in bulk and turns it into reports and team summaries. */
+export class ReportBuilder {
+  constructor(
+    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
+    readonly settings: ReportSettings,
+    private readonly defaultSchedule: ReportSchedule,
+  ) {}
+
+  /** The quarter `at` falls in (planning quarters are not reported on). */
+  async quarterAt(at: Date): Promise<QuarterRecord | null> {
+    return (await this.m.Quarter.findOne({ startDate: { $lte: at }, endDate: { $gt: at }, status: { $ne: 'planning' } })
+      .sort({ startDate: -1 })
+      .lean()) as QuarterRecord | null;
+  }
+
+  async quarter(id: string): Promise<QuarterRecord | null> {
+    return (await this.m.Quarter.findById(id).lean()) as QuarterRecord | null;
+  }
+
+  /** The quarter's own schedule when it has a valid one, else the deployment default (REPORT_WEEKDAY/TIME). */
+  scheduleOf(q: QuarterRecord): ReportSchedule {
+    const s = q.reportSchedule as { weekday?: unknown; time?: unknown } | undefined;
+    return isValidSchedule(s) ? { weekday: s.weekday, time: s.time } : this.defaultSchedule;
+  }
+
+  /** The report settings for a quarter: its own tracked dimensions when HR configured some. */
+  settingsFor(q: QuarterRecord): ReportSettings {
+    const dims = (q.reportDimensions ?? []).map((d) => ({ key: d.key, name: d.name }));
+    return dims.length > 0 ? { ...this.settings, dimensions: dims } : this.settings;
+  }
+
+  /**
+   * Reports as of `asOf`. Without `peers` everyone's data is loaded (the comparison figures need it); with
+   * `peers` (a run's stored figures) `personIds` may narrow the load to the people asked for.
+   */
+  async build(q: QuarterRecord, asOf: Date, opts: { peers?: PeerStats | null; personIds?: readonly string[] } = {}): Promise<BuiltReports> {
+    const quarter = toReportQuarter(q);
+    const t0 = performance.now();
+    const narrow = opts.peers && opts.personIds ? opts.personIds : undefined;
+    const settings = this.settingsFor(q);
+    const data = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
+    const t1 = performance.now();
+    const set = buildReports(data, settings, opts.peers ?? undefined);
+    const wanted = opts.personIds ? new Set(opts.personIds) : undefined;
+    const reports = wanted ? set.reports.filter((r) => wanted.has(r.personId)) : set.reports;
+    const managerIds = [...new Set(reports.map((r) => r.managerId).filter((x): x is string => x !== null))];
+    const managers = await this.m.Person.find({ _id: { $in: managerIds }, isActive: true }, { name: 1 }).lean();
+    const names = new Map(managers.map((p) => [String(p._id), p.name]));
+    // Summaries only for managers still active; a rep whose manager left still gets their own report.
+    const teams = buildTeamSummaries(reports, names).filter((t) => names.has(t.managerId));
+    return { quarter, week: data.week, reports, teams, peers: set.peers, ms: { load: t1 - t0, compute: performance.now() - t1 } };
+  }
+}

@@ -1,0 +1,77 @@
+import { DateTime } from 'luxon';
+import mongoose, { type Connection } from 'mongoose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
+import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
+import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
+import { cardCallsById, cardsTo } from '../helpers/report-e2e.js';
+import { seedReportData } from '../helpers/report-seed.js';
+import { eventually, mongoUriFor, uniqueDbName } from '../helpers/service-harness.js';
+
+const CONCURRENCY = 2;
+
+describe('weekly report: the bot is SIGKILLed in the middle of the Friday fan-out', () => {
+  let fake: FakeDingTalk | undefined;
+  let conn: Connection | undefined;
+  const bots: BotProcess[] = [];
+  afterEach(async () => {
+    for (const b of bots) b.child.kill('SIGKILL');
+    await fake?.stop();
+    await conn?.dropDatabase().catch(() => undefined);
+    await conn?.close();
+  });
+
+  it('resumes after a restart and every recipient gets their card exactly once', async () => {
+    fake = await new FakeDingTalk().start();
+    const uri = mongoUriFor(uniqueDbName('crash'));
+    conn = await mongoose.createConnection(uri).asPromise();
+    const models: Models = createModels(conn);
+    await ensureIndexes(models);
+    // Real time in the child: schedule this week's report for the minute that just passed.
+    const now = new Date();
+    const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
+    const org = await seedReportData(models, { reps: 20, repsPerManager: 5, now, seed: 3, reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } });
+    fake.org.load({ users: org.fakeUsers });
+    const recipients = [...org.reps.map((r) => r.id), ...org.managers.map((m) => m.id)];
+    const env = {
+      ...fake.env(),
+      MONGODB_URI: uri,
+      PORT: '0',
+      DINGTALK_SEND_QPS: '4',
+      REPORT_TICK_SECONDS: '1',
+      REPORT_LEASE_SECONDS: '3',
+      REPORT_CONCURRENCY: String(CONCURRENCY),
+    };
+    const cardsOut = () => fake!.outbox.deliveries.filter((d) => d.type === 'card').length;
+
+    const first = spawnBot(env);
+    bots.push(first);
+    await first.waitFor(/trichain is up/);
+    await eventually(cardsOut, (n) => n >= 6, 60_000);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const beforeRestart = cardsOut();
+    expect(beforeRestart).toBeLessThan(recipients.length); // really killed mid-run
+
+    const second = spawnBot(env);
+    bots.push(second);
+    await second.waitFor(/trichain is up/);
+    await eventually(cardsOut, (n) => n >= recipients.length, 90_000);
+    const run = await eventually(() => models.ReportRun.findOne({ kind: 'scheduled' }).lean(), (r) => r?.status === 'done', 30_000);
+    await new Promise((r) => setTimeout(r, 1000)); // anything extra would show up now
+
+    for (const id of recipients) {
+      const cards = cardsTo(fake, id);
+      expect(cards, id).toHaveLength(1);
+      expect(fake.media.has(cards[0]!.cardParamMap.chartMediaId!), id).toBe(true);
+    }
+    expect(cardsOut()).toBe(recipients.length);
+    expect(second.output()).toMatch(/weekly report: pass started/);
+    expect(run!.counts!.alreadySent).toBeGreaterThanOrEqual(beforeRestart - CONCURRENCY);
+    // Only cards that were in flight at the kill may have been created twice; DingTalk (and the fake)
+    // deliver a card once per outTrackId, so the person still sees one.
+    const repeated = [...cardCallsById(fake).values()].filter((n) => n > 1);
+    expect(repeated.length).toBeLessThanOrEqual(CONCURRENCY);
+    expect(await models.Delivery.countDocuments({ kind: 'weekly-report', status: 'sent' })).toBe(recipients.length);
+  });
+});

@@ -1,0 +1,226 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatValue } from '../../src/domain/charts/bar-chart.js';
+import { clickCard, say } from '../../src/fake-dingtalk/people.js';
+import { cardsTo, testClock } from '../helpers/report-e2e.js';
+import { seedReportData, type SeededOrg } from '../helpers/report-seed.js';
+import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
+
+// Friday 27 Nov 2026, 17:00:30 in Shanghai: half a minute after the default schedule (Fri 17:00).
+const NOW = new Date('2026-11-27T09:00:30Z');
+const AS_OF = new Date('2026-11-27T09:00:00Z');
+const RUN_ID = 'scheduled|2026-W48';
+
+const wan = (v: number) => formatValue(v, 'cny-wan');
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Expected {
+  signed: number;
+  signedTarget: number;
+  newCustomers: number;
+  weekCounted: number;
+  visits: number;
+  won: number;
+  score: number;
+}
+
+/**
+ * The report's figures recomputed straight from the stored documents, without the report code: the
+ * definitions on the card (counted activities before the cut-off, won deals, linear pace, score weights).
+ */
+async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<string, Expected>> {
+  const m = h.service.models;
+  const q = (await m.Quarter.findById(org.quarterId).lean())!;
+  const share = (AS_OF.getTime() - q.startDate.getTime()) / (q.endDate.getTime() - q.startDate.getTime());
+  const acts = await m.Activity.find({ quarterId: org.quarterId, startAt: { $lt: AS_OF } }).lean();
+  const deals = (await m.Deal.find({ quarterId: org.quarterId, isWon: true }).lean()).filter((d) => !d.closeDate || d.closeDate < AS_OF);
+  const goals = new Map((await m.Goal.find({ quarterId: org.quarterId }).lean()).map((g) => [g.ownerId, g]));
+  const per = org.reps.map((r) => {
+    const mine = acts.filter((a) => a.personId === r.id);
+    const counted = mine.filter((a) => a.counted);
+    const won = deals.filter((d) => d.personId === r.id);
+    const target = (k: string) => goals.get(r.id)!.targets.find((t) => t.metric === k)!.value;
+    return {
+      id: r.id,
+      all: mine.length,
+      counted: counted.length,
+      weekCounted: counted.filter((a) => a.isoWeek === '2026-W48').length,
+      visits: counted.filter((a) => a.type === 'visit').length,
+      won: won.length,
+      signed: won.reduce((s, d) => s + d.amountCny, 0),
+      newCustomers: new Set(won.filter((d) => d.isNewCustomer).map((d) => d.accountId)).size,
+      signedTarget: target('signed_amount'),
+      customersTarget: target('new_customers'),
+    };
+  });
+  const medianCounted = median(per.map((p) => p.counted));
+  const medianConversion = median(per.filter((p) => p.visits >= 3).map((p) => p.won / p.visits));
+  const out = new Map<string, Expected>();
+  for (const p of per) {
+    const parts: Array<[number, number | null]> = [
+      [0.4, (Math.min(1, p.signed / (p.signedTarget * share)) + Math.min(1, p.newCustomers / (p.customersTarget * share))) / 2],
+      [0.25, medianCounted > 0 ? Math.min(1, p.counted / medianCounted) : null],
+      [0.15, p.all > 0 ? p.counted / p.all : null],
+      [0.2, p.visits >= 3 && medianConversion > 0 ? Math.min(1, p.won / p.visits / medianConversion) : null],
+    ];
+    const used = parts.filter(([, v]) => v !== null);
+    const wsum = used.reduce((s, [w]) => s + w, 0);
+    const score = Math.round((100 * used.reduce((s, [w, v]) => s + w * v!, 0)) / wsum);
+    out.set(p.id, { signed: p.signed, signedTarget: p.signedTarget, newCustomers: p.newCustomers, weekCounted: p.weekCounted, visits: p.visits, won: p.won, score });
+  }
+  return out;
+}
+
+describe('Friday activity health report, end to end through the SDK and the fake DingTalk', () => {
+  let h: Harness;
+  let org: SeededOrg;
+  const clock = testClock(NOW);
+
+  beforeAll(async () => {
+    h = await startHarness({ service: { clock } });
+    org = await seedReportData(h.service.models, { reps: 6, repsPerManager: 3, now: AS_OF, seed: 7 });
+    h.fake.org.load({ users: org.fakeUsers });
+    // Data after the cut-off must not show up in the report.
+    await h.service.models.Activity.create({
+      personId: org.reps[0]!.id, type: 'visit', source: 'seed', sourceId: 'late-visit', startAt: new Date('2026-11-27T09:30:00Z'),
+      counted: true, day: '2026-11-27', isoWeek: '2026-W48', quarterId: org.quarterId,
+    });
+    await h.service.models.Deal.create({
+      personId: org.reps[0]!.id, source: 'seed', sourceId: 'late-deal', stage: 'won', amountCny: 990_000, isWon: true,
+      closeDate: new Date('2026-11-27T10:00:00Z'), quarterId: org.quarterId, isoWeek: '2026-W48',
+    });
+    await h.service.agenda.now('weekly-report');
+    await eventually(() => h.service.models.ReportRun.findById(RUN_ID).lean(), (r) => r?.status === 'done', 30_000);
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('sends every rep one report card with its chart, and every manager one team summary', async () => {
+    for (const r of org.reps) {
+      const cards = cardsTo(h.fake, r.id);
+      expect(cards, r.id).toHaveLength(1);
+      expect(cards[0]!.templateId).toBe('trichain-weekly-report.schema');
+      expect(cards[0]!.outTrackId).toBe(`weekly-report:2026-W48:${r.id}:report`);
+      const png = h.fake.media.get(cards[0]!.cardParamMap.chartMediaId!)!.data;
+      expect((await sharp(png).metadata()).format).toBe('png');
+    }
+    for (const m of org.managers) {
+      const cards = cardsTo(h.fake, m.id);
+      expect(cards, m.id).toHaveLength(1);
+      expect(cards[0]!.templateId).toBe('trichain-team-report.schema');
+      expect(h.fake.media.has(cards[0]!.cardParamMap.chartMediaId!)).toBe(true);
+    }
+    expect(h.fake.outbox.toUser(org.hrId)).toHaveLength(0);
+    const run = (await h.service.models.ReportRun.findById(RUN_ID).lean())!;
+    expect(run.counts).toMatchObject({ recipients: 8, sent: 8, failed: 0 });
+    expect(run.asOf).toEqual(AS_OF);
+  });
+
+  it('shows figures that match an independent calculation from the stored data', async () => {
+    const expected = await independentFigures(h, org);
+    for (const r of org.reps) {
+      const e = expected.get(r.id)!;
+      const card = cardsTo(h.fake, r.id)[0]!.cardParamMap;
+      expect(card.scoreLine, r.id).toContain(`**健康分 ${e.score}**`);
+      expect(card.progress, r.id).toContain(`签约额：${wan(e.signed)} / 目标 ${wan(e.signedTarget)}（${pct(e.signed / e.signedTarget)}）`);
+      expect(card.progress, r.id).toContain(`新客户：${e.newCustomers} / 目标`);
+      expect(card.activities, r.id).toContain(`**本周有效活动 ${e.weekCounted} 次**`);
+      const conversion = e.visits > 0 ? `本季成交 ${e.won} 单 / 有效拜访 ${e.visits} 次 = ${pct(e.won / e.visits)}` : `本季成交 ${e.won} 单，没有有效拜访`;
+      expect(card.activities, r.id).toContain(conversion);
+    }
+  });
+
+  it('sorts the team summary lowest score first, with a picker for every member', async () => {
+    const expected = await independentFigures(h, org);
+    for (const m of org.managers) {
+      const card = cardsTo(h.fake, m.id)[0]!.cardParamMap;
+      const team = org.reps.filter((r) => r.managerId === m.id);
+      const options = JSON.parse(card.memberOptions!) as Array<{ value: string; label: string }>;
+      expect(options.map((o) => o.value).sort()).toEqual(team.map((r) => r.id).sort());
+      const scores = options.map((o) => expected.get(o.value)!.score);
+      expect(scores).toEqual([...scores].sort((a, b) => a - b));
+      expect(card.members!.split('\n').filter((l) => /^\d+\. /.test(l))).toHaveLength(team.length);
+    }
+  });
+
+  it('never sends the same week twice: running the job again delivers nothing new', async () => {
+    const before = h.fake.outbox.deliveries.length;
+    await h.service.reports.runner.tick();
+    await h.service.agenda.now('weekly-report');
+    await new Promise((r) => setTimeout(r, 1500));
+    await h.service.reports.runner.idle();
+    expect(h.fake.outbox.deliveries.length).toBe(before);
+    expect(await h.service.models.Delivery.countDocuments({ kind: 'weekly-report', status: 'sent' })).toBe(8);
+    const metrics = await (await fetch(`${h.service.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/trichain_delivery_failed_recipients\{kind="weekly-report"\} 0/);
+  });
+
+  it('opens a team member\'s full report for their manager, with the same figures the rep got', async () => {
+    const mgr = org.managers[0]!;
+    const rep = org.reps.find((r) => r.managerId === mgr.id)!;
+    const summary = cardsTo(h.fake, mgr.id)[0]!;
+    clickCard(h.fake, { outTrackId: summary.outTrackId, userId: mgr.id, params: { action: 'weekly-report.open', week: '2026-W48', subjectId: rep.id } });
+    const view = await eventually(() => cardsTo(h.fake, mgr.id, 'weekly-report.schema'), (c) => c.length === 1, 10_000);
+    const pushed = cardsTo(h.fake, rep.id)[0]!.cardParamMap;
+    for (const k of ['title', 'scoreLine', 'insight', 'progress', 'activities', 'notCounted', 'scoreParts', 'footer']) {
+      expect(view[0]!.cardParamMap[k], k).toBe(pushed[k]);
+    }
+    expect(view[0]!.cardParamMap.chartMediaId).toBeDefined();
+    expect(cardsTo(h.fake, rep.id)).toHaveLength(1); // the rep is not sent anything
+  });
+
+  it('refuses to open the report of someone outside the manager\'s team', async () => {
+    const [mgrA, mgrB] = org.managers;
+    const outsider = org.reps.find((r) => r.managerId === mgrB!.id)!;
+    const before = cardsTo(h.fake, mgrA!.id).length;
+    clickCard(h.fake, { outTrackId: cardsTo(h.fake, mgrA!.id)[0]!.outTrackId, userId: mgrA!.id, params: { action: 'weekly-report.open', week: '2026-W48', subjectId: outsider.id } });
+    const reply = await h.fake.outbox.waitFor((d) => d.conversation === `user:${mgrA!.id}` && d.type === 'text', 10_000);
+    expect(reply.text).toBe('你只能查看自己和下属的周报。');
+    expect(cardsTo(h.fake, mgrA!.id)).toHaveLength(before);
+  });
+
+  it('lets HR push a team now without sending anyone this week\'s report twice, and reports back', async () => {
+    const mgr = org.managers[1]!;
+    const before = h.fake.outbox.deliveries.filter((d) => d.type === 'card').length;
+    say(h.fake, { userId: org.hrId, text: `周报 推送 团队 ${mgr.id}` });
+    const ack = await h.fake.outbox.waitFor((d) => d.conversation === `user:${org.hrId}` && (d.text ?? '').includes('推送完成'), 20_000);
+    expect(ack.text).toBe('第48周周报推送完成：共 4 份，本次发出 0 份，之前已发 4 份（不重复发送）。');
+    expect(h.fake.outbox.deliveries.filter((d) => d.type === 'card').length).toBe(before);
+  });
+
+  it('does not let a rep push reports, but shows them their own report on request', async () => {
+    const rep = org.reps[1]!;
+    say(h.fake, { userId: rep.id, text: '周报 推送 全部' });
+    const refusal = await h.fake.outbox.waitFor((d) => d.conversation === `user:${rep.id}` && d.type !== 'card', 10_000);
+    expect(refusal.text).toContain('只有 HR 可以立即推送周报');
+    say(h.fake, { userId: rep.id, text: '周报' });
+    const cards = await eventually(() => cardsTo(h.fake, rep.id), (c) => c.length === 2, 10_000);
+    expect(cards[1]!.outTrackId).toMatch(new RegExp(`^weekly-report-view:2026-W48:${rep.id}:${rep.id}:`));
+  });
+
+  it('shows a manager their team summary, live, when they ask', async () => {
+    const mgr = org.managers[0]!;
+    say(h.fake, { userId: mgr.id, text: '周报' });
+    const views = await eventually(() => cardsTo(h.fake, mgr.id, 'team-report.schema'), (c) => c.length === 2, 10_000);
+    expect(views[1]!.outTrackId).toMatch(new RegExp(`^weekly-report-view:2026-W48:${mgr.id}:team:`));
+    const options = JSON.parse(views[1]!.cardParamMap.memberOptions!) as Array<{ value: string }>;
+    expect(options.map((o) => o.value).sort()).toEqual(org.reps.filter((r) => r.managerId === mgr.id).map((r) => r.id).sort());
+  });
+
+  it('lets HR change the push time in chat (audited), and only HR', async () => {
+    say(h.fake, { userId: org.reps[2]!.id, text: '周报时间 周四 16:00' });
+    const no = await h.fake.outbox.waitFor((d) => d.conversation === `user:${org.reps[2]!.id}` && d.type === 'text', 10_000);
+    expect(no.text).toBe('只有 HR 可以修改周报推送时间。');
+    say(h.fake, { userId: org.hrId, text: '周报时间 周四 16:00' });
+    const ok = await h.fake.outbox.waitFor((d) => d.conversation === `user:${org.hrId}` && (d.text ?? '').startsWith('已改为'), 10_000);
+    expect(ok.text).toBe('已改为每周四 16:00（Asia/Shanghai）。下一次推送 12月3日 周四 16:00。已推送过的周不会再推送。');
+    expect((await h.service.models.Quarter.findById(org.quarterId).lean())!.reportSchedule).toEqual({ weekday: 4, time: '16:00' });
+    expect(await h.service.models.AuditLog.countDocuments({ action: 'quarter.reportSchedule', actorId: org.hrId })).toBe(1);
+  });
+});
