@@ -3,13 +3,14 @@
  * the deals they lead to. Behaviour comes from the rep's style; outcomes come from outcome-model.ts.
  * Each rep draws from their own seeded stream, so reps can be generated in any order and in chunks.
  */
+import type { EvaluationContext } from '../domain/activity/rules/rule-model.js';
 import type { DemoCompany, DemoRep } from './company.js';
 import { DayTable, type DayInfo } from './day-table.js';
 import { dealAmountCny, OUTCOME, winProbability, type OpportunityFeatures } from './outcome-model.js';
 import { clamp, Rng } from './prng.js';
 import type { ActivityShape, DealShape, DealStage } from './shapes.js';
 import { STYLES, type Style } from './styles.js';
-import { CHECKIN_MERGED_REASON, visitValidity } from './validity.js';
+import { demoEvaluationContext, judge } from './validity.js';
 import { BRAND_CHARS, INDUSTRIES, INDUSTRY_PROFILE, KEY_ACCOUNTS, PRODUCTS, type City } from './vocabulary.js';
 
 const MIN = 60_000;
@@ -75,6 +76,13 @@ export function* quarterChunks(company: DemoCompany, chunkReps = 25): Generator<
   }
 }
 
+const contexts = new WeakMap<DemoCompany, EvaluationContext>();
+function contextOf(company: DemoCompany): EvaluationContext {
+  let c = contexts.get(company);
+  if (!c) contexts.set(company, (c = demoEvaluationContext(company.quarter.activityTypes)));
+  return c;
+}
+
 class RepQuarterBuilder {
   private readonly rng: Rng;
   private readonly style: Style;
@@ -86,6 +94,7 @@ class RepQuarterBuilder {
   private accountSeq = 0;
   private readonly untilMs: number;
   private readonly updatedAt: Date;
+  private readonly ctx: EvaluationContext;
 
   constructor(
     private readonly company: DemoCompany,
@@ -96,6 +105,7 @@ class RepQuarterBuilder {
     this.style = STYLES[rep.style];
     this.untilMs = company.until.getTime();
     this.updatedAt = company.until;
+    this.ctx = contextOf(company);
   }
 
   build(): RepQuarter {
@@ -157,14 +167,17 @@ class RepQuarterBuilder {
     const showAccountOnCheckin = r.chance(0.7);
     const a = opp.account;
     const key = `${this.rep.id}-${++this.seq}`;
-    const validity = visitValidity({ durationMin: inCrm ? minutes : undefined, crmHasCoordinates: crmGeo, checkinDistanceKm: checkin ? distanceKm : undefined });
+    // As the activity chain stores them: the CRM account's geocoded address is customerLocation; a visit
+    // logged from the CRM app at the customer has its own location; a matched 签到 is evidence on the CRM
+    // visit and is merged into it (counted once). Verdicts come from the chain's evaluator (validity.ts).
+    const customerAt = { lat: a.lat, lng: a.lng };
+    const crmId = `EV-${key}`;
+    let crmVisit: ActivityShape | undefined;
     if (inCrm) {
-      const act = this.activity('visit', 'salesforce', `EV-${key}`, day, start, a, minutes);
-      act.location = crmGeo ? { lat: a.lat, lng: a.lng, place: a.place } : { place: a.place };
-      act.dims = { opportunityId: opp.id, withTailoredProposal: tailored };
-      act.counted = validity.counted;
-      act.reasons = validity.reasons;
-      if (checkin) act.matchGroup = `V-${key}`;
+      crmVisit = this.activity('visit', 'salesforce', crmId, day, start, a, minutes);
+      crmVisit.location = crmGeo ? { lat: a.lat, lng: a.lng, place: a.place } : { place: a.place };
+      crmVisit.customerLocation = customerAt;
+      crmVisit.dims = { opportunityId: opp.id, proposalCustomized: tailored };
     }
     if (checkin) {
       const dLat = (distanceKm / 111) * Math.cos(bearing);
@@ -173,10 +186,16 @@ class RepQuarterBuilder {
       // A check-in names the customer in its remark (when the rep typed it), without a CRM account id.
       if (showAccountOnCheckin) act.accountName = a.name;
       act.location = { lat: round6(a.lat + dLat), lng: round6(a.lng + dLng), place: far ? `${a.place}附近` : a.place };
-      act.counted = inCrm ? false : validity.counted;
-      act.reasons = inCrm ? [CHECKIN_MERGED_REASON] : validity.reasons;
-      if (inCrm) act.matchGroup = `V-${key}`;
+      if (crmVisit) {
+        const group = `V-${key}`;
+        act.matchGroup = crmVisit.matchGroup = group;
+        act.customerLocation = customerAt;
+        act.mergedInto = { source: 'salesforce', sourceId: crmId };
+        crmVisit.evidence = { checkin: true, checkinCount: 1, location: { lat: act.location.lat!, lng: act.location.lng! } };
+      }
+      judge(act, this.ctx);
     }
+    if (crmVisit) judge(crmVisit, this.ctx);
     opp.visits++;
     opp.minutes += minutes;
     opp.lastVisitDay = d;
@@ -286,11 +305,14 @@ class RepQuarterBuilder {
       dims: EMPTY_DIMS,
       counted: true,
       reasons: NO_REASONS,
-      ruleVersion: 1,
+      ruleVersion: 0,
       day: day.day,
       isoWeek: day.isoWeek,
       quarterId: day.quarterId,
       matchGroup: undefined,
+      customerLocation: undefined,
+      evidence: undefined,
+      mergedInto: undefined,
       sourceUpdatedAt: this.updatedAt,
     };
     this.activities.push(a);

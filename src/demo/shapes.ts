@@ -83,6 +83,12 @@ export interface ActivityShape {
   isoWeek: string;
   quarterId: string;
   matchGroup: string | undefined;
+  /** Where the customer is (the CRM account's geocoded address); what `distance` in a rule measures to. */
+  customerLocation: { lat: number; lng: number } | undefined;
+  /** On a CRM visit: what its matched 签到 adds. */
+  evidence: { checkin: boolean; checkinCount: number; location: { lat: number; lng: number } } | undefined;
+  /** On a 签到 matched to a CRM visit: that visit, which counts instead. */
+  mergedInto: { source: ActivitySource; sourceId: string } | undefined;
   sourceUpdatedAt: Date;
 }
 

@@ -1,29 +1,25 @@
+import { factsOf } from '../domain/activity/normalize.js';
+import { evaluationContext, typeAliases } from '../domain/activity/rules/context.js';
+import { evaluate } from '../domain/activity/rules/evaluate.js';
+import { DEFAULT_RULES_TEXT, type EvaluationContext } from '../domain/activity/rules/rule-model.js';
+import { parseRules } from '../domain/activity/rules/rule-parser.js';
+import type { ActivityShape } from './shapes.js';
+
 /**
- * The demo's visit validity rule, so a freshly loaded company already shows counted / not-counted visits:
- * a visit counts if it lasted ≥ 30 minutes and has a location at the customer (CRM coordinates, or a
- * DingTalk check-in within 1 km). The activity chain owns the real, configurable rules and re-evaluates.
+ * The demo judges its activities with the activity chain's own evaluator and default rule
+ * ("visit: duration >= 30min and (distance <= 1km or checkin)"), on the same fields the chain stores
+ * (location, customerLocation, evidence, mergedInto). A freshly loaded company therefore shows exactly what
+ * the chain would say, and re-evaluation after HR changes the rule (行为规则) works on demo data too.
  */
-export const DEMO_RULE = { minDurationMin: 30, maxDistanceKm: 1 } as const;
-
-export interface VisitEvidence {
-  /** From the CRM; undefined when the visit exists only as a check-in. */
-  durationMin: number | undefined;
-  crmHasCoordinates: boolean;
-  /** Distance of the matching check-in from the customer, km; undefined without a check-in. */
-  checkinDistanceKm: number | undefined;
+export function demoEvaluationContext(activityTypes: ReadonlyArray<{ key: string; name: string; nameEn?: string }>): EvaluationContext {
+  const parsed = parseRules(DEFAULT_RULES_TEXT, typeAliases(activityTypes));
+  if (!parsed.ok) throw new Error(`default activity rule does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  return evaluationContext(parsed.rules, 0, activityTypes);
 }
 
-export function visitValidity(v: VisitEvidence): { counted: boolean; reasons: string[] } {
-  const reasons: string[] = [];
-  if (v.durationMin === undefined) reasons.push('只有钉钉签到、CRM 无拜访记录：时长未知');
-  else if (v.durationMin < DEMO_RULE.minDurationMin) reasons.push(`时长 ${v.durationMin} 分钟 < ${DEMO_RULE.minDurationMin} 分钟`);
-  const checkinNear = v.checkinDistanceKm !== undefined && v.checkinDistanceKm <= DEMO_RULE.maxDistanceKm;
-  if (!v.crmHasCoordinates && !checkinNear) {
-    if (v.checkinDistanceKm === undefined) reasons.push('无定位，也无签到记录');
-    else reasons.push(`签到位置距客户 ${v.checkinDistanceKm.toFixed(1)} 公里 > ${DEMO_RULE.maxDistanceKm} 公里`);
-  }
-  return { counted: reasons.length === 0, reasons };
+/** Sets counted/reasons on a demo activity as the chain would. */
+export function judge(a: ActivityShape, ctx: EvaluationContext): void {
+  const v = evaluate(factsOf(a), ctx);
+  a.counted = v.counted;
+  a.reasons = v.reasons;
 }
-
-/** A check-in that belongs to a CRM visit is the same visit seen twice: it never counts on its own. */
-export const CHECKIN_MERGED_REASON = '与 CRM 拜访为同一次拜访，按一次计';

@@ -3,12 +3,8 @@
  * in local mode: demo company, local DingTalk stand-in, real stream SDK, real card-callback path.
  * Screenshots land in test-artifacts/simulator/.
  *
- * When the goal chain (issue 3) and the Friday report (issue 5) land, their steps slot in as further
- * `it(...)` blocks using the same page object, e.g.
- *   await sim.open(company.manifest.newRep); await sim.say('目标');
- *   const card = sim.card(/目标/); await card.fill('签约额', '80万'); await card.press('提交');
- *   await sim.become(company.manifest.managerId); await sim.card(/待审批/).press('通过');
- *   await sim.moveClock('weekly-report'); await sim.card(/周报/); // + its chart image
+ * The must-show flow: a rep sends 目标, fills and submits the card, the manager approves it on the approval
+ * card, the clock jumps to Friday 17:00, and the rep's report card arrives with its chart image.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -173,6 +169,34 @@ describe('the DingTalk simulator page in a browser', () => {
     await sim.screenshot('04-manager-team-group');
   });
 
+  it('a rep sends 目标, fills and submits the goal card; the manager approves it on the approval card', async () => {
+    await service.demo!.ready; // the quarter and the manager's goals come with the demo company
+    const { newRep, managerId } = company.manifest;
+    await sim.open(newRep);
+    await sim.say('目标');
+    const form = sim.card('季度目标');
+    await form.root.getByRole('button', { name: '提交目标' }).waitFor();
+    await form.fill(/^签约额/, '120万');
+    await form.fill(/^新客户数/, '8');
+    await form.fill(/^方案定制率/, '40%');
+    await form.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
+    await sim.screenshot('07-goal-form-filled');
+    await form.press('提交目标');
+    await form.root.locator('.card-md', { hasText: '待审批' }).waitFor();
+    const submitted = await service.models.Goal.findOne({ ownerId: newRep }).lean();
+    expect(submitted).toMatchObject({ status: 'submitted', managerId });
+    expect(submitted!.targets.find((t) => t.metric === 'signed_amount')?.value).toBe(1_200_000);
+
+    await sim.become(managerId);
+    await sim.openConversation('三链助手');
+    const approval = sim.card(`目标审批 · ${await sim.nameOf(newRep)}`);
+    await approval.root.locator('.card-md', { hasText: '1,200,000' }).or(approval.root.locator('.card-md', { hasText: '120万' })).first().waitFor();
+    await sim.screenshot('08-manager-approval');
+    await approval.press('通过');
+    await approval.root.getByRole('button', { name: '通过' }).waitFor({ state: 'detached' });
+    await eventually(() => service.models.Goal.findOne({ ownerId: newRep }).lean(), (g) => g?.status === 'approved');
+  });
+
   it('moves the clock and runs the jobs that fell due through Agenda', async () => {
     const before = await jobRuns(service, 'purge-inbox');
     const status = await sim.moveClock('next-day'); // always crosses 04:00 once
@@ -184,6 +208,28 @@ describe('the DingTalk simulator page in a browser', () => {
     await page.locator('#clock-now', { hasText: '周五 17:00' }).waitFor();
     await page.locator('#messages .notice', { hasText: '时间已调到' }).last().waitFor();
     await sim.screenshot('05-clock-moved');
+  });
+
+  it('at Friday 17:00 the rep whose goal was just approved gets the report card with its chart image', async () => {
+    const { newRep, managerId } = company.manifest;
+    await sim.become(newRep);
+    await sim.openConversation('三链助手');
+    const report = sim.card('活动健康报告');
+    await report.root.waitFor({ timeout: 60_000 });
+    const chart = report.root.locator('img.card-img');
+    await until(async () => (await chart.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 400, 'the report chart to load');
+    // Progress is measured against the target just approved: no "还没有目标" / "待主管审批" note.
+    const text = (await report.root.textContent()) ?? '';
+    expect(text).not.toMatch(/还没有目标|待主管审批/);
+    expect(text).toContain('120万');
+    await report.root.scrollIntoViewIfNeeded();
+    await sim.screenshot('09-rep-friday-report');
+
+    await sim.become(managerId);
+    await sim.openConversation('三链助手');
+    const team = sim.card('的团队');
+    await team.root.waitFor({ timeout: 60_000 });
+    await sim.screenshot('10-manager-team-summary');
   });
 
   it('shows the outbox of everything the bot sent through the OpenAPI', async () => {

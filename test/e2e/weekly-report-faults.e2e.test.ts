@@ -14,9 +14,10 @@ function expectEachExactlyOnce(h: Harness, org: SeededOrg): void {
   expect(h.fake.outbox.deliveries.filter((d) => d.type === 'card')).toHaveLength(org.reps.length + org.managers.length);
 }
 
+// The service syncs people from the fake's address book; HR is who HR_USER_IDS says, as in production.
 async function setUp(env: Record<string, string>, reps: number, extra: Parameters<typeof startHarness>[0] = {}) {
   const clock = testClock(NOW);
-  const h = await startHarness({ env, service: { clock, ...extra.service } });
+  const h = await startHarness({ env: { HR_USER_IDS: 'hr01', ...env }, service: { clock, ...extra.service }, starterOrg: false });
   const org = await seedReportData(h.service.models, { reps, repsPerManager: 4, now: AS_OF, seed: 11 });
   h.fake.org.load({ users: org.fakeUsers });
   return { h, org, clock };

@@ -82,7 +82,7 @@ describe('Friday activity health report, end to end through the SDK and the fake
   const clock = testClock(NOW);
 
   beforeAll(async () => {
-    h = await startHarness({ service: { clock } });
+    h = await startHarness({ env: { HR_USER_IDS: 'hr01' }, service: { clock }, starterOrg: false });
     org = await seedReportData(h.service.models, { reps: 6, repsPerManager: 3, now: AS_OF, seed: 7 });
     h.fake.org.load({ users: org.fakeUsers });
     // Data after the cut-off must not show up in the report.

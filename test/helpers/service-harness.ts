@@ -32,10 +32,17 @@ export interface Harness {
  * on a fresh database of the test MongoDB-wire server.
  */
 export async function startHarness(
-  opts: { fake?: FakeDingTalkOptions; env?: Record<string, string>; service?: Partial<ServiceOptions> } = {},
+  opts: {
+    fake?: FakeDingTalkOptions;
+    env?: Record<string, string>;
+    service?: Partial<ServiceOptions>;
+    /** false: the fake's address book stays empty (tests that seed people straight into the database). */
+    starterOrg?: boolean;
+  } = {},
 ): Promise<Harness> {
   const fake = await new FakeDingTalk({ redeliverAfterMs: 60_000, ...opts.fake }).start();
-  fake.org.load(starterOrg());
+  // The service syncs the org from DingTalk when it starts (org-sync is an Agenda `every` job).
+  if (opts.starterOrg !== false) fake.org.load(starterOrg());
   const dbName = uniqueDbName();
   const services: Service[] = [];
   const launch = async (extra: Partial<ServiceOptions> = {}) => {

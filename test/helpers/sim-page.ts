@@ -112,7 +112,8 @@ export class SimPage {
 export class SimCard {
   constructor(readonly root: Locator) {}
 
-  async fill(label: string, value: string): Promise<void> {
+  /** A string label matches exactly; a RegExp when the label carries a unit hint, e.g. /^签约额/. */
+  async fill(label: string | RegExp, value: string): Promise<void> {
     await this.root.getByLabel(label, { exact: true }).fill(value);
   }
 
@@ -121,7 +122,7 @@ export class SimCard {
   }
 
   /** Ticks the given options of a multiselect. */
-  async check(label: string, options: string[]): Promise<void> {
+  async check(label: string | RegExp, options: string[]): Promise<void> {
     const group = this.root.getByLabel(label, { exact: true });
     for (const o of options) await group.locator('label.chip', { hasText: o }).locator('input').check();
   }

@@ -23,6 +23,12 @@ function optionsOf(spec, data) {
   }
 }
 
+/** Labels and placeholders may be variables too (the goal form's metric labels carry their unit). */
+function withTexts(c, data) {
+  if (c.label === undefined && c.placeholder === undefined) return c;
+  return { ...c, label: c.label === undefined ? undefined : interpolate(c.label, data), placeholder: c.placeholder === undefined ? undefined : interpolate(c.placeholder, data) };
+}
+
 /** A multiselect's current value: a JSON array or a comma/、-separated list. */
 function valuesOf(raw) {
   if (!raw) return [];
@@ -50,8 +56,9 @@ export function renderCard(view, onAction) {
   const fields = []; // { spec, read(): value }
   const body = h('div.card-body');
   const errorLine = h('div.card-error', { role: 'alert' });
-  for (const c of template.layout) {
-    if (!visible(c, data)) continue;
+  for (const raw of template.layout) {
+    if (!visible(raw, data)) continue;
+    const c = withTexts(raw, data);
     switch (c.type) {
       case 'header': {
         const color = HEADER_COLORS[interpolate(c.color, data)] ?? HEADER_COLORS.blue;

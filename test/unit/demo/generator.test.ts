@@ -36,7 +36,7 @@ function stats(c: DemoCompany, reps: DemoRep[]): RepStats {
       days.add(a.day);
       if (a.type === 'visit' && a.source === 'salesforce') {
         s.crmVisits++;
-        if (a.dims.withTailoredProposal === true) s.tailoredVisits++;
+        if (a.dims.proposalCustomized === true) s.tailoredVisits++;
       }
     }
     for (const d of q.deals) {
@@ -151,7 +151,7 @@ describe('demo company generator', () => {
     expect(first.value?.reps).toHaveLength(10);
   });
 
-  it('records visits the way the systems would: CRM events with duration, check-ins with coordinates, counted by the demo rule', () => {
+  it('records visits the way the systems would: CRM events with duration, check-ins with coordinates, judged by the activity chain\'s own evaluator', () => {
     const c = generateCompany({ seed: 9, size: 8, now });
     const all: ActivityShape[] = [];
     const deals: DealShape[] = [];
@@ -163,10 +163,17 @@ describe('demo company generator', () => {
     const short = crm.find((a) => a.durationMin! < 30)!;
     expect(short.counted).toBe(false);
     expect(short.reasons).toContain(`时长 ${short.durationMin} 分钟 < 30 分钟`);
-    // A check-in of a CRM visit shares its match group and never counts on its own.
+    // A check-in of a CRM visit is merged into it (never counts on its own) and is evidence on it.
     const paired = checkins.find((a) => a.matchGroup)!;
-    expect(crm.find((a) => a.matchGroup === paired.matchGroup)).toBeDefined();
+    const visit = crm.find((a) => a.matchGroup === paired.matchGroup)!;
+    expect(paired.mergedInto).toEqual({ source: 'salesforce', sourceId: visit.sourceId });
     expect(paired.counted).toBe(false);
+    expect(visit.evidence).toMatchObject({ checkin: true, checkinCount: 1 });
+    if (visit.durationMin! >= 30) expect(visit.counted).toBe(true); // default rule: ≥ 30 min and (≤ 1 km or 签到)
+    // A CRM visit with neither its own coordinates nor a check-in does not count, and says why.
+    const blind = crm.find((a) => a.location?.lat === undefined && !a.evidence && a.durationMin! >= 30)!;
+    expect(blind.counted).toBe(false);
+    expect(blind.reasons.join('；')).toMatch(/没有位置坐标.*没有签到记录|没有签到记录.*没有位置坐标/);
     expect(new Set(all.map((a) => `${a.source}/${a.sourceId}`)).size).toBe(all.length);
     expect(all.filter((a) => a.type === 'proposal').some((a) => a.dims.proposalCustomized === true)).toBe(true);
     expect(new Set(deals.map((d) => d.stage)).size).toBeGreaterThanOrEqual(4);
