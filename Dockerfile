@@ -21,6 +21,8 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node cards ./cards
+# The simulator page is static files tsc does not copy; served only in local mode (no DingTalk credentials).
+COPY --chown=node:node src/http/sim ./src/http/sim
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \

@@ -88,17 +88,61 @@ async function main(): Promise<void> {
     await sim.expectReply('三链助手：目标 → 行为 → 结果');
     await sim.screenshot('sim-team-group');
 
-    // 3. Picking who you are.
+    // 3. A rep without a goal sets one on the card; the manager approves it on the approval card.
+    const { newRep, managerId } = company.manifest;
+    await sim.become(newRep);
+    await sim.openConversation('三链助手');
+    await sim.say('目标');
+    const form = sim.card('季度目标');
+    await form.root.getByRole('button', { name: '提交目标' }).waitFor();
+    await form.fill(/^签约额/, '120万');
+    await form.fill(/^新客户数/, '8');
+    await form.fill(/^方案定制率/, '40%');
+    await form.check(/^主攻行业/, ['能源', '医疗']);
+    await form.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
+    await form.press('提交目标');
+    await form.root.locator('.card-md', { hasText: '状态：待审批' }).waitFor();
+    await form.root.scrollIntoViewIfNeeded();
+    await sim.screenshot('sim-goal-card');
+    await sim.become(managerId);
+    await sim.openConversation('三链助手');
+    const approval = sim.card('目标审批');
+    await approval.root.getByRole('button', { name: '通过' }).waitFor();
+    await sim.screenshot('sim-goal-approval');
+    await approval.press('通过');
+    await approval.root.getByRole('button', { name: '通过' }).waitFor({ state: 'detached' });
+
+    // 4. A rep's activity chain in chat.
+    await sim.become(company.manifest.repA);
+    await sim.openConversation('三链助手');
+    await sim.say('我的行为');
+    await sim.expectReply('本周行为');
+    await sim.screenshot('sim-my-activities');
+
+    // 5. Picking who you are.
     await page.click('#whoami');
     await page.locator('#picker-list .person').first().waitFor();
     await sim.screenshot('sim-identity-picker');
     await page.keyboard.press('Escape');
 
-    // 4. Moving the clock to the weekly report time.
+    // 6. Moving the clock to the weekly report time: the rep's report card, the manager's team summary.
     await sim.moveClock('weekly-report');
     await sim.screenshot('sim-clock');
+    await sim.become(newRep);
+    await sim.openConversation('三链助手');
+    const report = sim.card('活动健康报告');
+    await report.root.waitFor({ timeout: 120_000 });
+    await until(async () => (await report.root.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the report chart');
+    await report.root.locator('img.card-img').scrollIntoViewIfNeeded();
+    await sim.screenshot('sim-friday-report');
+    await sim.become(managerId);
+    await sim.openConversation('三链助手');
+    const summary = sim.card('的团队');
+    await summary.root.waitFor({ timeout: 120_000 });
+    await summary.root.scrollIntoViewIfNeeded();
+    await sim.screenshot('sim-team-summary');
 
-    // 5. The outbox.
+    // 7. The outbox.
     await sim.showOutbox();
     await sim.screenshot('sim-outbox');
     process.stdout.write(`screenshots written to ${OUT}\n`);

@@ -87,9 +87,11 @@ if (needsLocalDb) {
   run('bash', [join(root, 'scripts', 'db', 'build.sh'), server], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-// 5. Tests only: headless Chromium for the simulator browser test (no browser download; Debian's).
-if (forTest && !existsSync('/usr/bin/chromium')) {
-  if (!aptEnsure(['chromium'], 'the simulator browser test')) process.exit(1);
+// 5. Tests only: headless Chromium for the simulator browser test (no browser download; Debian's), and
+// an emoji font so the cards' ✅ / ⚠️ show in its screenshots as they do in DingTalk.
+if (forTest) {
+  const wanted = [...(existsSync('/usr/bin/chromium') ? [] : ['chromium']), 'fonts-noto-color-emoji'];
+  if (!aptEnsure(wanted, 'the simulator browser test')) process.exit(1);
 }
 
 log(`ready for ${forTest ? 'tests' : 'running the bot'}`);

@@ -180,9 +180,15 @@ describe('the DingTalk simulator page in a browser', () => {
     await form.fill(/^新客户数/, '8');
     await form.fill(/^方案定制率/, '40%');
     await form.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
+    // Forgot the industries: the bot refuses specifically, on the same card, and stores nothing.
+    await form.press('提交目标');
+    await form.root.locator('.card-md', { hasText: '主攻行业：请至少选择一个' }).waitFor();
+    expect((await service.models.Goal.findOne({ ownerId: newRep }).lean())?.status ?? 'draft').toBe('draft');
+    expect(await form.root.getByLabel(/^签约额/).inputValue()).toBe('120万'); // what was typed is kept
+    await form.check(/^主攻行业/, ['能源', '医疗']);
     await sim.screenshot('07-goal-form-filled');
     await form.press('提交目标');
-    await form.root.locator('.card-md', { hasText: '待审批' }).waitFor();
+    await form.root.locator('.card-md', { hasText: '状态：待审批' }).waitFor();
     const submitted = await service.models.Goal.findOne({ ownerId: newRep }).lean();
     expect(submitted).toMatchObject({ status: 'submitted', managerId });
     expect(submitted!.targets.find((t) => t.metric === 'signed_amount')?.value).toBe(1_200_000);

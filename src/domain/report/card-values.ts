@@ -95,9 +95,9 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
 
 export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined, thresholds: { healthy: number; watch: number }): Record<string, CardValue> {
   const worst: HealthLevel = t.counts.risk > 0 ? 'risk' : t.counts.watch > 0 ? 'watch' : 'healthy';
-  const members = t.members.map(
-    (m, i) => `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${m.headline}\n   看这里：${m.insight}`,
-  );
+  // One line per member: a continuation line under a list item restarts the numbering in chat markdown.
+  // The insight already leads with the headline ("签约额落后进度 46%，…：…").
+  const members = t.members.map((m, i) => `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${m.insight}`);
   return {
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
     color: LEVEL_COLORS[worst],
