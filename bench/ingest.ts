@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   let stopDb: (() => Promise<void>) | undefined;
   let base = process.env.MONGODB_URI;
   if (!base) {
-    const local = await startLocalMongo({ dataDir: join(dir, 'db'), kind: 'mongo-java-server' });
+    // In memory: the H2 file store fails reads ("Chunk … not found") past ~440k inserts, and this writes 2 × n.
+    const local = await startLocalMongo({ dataDir: join(dir, 'db'), kind: 'mongo-java-server', javaInMemory: true, javaMaxHeap: '8g', readyTimeoutMs: 60_000 });
     stopDb = () => local.stop();
     base = local.uri;
   }
