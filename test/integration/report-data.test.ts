@@ -102,6 +102,13 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
     expect(d.notCounted).toEqual([{ personId: 'r1', type: 'visit', day: '2026-11-24', accountName: '华诚', reasons: ['时长 12 分钟 < 30 分钟'] }]);
   });
 
+  it('gives the same facts when the activity groups are read a slice of people at a time', async () => {
+    const whole = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings });
+    const sliced = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings, activitySlice: 1 });
+    expect(sliced.facts).toEqual(whole.facts);
+    expect(sliced.facts.get('r1')!.countedTotal).toBe(4);
+  });
+
   it('narrows every query to the people asked for', async () => {
     const d = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings, personIds: ['r2'] });
     expect(d.people.map((p) => p.id)).toEqual(['r2']);

@@ -18,7 +18,8 @@ export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter 
 }
 
 /**
- * Everything a weekly report needs, for all subjects at once, in six queries whatever the head count:
+ * Everything a weekly report needs, for all subjects at once, in a few queries (activity groups one per
+ * slice of 2,500 people, the rest one each):
  * people (2), goals, activities grouped by (person, type, week, counted, tracked dims), won deals grouped
  * by (person, week, account, new-customer), and the report week's not-counted activities. The groups are
  * streamed into per-person facts, never held as a whole.
@@ -30,7 +31,12 @@ export async function loadReportDataset(
   m: M,
   quarter: ReportQuarter,
   asOf: Date,
-  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; personIds?: readonly string[] },
+  opts: {
+    settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>;
+    personIds?: readonly string[];
+    /** People per activity-group query (tests use small slices to exercise the ranges). */
+    activitySlice?: number;
+  },
 ): Promise<ReportDataset> {
   const week = isoWeekKey(asOf, quarter.timeZone);
   const only = opts.personIds ? { $in: [...opts.personIds] } : undefined;
@@ -41,7 +47,7 @@ export async function loadReportDataset(
   );
   const scope = reportedActivities(quarter);
   const [, , notCounted] = await Promise.all([
-    foldActivities(m, folder, scope, asOf, opts.settings, only),
+    foldActivitiesInChunks(m, folder, scope, asOf, opts.settings, people, opts.activitySlice ?? ACTIVITY_SLICE),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     loadNotCounted(m, scope, week, asOf, only),
   ]);
@@ -77,6 +83,34 @@ function reportedActivities(quarter: ReportQuarter): Record<string, unknown> {
     deleted: { $ne: true },
     'mergedInto.sourceId': null,
   };
+}
+
+/**
+ * The activity groups, a slice of people at a time. One query for 10,000 reps returns ~270k groups, and a
+ * server that ignores batchSize (mongo-java-server) answers it in one ~230 MB batch; slices of
+ * ACTIVITY_SLICE people keep each answer small on any server, for a handful more queries.
+ */
+const ACTIVITY_SLICE = 2500;
+async function foldActivitiesInChunks(
+  m: M,
+  folder: FactsFolder,
+  scope: Record<string, unknown>,
+  asOf: Date,
+  settings: Pick<ReportSettings, 'dimensions'>,
+  people: readonly ReportPerson[],
+  slice: number,
+): Promise<void> {
+  if (people.length <= slice) return foldActivities(m, folder, scope, asOf, settings, people.length ? { $in: people.map((p) => p.id) } : undefined);
+  // Ranges of ids, not $in lists: a range test is cheap on every server. The ranges tile the whole key
+  // space ([−∞, b1), [b1, b2), …, [bk, +∞)), so every activity falls in exactly one whatever the server's
+  // string order; the folder drops those of people who are not subjects.
+  const ids = people.map((p) => p.id).sort();
+  const bounds: string[] = [];
+  for (let i = slice; i < ids.length; i += slice) bounds.push(ids[i]!);
+  for (let k = 0; k <= bounds.length; k++) {
+    const range = { ...(k > 0 ? { $gte: bounds[k - 1]! } : {}), ...(k < bounds.length ? { $lt: bounds[k]! } : {}) };
+    await foldActivities(m, folder, scope, asOf, settings, range);
+  }
 }
 
 interface ActivityGroup {
