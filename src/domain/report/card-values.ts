@@ -96,8 +96,11 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
 export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined, thresholds: { healthy: number; watch: number }): Record<string, CardValue> {
   const worst: HealthLevel = t.counts.risk > 0 ? 'risk' : t.counts.watch > 0 ? 'watch' : 'healthy';
   // One line per member: a continuation line under a list item restarts the numbering in chat markdown.
-  // The insight already leads with the headline ("签约额落后进度 46%，…：…").
-  const members = t.members.map((m, i) => `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${m.insight}`);
+  // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
+  const members = t.members.map((m, i) => {
+    const says = m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`;
+    return `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${says}`;
+  });
   return {
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
     color: LEVEL_COLORS[worst],

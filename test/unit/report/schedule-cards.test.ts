@@ -83,7 +83,12 @@ describe('report cards', () => {
     const options = JSON.parse(m.memberOptions!) as Array<{ value: string; label: string }>;
     expect(options.map((o) => o.value)).toEqual(team!.members.map((x) => x.personId));
     expect(team!.members[0]!.score).toBeLessThanOrEqual(team!.members[1]!.score);
-    expect(m.members!.split('\n')[0]).toMatch(/^1\. .+ \*\*.+\*\* \d+ 分 · /);
+    // One numbered line per member (a continuation line would restart the numbering in chat markdown),
+    // each naming what is behind.
+    const lines = m.members!.split('\n');
+    expect(lines.map((l) => l.match(/^(\d+)\. /)?.[1])).toEqual(team!.members.map((_, i) => String(i + 1)));
+    lines.forEach((l, i) => expect(l).toContain(team!.members[i]!.headline));
+    expect(lines[0]).toMatch(/^1\. .+ \*\*.+\*\* \d+ 分 · /);
     expect(m.week).toBe('2026-W48');
   });
 
