@@ -59,8 +59,13 @@ describe('weekly report under faults', () => {
     await Promise.all([h.service.reports.runner.idle(), other.reports.runner.idle()]);
     const runs = await h.service.models.ReportRun.find({ kind: 'manual' }).lean();
     expect(runs.map((r) => r.status)).toEqual(['done', 'done']);
-    // After the re-check pass every card of both runs is accounted for as sent (by one or the other).
-    for (const r of runs) expect(r.counts).toMatchObject({ recipients: 15, alreadySent: 15, inFlight: 0, failed: 0 });
+    // Every card of both runs is accounted for as sent, by this run or the other (which run wins which
+    // claims is a race; a run that won them all finishes in one pass, one that met in-flight claims re-checks).
+    for (const r of runs) {
+      expect(r.counts).toMatchObject({ recipients: 15, inFlight: 0, failed: 0 });
+      expect(r.counts!.sent + r.counts!.alreadySent).toBe(15);
+    }
+    expect(runs.reduce((n, r) => n + r.counts!.sent, 0)).toBeLessThanOrEqual(15);
     expectEachExactlyOnce(h, s.org);
     // Nobody even tried to create a card twice, and each card's chart was uploaded once.
     expect([...cardCallsById(h.fake).values()].every((n) => n === 1)).toBe(true);
