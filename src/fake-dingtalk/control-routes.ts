@@ -9,7 +9,7 @@ export function registerControlRoutes(f: FakeDingTalk): void {
   f.route('POST', '/_fake/say', '_fake.say', 'none', async (req) => {
     const b = (req.body ?? {}) as { userId?: string; text?: string; openConversationId?: string; waitMs?: number };
     if (!b.userId || !b.text) return { status: 400, body: { error: 'body must be {"userId": "...", "text": "..."}' } };
-    if (!f.org.users.has(b.userId)) return { status: 400, body: { error: `unknown userId ${b.userId}; GET /_fake/org lists people` } };
+    if (!f.org.users.has(b.userId)) return { status: 400, body: { error: `unknown userId ${b.userId}: not in the stand-in's address book (GET /dev/org on the bot, /_fake/org on the stand-in, lists who you can be)` } };
     const before = f.outbox.deliveries.length;
     const sent = say(f, { userId: b.userId, text: b.text, ...(b.openConversationId ? { openConversationId: b.openConversationId } : {}) });
     // Wait until replies stop arriving for a moment (or the cap), then return what the person saw.
