@@ -38,6 +38,8 @@ const PER_MANAGER = Number(args.get('per-manager') ?? 8);
 const ACTIVITIES = Number(args.get('activities') ?? 6);
 const RENDERS = Number(args.get('renders') ?? 200);
 const FROM = args.get('from') === 'src' ? 'src' : 'dist';
+/** --until=computed: stop once the bot has built the reports and sent a few cards (memory experiments). */
+const UNTIL_COMPUTED = args.get('until') === 'computed';
 
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
@@ -117,41 +119,53 @@ try {
   await models.Quarter.updateOne({ _id: org.quarterId }, { $set: { reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } } });
   log(`report scheduled for ${due.toFormat('ccc HH:mm')} Shanghai (a minute ago); waiting for ${cards} cards at ${QPS}/s …`);
   const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card').length;
-  let last = 0;
-  while (cardsOut() < cards) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const n = cardsOut();
-    if (n - last >= Math.max(1, Math.floor(cards / 10)) || (n === cards && n !== last)) {
-      log(`  ${n}/${cards} cards, bot RSS ${mb(procStatus(pid, 'VmRSS'))}`);
-      last = n;
+  // A labelled block: `break measure` ends a --until=computed run early (top-level code has no return).
+  measure: {
+    if (UNTIL_COMPUTED) {
+      await bot.waitFor(/weekly report: reports computed/, 300_000);
+      while (cardsOut() < QPS * 10) await new Promise((r) => setTimeout(r, 500));
+      const line = bot.output().split('\n').find((l) => l.includes('weekly report: reports computed')) ?? '';
+      log(`bot after computing: ${line.trim()}`);
+      log(`bot peak RSS so far ${mb(Math.max(procStatus(pid, 'VmHWM'), peakRss))}, now ${mb(procStatus(pid, 'VmRSS'))}`);
+      clearInterval(sampler);
+      break measure;
     }
-    if (bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.output().slice(-3000)}`);
+    let last = 0;
+    while (cardsOut() < cards) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const n = cardsOut();
+      if (n - last >= Math.max(1, Math.floor(cards / 10)) || (n === cards && n !== last)) {
+        log(`  ${n}/${cards} cards, bot RSS ${mb(procStatus(pid, 'VmRSS'))}`);
+        last = n;
+      }
+      if (bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.output().slice(-3000)}`);
+    }
+    await bot.waitFor(/weekly report: pass finished/, 60_000);
+    clearInterval(sampler);
+    const hwm = procStatus(pid, 'VmHWM');
+
+    const lines = bot.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const started = lines.find((l) => l.msg === 'weekly report: pass started')!;
+    const computed = lines.find((l) => l.msg === 'weekly report: reports computed, delivering')!;
+    const finished = lines.find((l) => l.msg === 'weekly report: pass finished')! as { time: number; counts: Record<string, number>; renders: { count: number; ms: number } };
+    const deliveries = fake.outbox.deliveries.filter((d) => d.type === 'card');
+    const totalS = (deliveries.at(-1)!.at - (started.time as number)) / 1000;
+    const sendingS = (deliveries.at(-1)!.at - deliveries[0]!.at) / 1000;
+    const floorS = (cards - 1) / QPS;
+    const perRecipient = new Map<string, number>();
+    for (const d of deliveries) perRecipient.set(d.conversation, (perRecipient.get(d.conversation) ?? 0) + 1);
+    const exactlyOnce = perRecipient.size === cards && [...perRecipient.values()].every((n) => n === 1);
+
+    console.log('');
+    console.log(`report fan-out: ${org.reps.length} reps + ${org.managers.length} managers = ${cards} cards, ${QPS} sends/s, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}`);
+    console.log(`  total (pass start → last card)     ${totalS.toFixed(1)} s   floor ${floorS.toFixed(1)} s   ratio ${(totalS / floorS).toFixed(3)}  (target ≤ 1.15)`);
+    console.log(`  sending only (first → last card)   ${sendingS.toFixed(1)} s   ratio ${(sendingS / floorS).toFixed(3)}`);
+    console.log(`  report computation alone           load ${computed.loadMs} ms + compute ${computed.computeMs} ms in the bot; here: ${built.ms.load.toFixed(0)} + ${built.ms.compute.toFixed(0)} ms`);
+    console.log(`  chart renders                      ${rendersPerSec.toFixed(1)}/s measured with a pool of ${poolSize} now; ${cpuPerChartMs.toFixed(0)} ms CPU per chart = ${(1000 / cpuPerChartMs).toFixed(1)}/s per free core`);
+    console.log(`                                     in the run: ${finished.renders.count} renders, ${(finished.renders.ms / Math.max(1, finished.renders.count)).toFixed(0)} ms each incl. queueing; machine load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`  bot peak memory (RSS)              ${mb(Math.max(hwm, peakRss))}  (target ≤ 500 MB)`);
+    console.log(`  delivered exactly once             ${exactlyOnce ? 'yes' : 'NO'} (${deliveries.length} cards, ${perRecipient.size} recipients); pass counts ${JSON.stringify(finished.counts)}`);
   }
-  await bot.waitFor(/weekly report: pass finished/, 60_000);
-  clearInterval(sampler);
-  const hwm = procStatus(pid, 'VmHWM');
-
-  const lines = bot.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const started = lines.find((l) => l.msg === 'weekly report: pass started')!;
-  const computed = lines.find((l) => l.msg === 'weekly report: reports computed, delivering')!;
-  const finished = lines.find((l) => l.msg === 'weekly report: pass finished')! as { time: number; counts: Record<string, number>; renders: { count: number; ms: number } };
-  const deliveries = fake.outbox.deliveries.filter((d) => d.type === 'card');
-  const totalS = (deliveries.at(-1)!.at - (started.time as number)) / 1000;
-  const sendingS = (deliveries.at(-1)!.at - deliveries[0]!.at) / 1000;
-  const floorS = (cards - 1) / QPS;
-  const perRecipient = new Map<string, number>();
-  for (const d of deliveries) perRecipient.set(d.conversation, (perRecipient.get(d.conversation) ?? 0) + 1);
-  const exactlyOnce = perRecipient.size === cards && [...perRecipient.values()].every((n) => n === 1);
-
-  console.log('');
-  console.log(`report fan-out: ${org.reps.length} reps + ${org.managers.length} managers = ${cards} cards, ${QPS} sends/s, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}`);
-  console.log(`  total (pass start → last card)     ${totalS.toFixed(1)} s   floor ${floorS.toFixed(1)} s   ratio ${(totalS / floorS).toFixed(3)}  (target ≤ 1.15)`);
-  console.log(`  sending only (first → last card)   ${sendingS.toFixed(1)} s   ratio ${(sendingS / floorS).toFixed(3)}`);
-  console.log(`  report computation alone           load ${computed.loadMs} ms + compute ${computed.computeMs} ms in the bot; here: ${built.ms.load.toFixed(0)} + ${built.ms.compute.toFixed(0)} ms`);
-  console.log(`  chart renders                      ${rendersPerSec.toFixed(1)}/s measured with a pool of ${poolSize} now; ${cpuPerChartMs.toFixed(0)} ms CPU per chart = ${(1000 / cpuPerChartMs).toFixed(1)}/s per free core`);
-  console.log(`                                     in the run: ${finished.renders.count} renders, ${(finished.renders.ms / Math.max(1, finished.renders.count)).toFixed(0)} ms each incl. queueing; machine load average ${loadavg()[0]!.toFixed(1)}`);
-  console.log(`  bot peak memory (RSS)              ${mb(Math.max(hwm, peakRss))}  (target ≤ 500 MB)`);
-  console.log(`  delivered exactly once             ${exactlyOnce ? 'yes' : 'NO'} (${deliveries.length} cards, ${perRecipient.size} recipients); pass counts ${JSON.stringify(finished.counts)}`);
 } finally {
   bot?.child.kill('SIGTERM');
   await bot?.exited;

@@ -57,7 +57,7 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   if (!run.peers) await d.runs.setPeers(run._id, built.peers);
   const items = itemsFor(run.scope, built);
   d.logger.info(
-    { runId: run._id, week: run.week, people: built.reports.length, recipients: items.length, loadMs: Math.round(built.ms.load), computeMs: Math.round(built.ms.compute) },
+    { runId: run._id, week: run.week, people: built.reports.length, recipients: items.length, loadMs: Math.round(built.ms.load), computeMs: Math.round(built.ms.compute), ...memoryMb() },
     'weekly report: reports computed, delivering',
   );
   const counts: RunCounts = { recipients: items.length, sent: 0, alreadySent: 0, inFlight: 0, failed: 0 };
@@ -67,4 +67,10 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   });
   const done = counts.sent + counts.alreadySent + counts.inFlight + counts.failed;
   return { counts, built, complete: done === items.length };
+}
+
+/** Process memory when the reports are built (the pass's high point before fan-out), in MB. */
+function memoryMb(): { rssMb: number; heapUsedMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: Math.round(m.rss / 1_048_576), heapUsedMb: Math.round(m.heapUsed / 1_048_576) };
 }
