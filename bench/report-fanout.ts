@@ -1,7 +1,7 @@
 /**
  * Friday report fan-out at scale: N reps against the fake DingTalk with a send rate limit.
  *
- *   npx tsx bench/report-fanout.ts [--reps=10000] [--qps=20] [--per-manager=8] [--activities=6] [--renders=200] [--from=dist|src]
+ *   npx tsx bench/report-fanout.ts [--reps=10000] [--qps=20] [--per-manager=8] [--activities=6] [--renders=200] [--from=dist|src] [--until=computed]
  *
  * --from=dist (default) builds with tsconfig.build.json and runs dist/src/main.js, as the Docker image does;
  * --from=src runs src/main.ts through tsx (more memory: the TypeScript loader runs in every thread).
