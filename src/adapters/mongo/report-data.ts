@@ -47,7 +47,7 @@ export async function loadReportDataset(
   );
   const scope = reportedActivities(quarter);
   const [, , notCounted] = await Promise.all([
-    foldActivitiesInChunks(m, folder, scope, asOf, opts.settings, people, opts.activitySlice ?? ACTIVITY_SLICE),
+    foldActivitiesInSlices(m, folder, scope, asOf, opts.settings, people, only, opts.activitySlice ?? ACTIVITY_SLICE),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     loadNotCounted(m, scope, week, asOf, only),
   ]);
@@ -91,25 +91,28 @@ function reportedActivities(quarter: ReportQuarter): Record<string, unknown> {
  * ACTIVITY_SLICE people keep each answer small on any server, for a handful more queries.
  */
 const ACTIVITY_SLICE = 2500;
-async function foldActivitiesInChunks(
+async function foldActivitiesInSlices(
   m: M,
   folder: FactsFolder,
   scope: Record<string, unknown>,
   asOf: Date,
   settings: Pick<ReportSettings, 'dimensions'>,
   people: readonly ReportPerson[],
+  only: object | undefined,
   slice: number,
 ): Promise<void> {
-  if (people.length <= slice) return foldActivities(m, folder, scope, asOf, settings, people.length ? { $in: people.map((p) => p.id) } : undefined);
-  // Ranges of ids, not $in lists: a range test is cheap on every server. The ranges tile the whole key
+  if (people.length === 0) return;
+  // People asked for by id: one query on exactly them.
+  if (only) return foldActivities(m, folder, scope, asOf, settings, only);
+  // Ranges of ids, not $in lists (mongo-java-server tests $in linearly). The ranges tile the whole key
   // space ([−∞, b1), [b1, b2), …, [bk, +∞)), so every activity falls in exactly one whatever the server's
-  // string order; the folder drops those of people who are not subjects.
+  // string order; the folder drops those of people who are not subjects. Up to one slice: one query, no range.
   const ids = people.map((p) => p.id).sort();
   const bounds: string[] = [];
   for (let i = slice; i < ids.length; i += slice) bounds.push(ids[i]!);
   for (let k = 0; k <= bounds.length; k++) {
     const range = { ...(k > 0 ? { $gte: bounds[k - 1]! } : {}), ...(k < bounds.length ? { $lt: bounds[k]! } : {}) };
-    await foldActivities(m, folder, scope, asOf, settings, range);
+    await foldActivities(m, folder, scope, asOf, settings, Object.keys(range).length ? range : undefined);
   }
 }
 
