@@ -28,6 +28,7 @@ import { createModels, ensureIndexes } from '../src/adapters/mongo/models/index.
 import { csvLayout, csvRowToInput } from '../src/domain/activity/csv-row.js';
 import { factsOf, toContent } from '../src/domain/activity/normalize.js';
 import { evaluationContext, typeAliases } from '../src/domain/activity/rules/context.js';
+import { Rng } from '../src/demo/prng.js';
 import { evaluate } from '../src/domain/activity/rules/evaluate.js';
 import { DEFAULT_RULES_TEXT } from '../src/domain/activity/rules/rule-model.js';
 import { parseRules } from '../src/domain/activity/rules/rule-parser.js';
@@ -51,20 +52,12 @@ const sampler = setInterval(() => {
 const mb = (b: number) => `${(b / 1_048_576).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} rows/s`;
 
-/** Mulberry32: the same file every run. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function writeCsv(path: string): Promise<void> {
   const out = createWriteStream(path);
-  const r = rng(42);
+  // Seeded: the same file every run.
+  const rng = new Rng(42);
+  const r = () => rng.next();
   const q0 = Date.parse('2026-10-01T00:00:00+08:00');
   const span = Date.parse('2027-01-01T00:00:00+08:00') - q0;
   const types = ['visit', 'visit', 'visit', 'call', 'call', 'call', 'email', 'email', 'meeting', 'proposal'];

@@ -7,21 +7,11 @@ import type { AlignmentBoardInput } from '../src/domain/charts/alignment-board.j
 import type { BoardGoal, BoardPerson } from '../src/domain/goals/board-rows.js';
 import { buildBoardRows } from '../src/domain/goals/board-rows.js';
 import { DEFAULT_METRICS } from '../src/domain/goals/metrics.js';
+import { Rng } from '../src/demo/prng.js';
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石';
 const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '子涵', '浩然'];
 
-/** mulberry32: a tiny seeded PRNG, so the committed PNG is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const EXAMPLE_QUARTER = {
   id: '2026Q4',
@@ -33,7 +23,9 @@ export const EXAMPLE_NOW = new Date('2026-10-23T09:00:00Z');
 const DAY = 86_400_000;
 
 export function exampleTeam(seed = 56): { people: BoardPerson[]; goals: BoardGoal[] } {
-  const r = rng(seed);
+  // Seeded, so the committed PNG is reproducible.
+  const rng = new Rng(seed);
+  const r = () => rng.next();
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const used = new Set<string>();
   const name = () => {

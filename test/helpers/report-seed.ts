@@ -7,6 +7,7 @@
 import type { Models } from '../../src/adapters/mongo/models/index.js';
 import { dayKey, isoWeekKey, quarterOf, weeksBetween, isoWeekRange } from '../../src/domain/time/calendar.js';
 import type { FakeUser } from '../../src/fake-dingtalk/types.js';
+import { Rng } from '../../src/demo/prng.js';
 
 export interface SeedOptions {
   /** Reps in total; managers get `repsPerManager` each. */
@@ -34,17 +35,6 @@ export interface SeededOrg {
   fakeUsers: FakeUser[];
 }
 
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘';
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '霞', '平', '刚'];
@@ -52,7 +42,8 @@ const ACCOUNTS = ['华诚科技', '东方制造', '远景物流', '海川医疗'
 
 export async function seedReportData(models: Pick<Models, 'Person' | 'Quarter' | 'Goal' | 'Activity' | 'Deal'>, o: SeedOptions): Promise<SeededOrg> {
   const tz = o.timeZone ?? 'Asia/Shanghai';
-  const rnd = prng(o.seed ?? 42);
+  const rng = new Rng(o.seed ?? 42);
+  const rnd = () => rng.next();
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const p = o.prefix ?? '';
   const q = quarterOf(o.now, tz);
