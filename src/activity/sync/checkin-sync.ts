@@ -6,7 +6,7 @@ import type { ActivityInput } from '../../domain/activity/types.js';
 import type { Logger } from '../../logger.js';
 import type { ActivityMetrics } from '../activity-metrics.js';
 import type { ActivityIngest } from '../ingest.js';
-import { addStats, emptyStats, type RunControl, type SyncStats } from './sync-types.js';
+import { addStats, emptyStats, recordRun, type RunControl, type SyncStats } from './sync-types.js';
 
 export const CHECKIN_CURSOR = 'dingtalk:checkin';
 
@@ -45,14 +45,7 @@ export class CheckinSync {
 
   /** One run; its outcome is recorded on the cursor document (last run, last success, last error). */
   async run(ctl: RunControl = {}): Promise<SyncStats> {
-    try {
-      const stats = await this.runOnce(ctl);
-      await this.d.cursors.runFinished(CHECKIN_CURSOR, { ok: true, stats: { ...stats, more: Number(stats.more) } });
-      return stats;
-    } catch (err) {
-      await this.d.cursors.runFinished(CHECKIN_CURSOR, { ok: false, error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
-      throw err;
-    }
+    return recordRun(this.d.cursors, CHECKIN_CURSOR, () => this.runOnce(ctl));
   }
 
   private async runOnce(ctl: RunControl): Promise<SyncStats> {

@@ -17,7 +17,7 @@ import type { Logger } from '../../logger.js';
 import type { ActivityMetrics } from '../activity-metrics.js';
 import type { DealIngest } from '../deal-ingest.js';
 import type { ActivityIngest } from '../ingest.js';
-import { addStats, emptyStats, type RunControl, type SyncStats } from './sync-types.js';
+import { addStats, emptyStats, recordRun, type RunControl, type SyncStats } from './sync-types.js';
 
 export type SfObject = 'Account' | 'Opportunity' | 'Event' | 'Task';
 
@@ -72,13 +72,10 @@ export class SalesforceSync {
     this.owners.clear(); // emails can change between runs
     for (const object of this.d.objects ?? (['Account', 'Opportunity', 'Event', 'Task'] as const)) {
       try {
-        out[object] = await this.syncObject(object, ctl, started);
-        await this.d.cursors.runFinished(SalesforceSync.cursorId(object), { ok: true, stats: { ...out[object], more: Number(out[object].more) } });
+        out[object] = await recordRun(this.d.cursors, SalesforceSync.cursorId(object), () => this.syncObject(object, ctl, started));
       } catch (err) {
         // One object failing (no permission on Event, say) must not stop the others.
-        const message = err instanceof Error ? err.message : String(err);
-        failures.push(`${object}: ${message}`);
-        await this.d.cursors.runFinished(SalesforceSync.cursorId(object), { ok: false, error: message });
+        failures.push(`${object}: ${err instanceof Error ? err.message : String(err)}`);
         this.d.logger.error({ err, object }, 'salesforce sync: object failed');
       }
     }

@@ -1,3 +1,5 @@
+import type { SyncCursorStore } from '../../adapters/mongo/sync-cursor-store.js';
+
 /** What a connector run reports (logged, stored on its cursor, returned to tests). */
 export interface SyncStats {
   pages: number;
@@ -24,4 +26,20 @@ export interface RunControl {
   heartbeat?: () => Promise<void>;
   /** Stop after this long and leave the rest to the next run (default 4 minutes). */
   budgetMs?: number;
+}
+
+/**
+ * Runs one sync and records its outcome on the cursor document (last run, last success, last error), then
+ * returns its stats or rethrows its error. Recording a failure is best effort: the run's error is the one
+ * that matters.
+ */
+export async function recordRun(cursors: Pick<SyncCursorStore, 'runFinished'>, cursorId: string, run: () => Promise<SyncStats>): Promise<SyncStats> {
+  try {
+    const stats = await run();
+    await cursors.runFinished(cursorId, { ok: true, stats: { ...stats, more: Number(stats.more) } });
+    return stats;
+  } catch (err) {
+    await cursors.runFinished(cursorId, { ok: false, error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+    throw err;
+  }
 }
