@@ -1,3 +1,5 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ActivityModule } from '../activity/activity-module.js';
 import type { AuditRepository } from '../adapters/mongo/audit-repository.js';
 import type { DeliveryLedger } from '../adapters/mongo/delivery-ledger.js';
 import type { Models } from '../adapters/mongo/models/index.js';
@@ -6,19 +8,17 @@ import type { Bot } from '../bot/bot.js';
 import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { TopLevelSpec } from 'vega-lite';
 import type { Logger } from '../logger.js';
 import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
+import type { WeeklyReports } from '../services/weekly-report/index.js';
+import { registerActivity } from './activity.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
-import type { WeeklyReports } from '../services/weekly-report/index.js';
-import type { ActivityModule } from '../activity/activity-module.js';
-import { registerActivity } from './activity.js';
 import { registerHelp } from './help.js';
-import { registerReportHandlers } from './report.js';
 import { registerOrgAdmin } from './org-admin.js';
 import { registerQuarterSetup } from './quarter.js';
+import { registerReportHandlers } from './report.js';
 
 /** What feature handlers may use; each register() takes the parts it needs. */
 export interface HandlerDeps {
@@ -34,9 +34,10 @@ export interface HandlerDeps {
   org: OrgSync;
   /** vega-lite spec → PNG off the event loop. */
   renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
-  /** The activity chain (issue 4); absent in tests that build handlers without it. */
-  activity?: ActivityModule;
-  reports?: WeeklyReports;
+  /** The activity chain: connectors, rules, ingest. */
+  activity: ActivityModule;
+  /** The Friday report: builder, runner, on-request views. */
+  reports: WeeklyReports;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -46,10 +47,8 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerQuarterSetup(bot, { ...goals, ledger: deps.ledger });
   registerOrgAdmin(bot, goals);
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
-  if (deps.activity) registerActivity(bot, { ...deps, activity: deps.activity });
-  if (deps.reports) {
-    const { views, runner, builder } = deps.reports;
-    registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
-  }
+  registerActivity(bot, deps);
+  const { views, runner, builder } = deps.reports;
+  registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerHelp(bot);
 }
