@@ -92,14 +92,9 @@ async function main(): Promise<void> {
     const { newRep, managerId } = company.manifest;
     await sim.become(newRep);
     await sim.openConversation('三链助手');
-    await sim.say('目标');
-    const form = sim.card('季度目标');
-    await form.root.getByRole('button', { name: '提交目标' }).waitFor();
-    await form.fill(/^签约额/, '120万');
-    await form.fill(/^新客户数/, '8');
-    await form.fill(/^方案定制率/, '40%');
+    const form = await sim.openGoalForm();
+    await form.fillDemoGoal();
     await form.check(/^主攻行业/, ['能源', '医疗']);
-    await form.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
     await form.press('提交目标');
     await form.root.locator('.card-md', { hasText: '状态：待审批' }).waitFor();
     await form.root.scrollIntoViewIfNeeded();
@@ -109,8 +104,7 @@ async function main(): Promise<void> {
     const approval = sim.card('目标审批');
     await approval.root.getByRole('button', { name: '通过' }).waitFor();
     await sim.screenshot('sim-goal-approval');
-    await approval.press('通过');
-    await approval.root.getByRole('button', { name: '通过' }).waitFor({ state: 'detached' });
+    await approval.pressUntilGone('通过');
 
     // 4. A rep's activity chain in chat.
     await sim.become(company.manifest.repA);

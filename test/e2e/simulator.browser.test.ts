@@ -173,13 +173,8 @@ describe('the DingTalk simulator page in a browser', () => {
     await service.demo!.ready; // the quarter and the manager's goals come with the demo company
     const { newRep, managerId } = company.manifest;
     await sim.open(newRep);
-    await sim.say('目标');
-    const form = sim.card('季度目标');
-    await form.root.getByRole('button', { name: '提交目标' }).waitFor();
-    await form.fill(/^签约额/, '120万');
-    await form.fill(/^新客户数/, '8');
-    await form.fill(/^方案定制率/, '40%');
-    await form.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
+    const form = await sim.openGoalForm();
+    await form.fillDemoGoal();
     // Forgot the industries: the bot refuses specifically, on the same card, and stores nothing.
     await form.press('提交目标');
     await form.root.locator('.card-md', { hasText: '主攻行业：请至少选择一个' }).waitFor();
@@ -198,8 +193,7 @@ describe('the DingTalk simulator page in a browser', () => {
     const approval = sim.card(`目标审批 · ${await sim.nameOf(newRep)}`);
     await approval.root.locator('.card-md', { hasText: '1,200,000' }).or(approval.root.locator('.card-md', { hasText: '120万' })).first().waitFor();
     await sim.screenshot('08-manager-approval');
-    await approval.press('通过');
-    await approval.root.getByRole('button', { name: '通过' }).waitFor({ state: 'detached' });
+    await approval.pressUntilGone('通过');
     await eventually(() => service.models.Goal.findOne({ ownerId: newRep }).lean(), (g) => g?.status === 'approved');
   });
 

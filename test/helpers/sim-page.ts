@@ -71,6 +71,14 @@ export class SimPage {
     return new SimCard(text ? cards.filter({ hasText: text }).last() : cards.last());
   }
 
+  /** Sends 目标 in the open chat and resolves with the goal card once its form is there. */
+  async openGoalForm(): Promise<SimCard> {
+    await this.say('目标');
+    const form = this.card('季度目标');
+    await form.root.getByRole('button', { name: '提交目标' }).waitFor();
+    return form;
+  }
+
   async openConversation(title: string | RegExp): Promise<void> {
     await this.page.locator('#conversations .conv').filter({ hasText: title }).first().click();
     await this.page.locator('#chat-title').filter({ hasText: title }).waitFor();
@@ -129,5 +137,19 @@ export class SimCard {
 
   async press(buttonText: string): Promise<void> {
     await this.root.getByRole('button', { name: buttonText }).click();
+  }
+
+  /** Presses a button and waits until the bot has redrawn the card without it (e.g. 通过 on an approval). */
+  async pressUntilGone(buttonText: string): Promise<void> {
+    await this.press(buttonText);
+    await this.root.getByRole('button', { name: buttonText }).waitFor({ state: 'detached' });
+  }
+
+  /** The demo goal's targets and plan on the goal form (industries are the caller's, to show a refusal). */
+  async fillDemoGoal(): Promise<void> {
+    await this.fill(/^签约额/, '120万');
+    await this.fill(/^新客户数/, '8');
+    await this.fill(/^方案定制率/, '40%');
+    await this.fill('行动计划（简述）', '每周拜访 4 家重点客户，每家带定制方案');
   }
 }
