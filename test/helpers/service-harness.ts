@@ -41,7 +41,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const fake = await new FakeDingTalk({ redeliverAfterMs: 60_000, ...opts.fake }).start();
-  // The service syncs the org from DingTalk when it starts (org-sync is an Agenda `every` job).
+  // On an empty database the service runs org-sync at start-up (app.ts), so it reads this address book.
   if (opts.starterOrg !== false) fake.org.load(starterOrg());
   const dbName = uniqueDbName();
   const services: Service[] = [];
