@@ -1,4 +1,4 @@
-import type { RunControl } from '../src/activity/sync/sync-types.js';
+import type { RunControl } from '../src/services/activity/sync/sync-types.js';
 import type { Logger } from '../src/logger.js';
 import type { JobSpec } from './job-spec.js';
 

@@ -1,4 +1,4 @@
-import type { Reevaluator, ReevaluationResult } from '../src/activity/reevaluator.js';
+import type { Reevaluator, ReevaluationResult } from '../src/services/activity/reevaluator.js';
 import type { Clock } from '../src/clock.js';
 import { quarterOf } from '../src/domain/time/calendar.js';
 import type { Logger } from '../src/logger.js';

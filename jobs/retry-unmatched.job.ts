@@ -1,4 +1,4 @@
-import type { ActivityCore } from '../src/activity/activity-core.js';
+import type { ActivityCore } from '../src/services/activity/activity-core.js';
 import type { Logger } from '../src/logger.js';
 import type { JobSpec } from './job-spec.js';
 

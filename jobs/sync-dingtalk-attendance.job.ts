@@ -1,4 +1,4 @@
-import type { AttendanceSync } from '../src/activity/sync/attendance-sync.js';
+import type { AttendanceSync } from '../src/services/activity/sync/attendance-sync.js';
 import { connectorSyncJob, type ConnectorSyncDeps } from './connector-sync.js';
 import type { JobSpec } from './job-spec.js';
 

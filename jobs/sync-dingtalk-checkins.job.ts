@@ -1,4 +1,4 @@
-import type { CheckinSync } from '../src/activity/sync/checkin-sync.js';
+import type { CheckinSync } from '../src/services/activity/sync/checkin-sync.js';
 import { connectorSyncJob, type ConnectorSyncDeps } from './connector-sync.js';
 import type { JobSpec } from './job-spec.js';
 

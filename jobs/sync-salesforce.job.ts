@@ -1,4 +1,4 @@
-import type { SalesforceSync } from '../src/activity/sync/salesforce-sync.js';
+import type { SalesforceSync } from '../src/services/activity/sync/salesforce-sync.js';
 import { connectorSyncJob, type ConnectorSyncDeps } from './connector-sync.js';
 import type { JobSpec } from './job-spec.js';
 

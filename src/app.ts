@@ -11,7 +11,7 @@ import { orgSyncJob } from '../jobs/org-sync.job.js';
 import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
 import { createRenderPool, type RenderPool } from './adapters/charts/render-pool.js';
 import { DingTalkOrgSource } from './adapters/dingtalk/org-source.js';
-import { createActivityModule, type ActivityModule } from './activity/activity-module.js';
+import { createActivityModule, type ActivityModule } from './services/activity/activity-module.js';
 import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
 import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';

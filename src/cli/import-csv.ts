@@ -8,9 +8,9 @@
  * Exit codes: 0 imported, 2 rows invalid (nothing stored unless --skip-invalid), 1 could not run.
  */
 import { parseArgs } from 'node:util';
-import { createActivityCore } from '../activity/activity-core.js';
-import { createActivityMetrics } from '../activity/activity-metrics.js';
-import { importCsv, type CsvImportResult } from '../activity/csv-import.js';
+import { createActivityCore } from '../services/activity/activity-core.js';
+import { createActivityMetrics } from '../services/activity/activity-metrics.js';
+import { importCsv, type CsvImportResult } from '../services/activity/csv-import.js';
 import { connectMongo } from '../adapters/mongo/connect.js';
 import { parseUserMap } from '../adapters/mongo/identity-resolver.js';
 import { createModels, ensureIndexes } from '../adapters/mongo/models/index.js';

@@ -1,4 +1,4 @@
-import type { ActivityModule } from '../activity/activity-module.js';
+import type { ActivityModule } from '../services/activity/activity-module.js';
 import type { Person } from '../adapters/mongo/people-repository.js';
 import type { MessageContext } from '../bot/bot.js';
 import type { Viewer } from '../domain/org/access.js';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ActivityModule } from '../activity/activity-module.js';
+import type { ActivityModule } from '../services/activity/activity-module.js';
 import type { AuditRepository } from '../adapters/mongo/audit-repository.js';
 import type { DeliveryLedger } from '../adapters/mongo/delivery-ledger.js';
 import type { Models } from '../adapters/mongo/models/index.js';

@@ -1,6 +1,6 @@
 import Router, { type RouterContext } from '@koa/router';
-import type { ActivityMetrics } from '../../activity/activity-metrics.js';
-import type { ActivityIngest } from '../../activity/ingest.js';
+import type { ActivityMetrics } from '../../services/activity/activity-metrics.js';
+import type { ActivityIngest } from '../../services/activity/ingest.js';
 import { itemToInput, validateItem } from '../../domain/activity/activity-item.js';
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../domain/activity/webhook-signature.js';

@@ -1,6 +1,6 @@
 import { createModels, ensureIndexes, type Models } from '../../../src/adapters/mongo/models/index.js';
-import { createActivityCore, type ActivityCore } from '../../../src/activity/activity-core.js';
-import { createActivityMetrics, type ActivityMetrics } from '../../../src/activity/activity-metrics.js';
+import { createActivityCore, type ActivityCore } from '../../../src/services/activity/activity-core.js';
+import { createActivityMetrics, type ActivityMetrics } from '../../../src/services/activity/activity-metrics.js';
 import type { Clock } from '../../../src/clock.js';
 import { DEFAULT_RULES_TEXT } from '../../../src/domain/activity/rules/rule-model.js';
 import { silentLogger } from '../../../src/logger.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCsv, type CsvProgress } from '../../../src/activity/csv-import.js';
+import { importCsv, type CsvProgress } from '../../../src/services/activity/csv-import.js';
 import { typeAliases } from '../../../src/domain/activity/rules/context.js';
 import { coreFixture, type CoreFixture } from './core-helpers.js';
 

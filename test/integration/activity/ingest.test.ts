@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DirtyDays } from '../../../src/activity/dirty-days.js';
+import { DirtyDays } from '../../../src/services/activity/dirty-days.js';
 import type { ActivityInput, ActivitySource } from '../../../src/domain/activity/types.js';
 import { coreFixture, type CoreFixture } from './core-helpers.js';
 

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { HttpClient } from '../../../src/adapters/http/http-client.js';
 import { SalesforceAuth, type SalesforceCredentials } from '../../../src/adapters/salesforce/salesforce-auth.js';
 import { SalesforceClient } from '../../../src/adapters/salesforce/salesforce-client.js';
-import type { ActivityIngest } from '../../../src/activity/ingest.js';
-import { SalesforceSync, type SfCursor, type SfObject } from '../../../src/activity/sync/salesforce-sync.js';
+import type { ActivityIngest } from '../../../src/services/activity/ingest.js';
+import { SalesforceSync, type SfCursor, type SfObject } from '../../../src/services/activity/sync/salesforce-sync.js';
 import { DEFAULT_SALESFORCE_TYPE_MAP, parseTypeMap } from '../../../src/domain/crm/type-map.js';
 import { FakeSalesforce } from '../../../src/fake-salesforce/fake-salesforce.js';
 import { loadSample, SAMPLE_OWNER_ID } from '../../../src/fake-salesforce/sample-data.js';

@@ -1,8 +1,8 @@
 import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
-import { factsOf } from '../domain/activity/normalize.js';
-import { evaluate } from '../domain/activity/rules/evaluate.js';
-import type { Models } from '../adapters/mongo/models/index.js';
-import type { RuleStore } from '../adapters/mongo/rule-store.js';
+import { factsOf } from '../../domain/activity/normalize.js';
+import { evaluate } from '../../domain/activity/rules/evaluate.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import type { RuleStore } from '../../adapters/mongo/rule-store.js';
 
 export interface ReevaluationResult {
   quarterId: string;

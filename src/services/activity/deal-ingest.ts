@@ -1,8 +1,8 @@
-import type { PersonRef } from '../domain/activity/types.js';
-import type { DealInput } from '../domain/crm/salesforce-records.js';
-import type { DealStore } from '../adapters/mongo/deal-store.js';
-import type { IdentityResolver } from '../adapters/mongo/identity-resolver.js';
-import type { UnmatchedStore } from '../adapters/mongo/unmatched-store.js';
+import type { PersonRef } from '../../domain/activity/types.js';
+import type { DealInput } from '../../domain/crm/salesforce-records.js';
+import type { DealStore } from '../../adapters/mongo/deal-store.js';
+import type { IdentityResolver } from '../../adapters/mongo/identity-resolver.js';
+import type { UnmatchedStore } from '../../adapters/mongo/unmatched-store.js';
 import type { ActivityMetrics } from './activity-metrics.js';
 
 export type OwnedDeal = DealInput & { owner: Extract<PersonRef, { kind: 'external' }> };

@@ -1,4 +1,4 @@
-import type { SyncCursorStore } from '../../adapters/mongo/sync-cursor-store.js';
+import type { SyncCursorStore } from '../../../adapters/mongo/sync-cursor-store.js';
 
 /** What a connector run reports (logged, stored on its cursor, returned to tests). */
 export interface SyncStats {

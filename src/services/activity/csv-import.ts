@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type Info } from 'csv-parse';
-import { csvLayout, csvRowToInput, type CsvLayout } from '../domain/activity/csv-row.js';
-import type { ActivityInput } from '../domain/activity/types.js';
-import { quarterOf } from '../domain/time/calendar.js';
+import { csvLayout, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
+import type { ActivityInput } from '../../domain/activity/types.js';
+import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
 import type { PreparedBatch } from './ingest.js';

@@ -1,8 +1,8 @@
-import type { SalesforceClient } from '../../adapters/salesforce/salesforce-client.js';
-import type { CrmAccountStore } from '../../adapters/mongo/crm-account-store.js';
-import type { SyncCursorStore } from '../../adapters/mongo/sync-cursor-store.js';
-import type { Clock } from '../../clock.js';
-import type { ActivityInput } from '../../domain/activity/types.js';
+import type { SalesforceClient } from '../../../adapters/salesforce/salesforce-client.js';
+import type { CrmAccountStore } from '../../../adapters/mongo/crm-account-store.js';
+import type { SyncCursorStore } from '../../../adapters/mongo/sync-cursor-store.js';
+import type { Clock } from '../../../clock.js';
+import type { ActivityInput } from '../../../domain/activity/types.js';
 import {
   accountFromRecord,
   eventToActivity,
@@ -12,8 +12,8 @@ import {
   type Mapped,
   type SfMappingOptions,
   type SfRecord,
-} from '../../domain/crm/salesforce-records.js';
-import type { Logger } from '../../logger.js';
+} from '../../../domain/crm/salesforce-records.js';
+import type { Logger } from '../../../logger.js';
 import type { ActivityMetrics } from '../activity-metrics.js';
 import type { DealIngest } from '../deal-ingest.js';
 import type { ActivityIngest } from '../ingest.js';

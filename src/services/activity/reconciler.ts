@@ -1,11 +1,11 @@
 import type { AnyBulkWriteOperation, Document, ObjectId } from 'mongodb';
-import { matchVisits, recordKey, type Evidence, type MatchOutcome, type MatchRecord } from '../domain/activity/matching.js';
-import { factsOf } from '../domain/activity/normalize.js';
-import { evaluate } from '../domain/activity/rules/evaluate.js';
-import type { MatchSettings } from '../domain/activity/rules/rule-model.js';
-import { hasLatLng } from '../domain/activity/types.js';
-import type { Models } from '../adapters/mongo/models/index.js';
-import type { RuleStore } from '../adapters/mongo/rule-store.js';
+import { matchVisits, recordKey, type Evidence, type MatchOutcome, type MatchRecord } from '../../domain/activity/matching.js';
+import { factsOf } from '../../domain/activity/normalize.js';
+import { evaluate } from '../../domain/activity/rules/evaluate.js';
+import type { MatchSettings } from '../../domain/activity/rules/rule-model.js';
+import { hasLatLng } from '../../domain/activity/types.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import type { RuleStore } from '../../adapters/mongo/rule-store.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
 
 const PERSON_CHUNK = 100;

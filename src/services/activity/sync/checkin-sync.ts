@@ -1,9 +1,9 @@
-import { CHECKIN_LIMITS, type FieldWorkApi } from '../../adapters/dingtalk/field-work-api.js';
-import type { SyncCursorStore } from '../../adapters/mongo/sync-cursor-store.js';
-import type { Clock } from '../../clock.js';
-import { checkinToActivity } from '../../domain/activity/dingtalk-records.js';
-import type { ActivityInput } from '../../domain/activity/types.js';
-import type { Logger } from '../../logger.js';
+import { CHECKIN_LIMITS, type FieldWorkApi } from '../../../adapters/dingtalk/field-work-api.js';
+import type { SyncCursorStore } from '../../../adapters/mongo/sync-cursor-store.js';
+import type { Clock } from '../../../clock.js';
+import { checkinToActivity } from '../../../domain/activity/dingtalk-records.js';
+import type { ActivityInput } from '../../../domain/activity/types.js';
+import type { Logger } from '../../../logger.js';
 import type { ActivityMetrics } from '../activity-metrics.js';
 import type { ActivityIngest } from '../ingest.js';
 import { addStats, emptyStats, recordRun, type RunControl, type SyncStats } from './sync-types.js';
