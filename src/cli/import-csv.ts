@@ -1,5 +1,7 @@
 /**
  * npm run import:csv -- <file.csv> [--skip-invalid] [--dry-run]
+ * npm run import:csv -- --kind=deals <file.csv> [--map col=field,…] [--stages Name=won,…] [--currency USD --rate USD=7.1] …
+ *   (deals from any CRM export: src/cli/import-deals.ts, docs/deals-import.md)
  *
  * Imports activities from a CSV (format: docs/activities.md) into the service's database (MONGODB_URI),
  * through the same ingest as the connectors: owners matched by email/userid (unknown ones parked for HR),
@@ -19,17 +21,35 @@ import { ConfigError, readConfig } from '../config.js';
 import { typeAliases } from '../domain/activity/rules/context.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
+import { dealOptionProblems, runDealImport, type DealCliOptions } from './import-deals.js';
 import { ProgressBar } from './progress-bar.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'skip-invalid': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      'skip-invalid': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      kind: { type: 'string' }, map: { type: 'string' }, stages: { type: 'string' }, currency: { type: 'string' }, rate: { type: 'string' }, system: { type: 'string' }, source: { type: 'string' },
+    },
+  });
   const file = positionals[0];
-  if (values.help || !file) {
+  const kind = values.kind ?? 'activities';
+  if (values.help || !file || !['activities', 'deals'].includes(kind)) {
     err('用法：npm run import:csv -- <文件.csv> [--skip-invalid] [--dry-run]\n列的格式见 docs/activities.md（id, type, start, person_email 或 person_userid, …）。');
+    err('商机：npm run import:csv -- --kind=deals <文件.csv> [--map 列=字段,…] [--stages 阶段=open|won|lost,…] [--currency USD --rate USD=7.1] [--system crm] [--source csv:crm]\n格式见 docs/deals-import.md。');
     return values.help ? 0 : 1;
+  }
+  const dealOptions: DealCliOptions | undefined =
+    kind === 'deals'
+      ? { file, map: values.map, stages: values.stages, currency: values.currency, rate: values.rate, system: values.system, source: values.source, skipInvalid: values['skip-invalid'] === true, dryRun: values['dry-run'] === true }
+      : undefined;
+  const optionProblems = dealOptions ? dealOptionProblems(dealOptions) : [];
+  if (optionProblems.length) {
+    optionProblems.forEach((p) => err(p));
+    return 1;
   }
   let config;
   try {
@@ -47,6 +67,7 @@ async function main(): Promise<number> {
   try {
     const models = createModels(conn);
     await ensureIndexes(models);
+    if (dealOptions) return await runDealImport(dealOptions, { config, models });
     const changedRules = new Set<string>();
     const core = createActivityCore({
       models,

@@ -50,6 +50,8 @@ export class DealStore {
         isWon: d.isWon,
         isClosed: d.isClosed,
         closeDate: d.closeDate ?? null,
+        openedDate: d.openedDate ?? null,
+        ...(d.accountName ? { accountName: d.accountName } : {}),
         dealType: d.dealType ?? null,
         probability: d.probability ?? null,
         deleted: d.deleted,

@@ -42,6 +42,9 @@ export interface DealInput {
   /** Salesforce Opportunity.Type ("New Customer", "Existing Customer - Upgrade", …). */
   dealType?: string;
   probability?: number;
+  /** When the opportunity was opened (created / first engaged): pipeline counts go by it. */
+  openedDate?: Date;
+  accountName?: string;
   deleted: boolean;
   sourceUpdatedAt?: Date;
   raw: unknown;

@@ -15,6 +15,8 @@ export const dealSchema = new Schema(
     isWon: { type: Boolean, default: false },
     isClosed: { type: Boolean, default: false },
     closeDate: { type: Date },
+    /** Opened (created / first engaged) at the source: pipeline and new opportunities count by it. */
+    openedDate: { type: Date },
     isNewCustomer: { type: Boolean, default: false },
     quarterId: { type: String },
     isoWeek: { type: String },
