@@ -27,6 +27,12 @@ beforeEach(async () => {
   await f.models.Deal.deleteMany({});
 });
 
+/** The value of a parse that must succeed. */
+function must<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+  if (!r.ok) throw new Error(JSON.stringify(r));
+  return r as Extract<T, { ok: true }>;
+}
+
 async function file(name: string, text: string): Promise<string> {
   const p = join(dir, name);
   await writeFile(p, text);
@@ -35,7 +41,7 @@ async function file(name: string, text: string): Promise<string> {
 
 const rowOpts = (extra: Partial<DealCsvOptions> = {}): DealCsvOptions => ({
   zone: 'Asia/Shanghai',
-  stages: (parseStageMap('') as { stages: Map<string, 'open' | 'won' | 'lost'> }).stages,
+  stages: must(parseStageMap('')).stages,
   rates: new Map(),
   defaultCurrency: 'CNY',
   ownerSystem: 'crm',
@@ -127,14 +133,13 @@ describe('deals CSV import (--kind=deals)', () => {
       'HAXMC4IX,Moses Frase,MG Advanced,,Engaging,2017-01-03,,',
       'ZZ1,Moses Frase,GTX Pro,Cancity,Lost,2017-01-05,2017-03-04,0',
     ].join('\r\n'));
-    const map = parseColumnMap('sales_agent=owner_external,product=-,engage_date=opened,close_value=amount');
-    expect(map.ok).toBe(true);
+    const map = must(parseColumnMap('sales_agent=owner_external,product=-,engage_date=opened,close_value=amount'));
     const header = await run(p, { row: rowOpts({ ownerSystem: 'maven' }) });
     expect(header.headerErrors).toEqual([expect.stringContaining('第 3 列「product」不认识。用 --map "product=<字段>"')]);
-    const refused = await run(p, { columnMap: (map as { map: Map<string, never> }).map, row: rowOpts({ ownerSystem: 'maven', defaultCurrency: 'USD' }) });
+    const refused = await run(p, { columnMap: map.map, row: rowOpts({ ownerSystem: 'maven', defaultCurrency: 'USD' }) });
     expect(refused.errors.map((e) => e.column)).toEqual(['currency', 'currency', 'currency']);
-    const rates = parseRates('USD=7.1');
-    const r = await run(p, { columnMap: (map as { map: Map<string, never> }).map, source: 'maven', row: rowOpts({ ownerSystem: 'maven', defaultCurrency: 'USD', rates: (rates as { rates: Map<string, number> }).rates }) });
+    const rates = must(parseRates('USD=7.1'));
+    const r = await run(p, { columnMap: map.map, source: 'maven', row: rowOpts({ ownerSystem: 'maven', defaultCurrency: 'USD', rates: rates.rates }) });
     expect(r).toMatchObject({ stored: true, written: 3, won: 1, amountWonCny: 7483 });
     expect(await f.models.Deal.findOne({ source: 'maven', sourceId: '1C1I7A6R' }).lean()).toMatchObject({ personId: 'rep02', amountCny: 7483, quarterId: '2017Q1', accountId: 'name:cancity' });
   });
