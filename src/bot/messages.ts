@@ -3,6 +3,8 @@ export type OutboundMessage =
   | { type: 'text'; text: string; atUserIds?: string[] }
   | { type: 'markdown'; title: string; text: string; atUserIds?: string[] }
   | { type: 'image'; mediaId: string }
+  /** A file (CSV, xlsx, pdf…) uploaded with Messenger.uploadFile; shows as a downloadable attachment. */
+  | { type: 'file'; mediaId: string; fileName: string; fileType: string }
   | { type: 'actionCard'; title: string; text: string; buttons: Array<{ title: string; url: string }> };
 
 /** Where a proactive message goes. */

@@ -8,6 +8,8 @@ export interface Messenger {
   send(to: Destination, msg: OutboundMessage): Promise<void>;
   /** Uploads a PNG; the media id can be reused in messages and cards. */
   uploadImage(png: Buffer, filename?: string): Promise<string>;
+  /** Uploads a file (media type `file`, e.g. a CSV); the media id goes into a `file` message. */
+  uploadFile(data: Buffer, filename: string, contentType?: string): Promise<string>;
   sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void>;
   updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void>;
 }

@@ -75,13 +75,22 @@ export function registerOpenApiRoutes(f: FakeDingTalk): void {
     const file = form?.get('media');
     const type = String(form?.get('type') ?? req.query.type ?? '');
     if (!form || !(file instanceof Blob)) return legacyErr(40004, '无效的媒体文件类型 (multipart part "media" missing)');
-    if (type !== 'image') return legacyErr(40004, `unsupported media type ${type}`);
+    if (type !== 'image' && type !== 'file') return legacyErr(40004, `unsupported media type ${type}`);
     const data = Buffer.from(await file.arrayBuffer());
-    if (data.length > 20 * 1024 * 1024) return legacyErr(40006, '图片大小超过 20MB');
+    const filename = (file as File).name ?? 'upload';
+    if (data.length > 20 * 1024 * 1024) return legacyErr(40006, type === 'image' ? '图片大小超过 20MB' : '文件大小超过 20MB');
+    if (type === 'file') {
+      // DingTalk's file type list is doc/docx/xls/xlsx/ppt/pptx/zip/pdf/rar; CSV is sent as a file in practice
+      // (see docs/outcome-chain.md), so it is accepted here too. Anything else is refused like DingTalk does.
+      if (!/\.(docx?|xlsx?|pptx?|zip|pdf|rar|csv)$/i.test(filename)) return legacyErr(40005, `不支持的文件格式 ${filename}`);
+      const mediaId = `@lA${randomUUID().replaceAll('-', '')}`;
+      f.media.set(mediaId, { data, type, filename });
+      return legacyOk({ media_id: mediaId, type, created_at: Date.now() });
+    }
     const isImage = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) || data[0] === 0xff;
     if (!isImage) return legacyErr(40005, '不支持的文件格式');
     const mediaId = `@lA${randomUUID().replaceAll('-', '')}`;
-    f.media.set(mediaId, { data, type, filename: (file as File).name ?? 'upload' });
+    f.media.set(mediaId, { data, type, filename });
     return legacyOk({ media_id: mediaId, type, created_at: Date.now() });
   });
 

@@ -45,11 +45,12 @@ export class Outbox extends EventEmitter {
   }
 
   /** Parses a robot-API msgKey/msgParam into what a person would see. */
-  static fromRobotApi(msgKey: string, msgParam: Record<string, unknown>): Pick<Delivery, 'type' | 'title' | 'text' | 'mediaId' | 'buttons'> {
+  static fromRobotApi(msgKey: string, msgParam: Record<string, unknown>): Pick<Delivery, 'type' | 'title' | 'text' | 'mediaId' | 'buttons' | 'fileName' | 'fileType'> {
     const s = (k: string) => (typeof msgParam[k] === 'string' ? (msgParam[k] as string) : undefined);
     if (msgKey === 'sampleText') return { type: 'text', text: s('content') ?? '' };
     if (msgKey === 'sampleMarkdown') return { type: 'markdown', title: s('title') ?? '', text: s('text') ?? '' };
     if (msgKey === 'sampleImageMsg') return { type: 'image', mediaId: s('photoURL') ?? '' };
+    if (msgKey === 'sampleFile') return { type: 'file', mediaId: s('mediaId') ?? '', fileName: s('fileName') ?? '', fileType: s('fileType') ?? '' };
     if (msgKey.startsWith('sampleActionCard')) {
       const buttons: Array<{ title: string; url: string }> = [];
       if (s('singleTitle')) buttons.push({ title: s('singleTitle')!, url: s('singleURL') ?? '' });

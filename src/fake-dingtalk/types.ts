@@ -23,11 +23,14 @@ export interface Delivery {
   conversation: string;
   /** People the delivery reached (1:1: the user; group: everyone, or the card's recipients). */
   userIds: string[];
-  /** DingTalk message type: text, markdown, image, actionCard, card. */
-  type: 'text' | 'markdown' | 'image' | 'actionCard' | 'card';
+  /** DingTalk message type: text, markdown, image, file, actionCard, card. */
+  type: 'text' | 'markdown' | 'image' | 'actionCard' | 'card' | 'file';
   title?: string;
   text?: string;
   mediaId?: string;
+  /** File messages (sampleFile): the name and type shown on the attachment. */
+  fileName?: string;
+  fileType?: string;
   buttons?: Array<{ title: string; url: string }>;
   outTrackId?: string;
   /** The raw msgKey/msgParam or webhook body, for assertions on the wire shape. */

@@ -14,8 +14,8 @@ export class DingTalkMessenger implements Messenger {
 
   async reply(to: InboundMessage, msg: OutboundMessage): Promise<void> {
     const webhookUsable = to.sessionWebhook && (to.sessionWebhookExpiresAt ?? 0) - WEBHOOK_MARGIN_MS > this.now();
-    // Images can't travel over a session webhook; they go through the robot API.
-    if (webhookUsable && msg.type !== 'image') return this.api.replyBySession(to.sessionWebhook!, msg);
+    // Images and files can't travel over a session webhook; they go through the robot API.
+    if (webhookUsable && msg.type !== 'image' && msg.type !== 'file') return this.api.replyBySession(to.sessionWebhook!, msg);
     await this.send(destinationOf(to), msg);
   }
 
@@ -27,6 +27,10 @@ export class DingTalkMessenger implements Messenger {
 
   uploadImage(png: Buffer, filename?: string): Promise<string> {
     return this.api.uploadImage(png, filename);
+  }
+
+  uploadFile(data: Buffer, filename: string, contentType?: string): Promise<string> {
+    return this.api.uploadFile(data, filename, contentType);
   }
 
   sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void> {

@@ -10,6 +10,9 @@ export function toRobotMessage(msg: OutboundMessage): { msgKey: string; msgParam
     case 'image':
       // photoURL accepts a media_id from media/upload as well as a URL.
       return { msgKey: 'sampleImageMsg', msgParam: JSON.stringify({ photoURL: msg.mediaId }) };
+    case 'file':
+      // sampleFile: {mediaId, fileName, fileType} (docs: ../shared/reference/dingtalk-api.md §3).
+      return { msgKey: 'sampleFile', msgParam: JSON.stringify({ mediaId: msg.mediaId, fileName: msg.fileName, fileType: msg.fileType }) };
     case 'actionCard':
       return toActionCard(msg);
   }
@@ -33,7 +36,7 @@ function toActionCard(msg: Extract<OutboundMessage, { type: 'actionCard' }>): { 
   return { msgKey: `sampleActionCard${n}`, msgParam: JSON.stringify(param) };
 }
 
-/** Body for a sessionWebhook reply (custom-robot format). Images can't go this way; see replyImage. */
+/** Body for a sessionWebhook reply (custom-robot format). Images and files can't go this way (the messenger sends them through the robot API). */
 export function toWebhookBody(msg: OutboundMessage): Record<string, unknown> {
   const at = 'atUserIds' in msg && msg.atUserIds?.length ? { at: { atUserIds: msg.atUserIds, isAtAll: false } } : {};
   switch (msg.type) {
@@ -41,6 +44,8 @@ export function toWebhookBody(msg: OutboundMessage): Record<string, unknown> {
       return { msgtype: 'text', text: { content: msg.text }, ...at };
     case 'markdown':
       return { msgtype: 'markdown', markdown: { title: msg.title, text: msg.text }, ...at };
+    case 'file':
+      throw new RangeError('a file message cannot be sent over a session webhook');
     case 'image':
       // DingTalk renders a media_id used as a markdown image URL.
       return { msgtype: 'markdown', markdown: { title: '图片', text: `![图片](${msg.mediaId})` } };

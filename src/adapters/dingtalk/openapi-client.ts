@@ -130,6 +130,18 @@ export class DingTalkOpenApi {
     return data.media_id;
   }
 
+  /** Uploads a file (legacy media API, type `file`) and returns its media_id, for a `sampleFile` message. */
+  async uploadFile(data: Buffer, filename: string, contentType = 'application/octet-stream'): Promise<string> {
+    const res = await this.legacy<{ media_id?: string }>('media/upload', 'media.upload', () => {
+      const form = new FormData();
+      form.append('type', 'file');
+      form.append('media', new Blob([new Uint8Array(data)], { type: contentType }), filename);
+      return { body: form, query: { type: 'file' } };
+    });
+    if (!res.media_id) throw new DingTalkApiError('media.upload', 'no_media_id', 'response has no media_id');
+    return res.media_id;
+  }
+
   /** Creates a card and delivers it; with an existing outTrackId DingTalk does not deliver a second one. */
   async createAndDeliverCard(card: CardInstance, to: Destination, opts: { atUserIds?: string[]; recipients?: string[] } = {}): Promise<void> {
     const space =

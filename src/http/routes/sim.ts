@@ -118,7 +118,11 @@ export function simRoutes(sim: Simulator, assetsDir = simAssetsDir()): Router {
       ctx.status = 404;
       return;
     }
-    ctx.type = m.data[0] === 0xff ? 'image/jpeg' : 'image/png';
+    if (m.type === 'file') {
+      // A file message (the pre-review CSV): downloaded under its own name, as DingTalk's attachment does.
+      ctx.type = /\.csv$/i.test(m.filename) ? 'text/csv; charset=utf-8' : 'application/octet-stream';
+      ctx.set('content-disposition', `attachment; filename="file.${m.filename.split('.').pop() ?? 'bin'}"; filename*=UTF-8''${encodeURIComponent(m.filename)}`);
+    } else ctx.type = m.data[0] === 0xff ? 'image/jpeg' : 'image/png';
     ctx.set('cache-control', 'max-age=3600, immutable');
     ctx.body = m.data;
   });

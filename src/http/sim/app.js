@@ -115,6 +115,7 @@ function preview(item) {
   if (item.kind === 'person') return `${item.senderId === state.me ? '' : `${item.senderName}：`}${item.text}`;
   const d = item.delivery;
   if (d.type === 'image') return '[图片]';
+  if (d.type === 'file') return `[文件] ${d.fileName ?? ''}`;
   if (d.type === 'card') return `[卡片] ${d.title ?? ''}`;
   if (d.type === 'markdown' || d.type === 'actionCard') return d.title || (d.text ?? '').replace(/[#*>`-]/g, '').slice(0, 40);
   return d.text ?? '';
@@ -183,6 +184,11 @@ function deliveryContent(d) {
       return h('div.bubble.md', { html: renderMarkdown(d.text ?? '') });
     case 'image':
       return h('a.image-msg', { href: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, target: '_blank' }, h('img', { src: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, alt: '图片', onload: () => scrollToEnd(nearEnd(400)) }));
+    case 'file': {
+      // A file message: name, type and a download link (the simulator serves the uploaded bytes).
+      const url = `/sim/api/media/${encodeURIComponent(d.mediaId)}`;
+      return h('a.file-msg', { href: url, download: d.fileName ?? 'file' }, h('span.file-icon', {}, (d.fileType || 'file').toUpperCase()), h('span.file-name', {}, d.fileName ?? ''), h('span.file-action', {}, '下载'));
+    }
     case 'actionCard':
       return h(
         'div.card.action-card',
