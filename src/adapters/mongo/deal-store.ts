@@ -50,6 +50,7 @@ export class DealStore {
         isWon: d.isWon,
         isClosed: d.isClosed,
         closeDate: d.closeDate ?? null,
+        openedDate: d.openedDate ?? null,
         dealType: d.dealType ?? null,
         probability: d.probability ?? null,
         deleted: d.deleted,

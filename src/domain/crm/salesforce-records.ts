@@ -39,6 +39,8 @@ export interface DealInput {
   isWon: boolean;
   isClosed: boolean;
   closeDate?: Date;
+  /** Created / engaged date (Salesforce CreatedDate): when the opportunity entered the pipeline. */
+  openedDate?: Date;
   /** Salesforce Opportunity.Type ("New Customer", "Existing Customer - Upgrade", …). */
   dealType?: string;
   probability?: number;
@@ -154,6 +156,7 @@ export function opportunityToDeal(r: SfRecord, o: Pick<SfMappingOptions, 'zone' 
       isWon,
       isClosed: bool(r.IsClosed) || isWon || stage === 'Closed Lost',
       ...(closeDate ? { closeDate } : {}),
+      ...(instantOf(r.CreatedDate) ? { openedDate: instantOf(r.CreatedDate)! } : {}),
       ...(str(r.Type) ? { dealType: str(r.Type)! } : {}),
       ...(num(r.Probability) !== undefined ? { probability: num(r.Probability)! } : {}),
       deleted: bool(r.IsDeleted),

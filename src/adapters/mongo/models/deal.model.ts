@@ -15,6 +15,8 @@ export const dealSchema = new Schema(
     isWon: { type: Boolean, default: false },
     isClosed: { type: Boolean, default: false },
     closeDate: { type: Date },
+    /** When the opportunity was created / engaged (Salesforce CreatedDate): new opportunities = pipeline. */
+    openedDate: { type: Date },
     isNewCustomer: { type: Boolean, default: false },
     quarterId: { type: String },
     isoWeek: { type: String },
