@@ -266,6 +266,7 @@ class RepQuarterBuilder {
         isWon: stage === 'Closed Won',
         isClosed: closed,
         closeDate: new Date(closeMs),
+        openedDate: new Date(opp.createdMs),
         isNewCustomer: opp.account.isNew,
         quarterId: closeDay.quarterId,
         isoWeek: closeDay.isoWeek,

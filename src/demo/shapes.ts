@@ -107,6 +107,8 @@ export interface DealShape {
   isWon: boolean;
   isClosed: boolean;
   closeDate: Date;
+  /** When the opportunity started (its first visit): the pipeline's "new opportunities". */
+  openedDate: Date;
   isNewCustomer: boolean;
   quarterId: string;
   isoWeek: string;

@@ -26,6 +26,7 @@ interface Expected {
   weekCounted: number;
   visits: number;
   won: number;
+  lost: number;
   score: number;
 }
 
@@ -38,7 +39,9 @@ async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<strin
   const q = (await m.Quarter.findById(org.quarterId).lean())!;
   const share = (AS_OF.getTime() - q.startDate.getTime()) / (q.endDate.getTime() - q.startDate.getTime());
   const acts = await m.Activity.find({ quarterId: org.quarterId, startAt: { $lt: AS_OF } }).lean();
-  const deals = (await m.Deal.find({ quarterId: org.quarterId, isWon: true }).lean()).filter((d) => !d.closeDate || d.closeDate < AS_OF);
+  const closedDeals = (await m.Deal.find({ quarterId: org.quarterId, isClosed: true }).lean()).filter((d) => !d.closeDate || d.closeDate < AS_OF);
+  const deals = closedDeals.filter((d) => d.isWon);
+  const lostDeals = closedDeals.filter((d) => !d.isWon);
   const goals = new Map((await m.Goal.find({ quarterId: org.quarterId }).lean()).map((g) => [g.ownerId, g]));
   const per = org.reps.map((r) => {
     const mine = acts.filter((a) => a.personId === r.id);
@@ -52,6 +55,7 @@ async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<strin
       weekCounted: counted.filter((a) => a.isoWeek === '2026-W48').length,
       visits: counted.filter((a) => a.type === 'visit').length,
       won: won.length,
+      lost: lostDeals.filter((d) => d.personId === r.id).length,
       signed: won.reduce((s, d) => s + d.amountCny, 0),
       newCustomers: new Set(won.filter((d) => d.isNewCustomer).map((d) => d.accountId)).size,
       signedTarget: target('signed_amount'),
@@ -59,19 +63,20 @@ async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<strin
     };
   });
   const medianCounted = median(per.map((p) => p.counted));
-  const medianConversion = median(per.filter((p) => p.visits >= 3).map((p) => p.won / p.visits));
+  // Win rate on opportunities: won ÷ closed, compared among reps with at least 3 closed.
+  const medianWinRate = median(per.filter((p) => p.won + p.lost >= 3).map((p) => p.won / (p.won + p.lost)));
   const out = new Map<string, Expected>();
   for (const p of per) {
     const parts: Array<[number, number | null]> = [
       [0.4, (Math.min(1, p.signed / (p.signedTarget * share)) + Math.min(1, p.newCustomers / (p.customersTarget * share))) / 2],
       [0.25, medianCounted > 0 ? Math.min(1, p.counted / medianCounted) : null],
       [0.15, p.all > 0 ? p.counted / p.all : null],
-      [0.2, p.visits >= 3 && medianConversion > 0 ? Math.min(1, p.won / p.visits / medianConversion) : null],
+      [0.2, p.won + p.lost >= 3 && medianWinRate > 0 ? Math.min(1, p.won / (p.won + p.lost) / medianWinRate) : null],
     ];
     const used = parts.filter(([, v]) => v !== null);
     const wsum = used.reduce((s, [w]) => s + w, 0);
     const score = Math.round((100 * used.reduce((s, [w, v]) => s + w * v!, 0)) / wsum);
-    out.set(p.id, { signed: p.signed, signedTarget: p.signedTarget, newCustomers: p.newCustomers, weekCounted: p.weekCounted, visits: p.visits, won: p.won, score });
+    out.set(p.id, { signed: p.signed, signedTarget: p.signedTarget, newCustomers: p.newCustomers, weekCounted: p.weekCounted, visits: p.visits, won: p.won, lost: p.lost, score });
   }
   return out;
 }
@@ -131,8 +136,10 @@ describe('Friday activity health report, end to end through the SDK and the fake
       expect(card.progress, r.id).toContain(`签约额：${wan(e.signed)} / 目标 ${wan(e.signedTarget)}（${pct(e.signed / e.signedTarget)}）`);
       expect(card.progress, r.id).toContain(`新客户：${e.newCustomers} / 目标`);
       expect(card.activities, r.id).toContain(`**本周有效活动 ${e.weekCounted} 次**`);
-      const conversion = e.visits > 0 ? `本季成交 ${e.won} 单 / 有效拜访 ${e.visits} 次 = ${pct(e.won / e.visits)}` : `本季成交 ${e.won} 单，没有有效拜访`;
-      expect(card.activities, r.id).toContain(conversion);
+      const closed = e.won + e.lost;
+      expect(e.lost, r.id).toBeGreaterThan(0);
+      const winRate = closed > 0 ? `**赢单率**：赢单 ${e.won} / 结单 ${closed} = ${pct(e.won / closed)}` : `赢单 ${e.won}，输单 ${e.lost}），无法计算`;
+      expect(card.activities, r.id).toContain(winRate);
     }
   });
 

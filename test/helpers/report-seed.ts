@@ -164,6 +164,25 @@ export async function seedReportData(models: Pick<Models, 'Person' | 'Quarter' |
             quarterId: q.id,
             isoWeek: isoWeekKey(close, tz),
           });
+        } else if (type === 'visit' && reasons.length === 0 && k % 3 === 0) {
+          // Some opportunities are lost (no extra random draw, so the rest of the data stays as it was).
+          deals.push({
+            personId: r.id,
+            source: 'seed',
+            sourceId: `${r.id}-lost-${w}-${k}`,
+            name: `${account} 项目`,
+            accountId: `acc-${account}`,
+            accountName: account,
+            stage: 'closed_lost',
+            amountCny: 50_000,
+            isWon: false,
+            isClosed: true,
+            closeDate: at,
+            openedDate: new Date(Math.max(q.start.getTime(), at.getTime() - 14 * 86_400_000)),
+            isNewCustomer: false,
+            quarterId: q.id,
+            isoWeek: isoWeekKey(at, tz),
+          });
         }
       }
     }

@@ -12,8 +12,9 @@ export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter 
     start: q.startDate,
     end: q.endDate,
     timeZone: q.timeZone,
-    metrics: q.metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricUnit })),
+    metrics: q.metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricUnit, nameEn: m.nameEn ?? m.name })),
     activityTypes: q.activityTypes.map((t) => ({ key: t.key, name: t.name })),
+    direction: { industries: [...(q.direction?.industries ?? [])], keyAccounts: [...(q.direction?.keyAccounts ?? [])] },
   };
 }
 
@@ -40,18 +41,59 @@ export async function loadReportDataset(
 ): Promise<ReportDataset> {
   const week = isoWeekKey(asOf, quarter.timeZone);
   const only = opts.personIds ? { $in: [...opts.personIds] } : undefined;
-  const [people, goals] = await Promise.all([loadSubjects(m, quarter.id, opts.personIds), loadGoals(m, quarter.id, only)]);
+  // Alignment is checked live in the org tree, so every active person and every goal of the quarter is
+  // loaded (a few thousand small documents even for a large company), whoever the report is about.
+  const [people, goals, org] = await Promise.all([loadSubjects(m, quarter.id, opts.personIds), loadGoals(m, quarter.id, undefined), loadOrg(m)]);
   const folder = new FactsFolder(
     people.map((p) => p.id),
     opts.settings,
   );
   const scope = reportedActivities(quarter);
-  const [, , notCounted] = await Promise.all([
+  const [, , , , notCounted] = await Promise.all([
     foldActivitiesInSlices(m, folder, scope, asOf, opts.settings, people, only, opts.activitySlice ?? ACTIVITY_SLICE),
     foldWonDeals(m, folder, quarter.id, asOf, only),
+    foldClosedAndOpened(m, folder, quarter, asOf, only),
+    foldNotCountedReasons(m, folder, scope, asOf, only),
     loadNotCounted(m, scope, week, asOf, only),
   ]);
-  return { quarter, asOf, week, people, goals, facts: folder.finish(), notCounted };
+  return { quarter, asOf, week, people, org, goals, facts: folder.finish(), notCounted };
+}
+
+async function loadOrg(m: M): Promise<ReportPerson[]> {
+  const rows = await m.Person.find({ isActive: true }, { _id: 1, name: 1, managerId: 1 }).sort({ _id: 1 }).lean();
+  return rows.map((p) => ({ id: String(p._id), name: p.name, managerId: p.managerId ?? null }));
+}
+
+/**
+ * Lost opportunities closing in the quarter (up to asOf) and opportunities entered in it (openedDate in
+ * [start, asOf)), counted per person by two $group queries.
+ */
+async function foldClosedAndOpened(m: M, folder: FactsFolder, quarter: ReportQuarter, asOf: Date, only: object | undefined): Promise<void> {
+  const who = only ? { personId: only } : {};
+  const [lost, opened] = await Promise.all([
+    m.Deal.aggregate<{ _id: string; n: number }>([
+      { $match: { quarterId: quarter.id, isClosed: true, isWon: { $ne: true }, deleted: { $ne: true }, $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }], ...who } },
+      { $group: { _id: '$personId', n: { $sum: 1 } } },
+    ]),
+    m.Deal.aggregate<{ _id: string; n: number }>([
+      { $match: { openedDate: { $gte: quarter.start, $lt: asOf < quarter.end ? asOf : quarter.end }, deleted: { $ne: true }, ...who } },
+      { $group: { _id: '$personId', n: { $sum: 1 } } },
+    ]),
+  ]);
+  for (const r of lost) folder.addClosedDeals({ personId: r._id, lost: r.n, opened: 0 });
+  for (const r of opened) folder.addClosedDeals({ personId: r._id, lost: 0, opened: r.n });
+}
+
+/** Not-counted activities of the quarter per person and reason text (reasons are short; an array key groups them). */
+async function foldNotCountedReasons(m: M, folder: FactsFolder, scope: Record<string, unknown>, asOf: Date, only: object | undefined): Promise<void> {
+  const rows = await m.Activity.aggregate<{ _id: { p: string; r: string[] | null }; n: number }>([
+    { $match: { ...scope, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
+    { $group: { _id: { p: '$personId', r: '$reasons' }, n: { $sum: 1 } } },
+  ]);
+  for (const row of rows) {
+    const reasons = row._id.r && row._id.r.length > 0 ? row._id.r : ['未说明原因'];
+    for (const reason of reasons) folder.addNotCountedReason({ personId: row._id.p, reason, n: row.n });
+  }
 }
 
 /** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */
@@ -67,8 +109,14 @@ async function loadSubjects(m: M, quarterId: string, ids: readonly string[] | un
 }
 
 async function loadGoals(m: M, quarterId: string, only: object | undefined): Promise<ReportGoal[]> {
-  const rows = await m.Goal.find({ quarterId, ...(only ? { ownerId: only } : {}) }, { ownerId: 1, status: 1, targets: 1 }).lean();
-  return rows.map((g) => ({ ownerId: g.ownerId, status: g.status, targets: g.targets.map((t) => ({ metric: t.metric, value: t.value })) }));
+  const rows = await m.Goal.find({ quarterId, ...(only ? { ownerId: only } : {}) }, { ownerId: 1, status: 1, targets: 1, industries: 1, keyAccounts: 1 }).lean();
+  return rows.map((g) => ({
+    ownerId: g.ownerId,
+    status: g.status,
+    targets: g.targets.map((t) => ({ metric: t.metric, value: t.value })),
+    industries: [...(g.industries ?? [])],
+    keyAccounts: [...(g.keyAccounts ?? [])],
+  }));
 }
 
 /**

@@ -39,11 +39,11 @@ export interface DealInput {
   isWon: boolean;
   isClosed: boolean;
   closeDate?: Date;
+  /** Created / engaged date (Salesforce CreatedDate): when the opportunity entered the pipeline. */
+  openedDate?: Date;
   /** Salesforce Opportunity.Type ("New Customer", "Existing Customer - Upgrade", …). */
   dealType?: string;
   probability?: number;
-  /** When the opportunity was opened (created / first engaged): pipeline counts go by it. */
-  openedDate?: Date;
   accountName?: string;
   deleted: boolean;
   sourceUpdatedAt?: Date;
@@ -157,6 +157,7 @@ export function opportunityToDeal(r: SfRecord, o: Pick<SfMappingOptions, 'zone' 
       isWon,
       isClosed: bool(r.IsClosed) || isWon || stage === 'Closed Lost',
       ...(closeDate ? { closeDate } : {}),
+      ...(instantOf(r.CreatedDate) ? { openedDate: instantOf(r.CreatedDate)! } : {}),
       ...(str(r.Type) ? { dealType: str(r.Type)! } : {}),
       ...(num(r.Probability) !== undefined ? { probability: num(r.Probability)! } : {}),
       deleted: bool(r.IsDeleted),

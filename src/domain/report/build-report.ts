@@ -1,9 +1,11 @@
+import { computeFigures, type PersonQuarterFigures } from '../figures/person-figures.js';
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
-import { conversionOf, dimRateOf, emptyFacts, type PersonFacts } from './facts.js';
-import { healthScore, type HealthScore } from './health.js';
+import { emptyFacts } from './facts.js';
+import type { HealthScore } from './health.js';
 import { insightLine } from './insight.js';
-import { peerStats, type PeerStats } from './peers.js';
-import { cumulativeAttainment, metricSource, progressOf, type MetricProgress } from './progress.js';
+import { attribute, teamReference, type TeamReference } from '../outcome/attribution.js';
+import type { PeerStats } from './peers.js';
+import { cumulativeAttainment, metricSource, type MetricProgress } from './progress.js';
 import type { NotCountedActivity, ReportDataset, ReportSettings } from './types.js';
 
 /** One rep's weekly activity health report: every figure on the card, and what it was computed from. */
@@ -28,11 +30,14 @@ export interface RepReport {
   thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null };
   /** Every week of the quarter: counted activities, cumulative attainment of the primary metric, linear pace. */
   trend: Array<{ week: string; counted: number | null; cumulative: number | null; pace: number }>;
-  conversion: { won: number; visits: number; rate: number | null; peerMedian: number | null; visitName: string };
-  dimensions: Array<{ key: string; name: string; mine: number | null; top: number | null; everyone: number | null }>;
+  /** Win rate on opportunities (won ÷ closed in the quarter) and, separately, counted visits per won deal. */
+  conversion: { won: number; lost: number; rate: number | null; peerMedian: number | null; visits: number; visitsPerWon: number | null; visitName: string };
+  dimensions: Array<{ key: string; name: string; mine: number | null; top: number | null; everyone: number | null; target: number | null }>;
   notCounted: { thisWeek: number; items: Array<NotCountedActivity & { typeName: string }> };
   health: HealthScore;
   insight: string;
+  /** The person's quarter figures every view formats (progress, health, conversion above are taken from them). */
+  figures: PersonQuarterFigures;
 }
 
 /** Not-counted activities shown on the card; the rest are summarized by the count. */
@@ -49,8 +54,15 @@ export interface ReportSet {
  */
 export function buildReports(data: ReportDataset, settings: ReportSettings, peers?: PeerStats): ReportSet {
   const facts = data.facts;
-  const stats = peers ?? peerStats(facts, settings);
-  const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
+  const figures = computeFigures(data, settings, peers);
+  const stats = figures.peers;
+  // The insight compares each rep with their own team (the manager's direct reports), like the pack does.
+  const teams = new Map<string, PersonQuarterFigures[]>();
+  for (const f of figures.byPerson.values()) {
+    const key = f.managerId ?? '';
+    teams.set(key, [...(teams.get(key) ?? []), f]);
+  }
+  const refs = new Map<string, TeamReference>([...teams].map(([k, list]) => [k, teamReference(list)]));
   const notCounted = new Map<string, NotCountedActivity[]>();
   for (const a of data.notCounted) {
     const list = notCounted.get(a.personId);
@@ -67,7 +79,8 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
 
   const reports = data.people.map((p): RepReport => {
     const f = facts.get(p.id) ?? emptyFacts();
-    const progress = progressOf(q, goals.get(p.id), f, share);
+    const fig = figures.byPerson.get(p.id)!;
+    const progress = fig.metrics;
     const primary = progress.find((m) => m.target !== null && metricSource(m.key, q)?.byWeek !== undefined) ?? null;
     const cumulative = primary ? cumulativeAttainment(primary.key, q, f, primary.target!, weeks, data.week) : weeks.map(() => null);
     const mine = notCounted.get(p.id) ?? [];
@@ -85,7 +98,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
       weekIndex: weekIdx + 1,
       weekCount: weeks.length,
       progress,
-      goalStatus: goals.get(p.id)?.status ?? null,
+      goalStatus: fig.goal.status,
       primaryMetric: primary?.key ?? null,
       thisWeek: {
         counted: thisWeekCounted,
@@ -95,8 +108,16 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
         previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
       },
       trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
-      conversion: { won: f.wonDeals, visits: f.visits, rate: conversionOf(f), peerMedian: stats.medianConversion, visitName },
-      dimensions: dimensionsOf(f, stats, settings),
+      conversion: {
+        won: fig.winRate.won,
+        lost: fig.winRate.lost,
+        rate: fig.winRate.rate,
+        peerMedian: stats.medianWinRate,
+        visits: fig.activity.visits,
+        visitsPerWon: fig.visitsPerWon,
+        visitName,
+      },
+      dimensions: fig.dimensions.map((d) => ({ key: d.key, name: d.name, mine: d.rate, top: d.topWinners, everyone: d.everyone, target: d.target })),
       notCounted: {
         thisWeek: mine.length,
         items: [...mine]
@@ -104,19 +125,10 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
           .slice(0, NOT_COUNTED_SHOWN)
           .map((a) => ({ ...a, typeName: typeName.get(a.type) ?? a.type })),
       },
-      health: healthScore(progress, f, stats, settings, visitName),
-      insight: insightLine({ facts: f, progress, peers: stats, settings, visitName, thisWeekCounted, notCountedThisWeek: mine }),
+      health: fig.health,
+      insight: insightLine({ attribution: attribute(fig, refs.get(fig.managerId ?? '')!), thisWeekCounted, notCountedThisWeek: mine }),
+      figures: fig,
     };
   });
   return { reports, peers: stats };
-}
-
-function dimensionsOf(f: PersonFacts, peers: PeerStats, settings: ReportSettings): RepReport['dimensions'] {
-  return settings.dimensions.map((d) => ({
-    key: d.key,
-    name: d.name,
-    mine: dimRateOf(f, d.key),
-    top: peers.topConverters.dimRates[d.key] ?? null,
-    everyone: peers.dimRates[d.key] ?? null,
-  }));
 }

@@ -17,6 +17,7 @@ export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A2
 function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
+  if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-target') return `- ${p.name}：${v(p.actual!)}（未设目标）`;
   const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${pct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
@@ -31,15 +32,17 @@ function activitiesText(r: RepReport): string {
   const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${prev}${byType ? `：${byType}` : ''}`];
   const c = r.conversion;
   const median = c.peerMedian === null ? '' : `，全员中位数 ${pct(c.peerMedian)}`;
+  const perWon = c.visitsPerWon === null ? '' : `；每单有效${c.visitName} ${round1(c.visitsPerWon)} 次`;
   lines.push(
     c.rate === null
-      ? `**转化**：本季成交 ${c.won} 单，没有有效${c.visitName}，无法计算转化率`
-      : `**转化**：本季成交 ${c.won} 单 / 有效${c.visitName} ${c.visits} 次 = ${pct(c.rate)}${median}`,
+      ? `**赢单率**：本季还没有结单的商机（赢单 ${c.won}，输单 ${c.lost}），无法计算`
+      : `**赢单率**：赢单 ${c.won} / 结单 ${c.won + c.lost} = ${pct(c.rate)}${median}${perWon}`,
   );
   for (const d of r.dimensions) {
     if (d.mine === null && d.everyone === null) continue;
     const parts = [`你 ${d.mine === null ? '—' : pct(d.mine)}`];
-    if (d.top !== null) parts.push(`转化前 25% 的同事 ${pct(d.top)}`);
+    if (d.target !== null) parts.push(`目标 ${pct(d.target)}`);
+    if (d.top !== null) parts.push(`赢单率前 25% 的同事 ${pct(d.top)}`);
     if (d.everyone !== null) parts.push(`全员 ${pct(d.everyone)}`);
     lines.push(`**${d.name}**（有效${c.visitName}中）：${parts.join('｜')}`);
   }

@@ -1,4 +1,4 @@
-import type { ActivityCell, ReportSettings, WonDealCell } from './types.js';
+import type { ActivityCell, ClosedDealCell, NotCountedReasonCell, ReportSettings, WonDealCell } from './types.js';
 
 /** What one person did and won this quarter up to `asOf`, folded from the grouped rows. */
 export interface PersonFacts {
@@ -16,6 +16,12 @@ export interface PersonFacts {
   newCustomers: number;
   signedByWeek: Map<string, number>;
   newCustomersByWeek: Map<string, number>;
+  /** Opportunities closed lost in the quarter up to asOf (won ones are `wonDeals`): win rate = won ÷ (won + lost). */
+  lostDeals: number;
+  /** Opportunities entered (CRM created / engaged date) in the quarter up to asOf: the pipeline. */
+  openedDeals: number;
+  /** Not-counted activities of the quarter by reason, grouped by wording with the numbers blanked (see reasonKey). */
+  notCountedReasons: Map<string, { example: string; count: number }>;
 }
 
 export function emptyFacts(): PersonFacts {
@@ -30,7 +36,15 @@ export function emptyFacts(): PersonFacts {
     newCustomers: 0,
     signedByWeek: new Map(),
     newCustomersByWeek: new Map(),
+    lostDeals: 0,
+    openedDeals: 0,
+    notCountedReasons: new Map(),
   };
+}
+
+/** Reasons differ in their numbers ("时长 18 分钟 < 30 分钟"); they are grouped by their wording. */
+export function reasonKey(reason: string): string {
+  return reason.replace(/\d+(\.\d+)?/g, '#');
 }
 
 /**
@@ -83,6 +97,24 @@ export class FactsFolder {
     if (seen === undefined || (d.isoWeek !== null && (seen === null || d.isoWeek < seen))) this.firstWeekOfAccount.set(key, d.isoWeek);
   }
 
+  /** Closed-lost opportunities and opportunities entered in the quarter (the loader groups them per person). */
+  addClosedDeals(c: ClosedDealCell): void {
+    const f = this.out.get(c.personId);
+    if (!f) return;
+    f.lostDeals += c.lost;
+    f.openedDeals += c.opened;
+  }
+
+  /** Not-counted activities of the quarter with one wording of reason (an activity with two reasons adds to both). */
+  addNotCountedReason(r: NotCountedReasonCell): void {
+    const f = this.out.get(r.personId);
+    if (!f) return;
+    const key = reasonKey(r.reason);
+    const g = f.notCountedReasons.get(key);
+    if (g) g.count += r.n;
+    else f.notCountedReasons.set(key, { example: r.reason, count: r.n });
+  }
+
   /** The facts; call once, after every row was added. */
   finish(): Map<string, PersonFacts> {
     for (const [key, week] of this.firstWeekOfAccount) {
@@ -101,16 +133,25 @@ export function foldFacts(
   activities: Iterable<ActivityCell>,
   wonDeals: Iterable<WonDealCell>,
   settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>,
+  more: { closed?: Iterable<ClosedDealCell>; reasons?: Iterable<NotCountedReasonCell> } = {},
 ): Map<string, PersonFacts> {
   const folder = new FactsFolder(personIds, settings);
   for (const a of activities) folder.addActivity(a);
   for (const d of wonDeals) folder.addWonDeal(d);
+  for (const c of more.closed ?? []) folder.addClosedDeals(c);
+  for (const r of more.reasons ?? []) folder.addNotCountedReason(r);
   return folder.finish();
 }
 
-/** Won deals per counted visit, or null when there were no visits. */
-export function conversionOf(f: PersonFacts): number | null {
-  return f.visits > 0 ? f.wonDeals / f.visits : null;
+/** Win rate on opportunities: won ÷ closed (won + lost) in the quarter, or null when none closed. */
+export function winRateOf(f: PersonFacts): number | null {
+  const closed = f.wonDeals + f.lostDeals;
+  return closed > 0 ? f.wonDeals / closed : null;
+}
+
+/** Counted visits per won deal (effort per win, shown beside the win rate), or null without a win. */
+export function visitsPerWonOf(f: PersonFacts): number | null {
+  return f.wonDeals > 0 ? f.visits / f.wonDeals : null;
 }
 
 /** Share of counted visits that had the dimension, or null without visits. */

@@ -1,4 +1,4 @@
-import { conversionOf, type PersonFacts } from './facts.js';
+import { winRateOf, type PersonFacts } from './facts.js';
 import { metricValue, pct } from './format.js';
 import type { PeerStats } from './peers.js';
 import type { MetricProgress } from './progress.js';
@@ -21,18 +21,37 @@ export interface ScoreComponent {
   explain: string;
 }
 
+/** Points taken off after the components, each named on the card (e.g. a misaligned goal). */
+export interface ScoreDeduction {
+  code: 'misaligned';
+  points: number;
+  explain: string;
+}
+
 export interface HealthScore {
-  /** 0..100, the rounded sum of the components' points. */
+  /** 0..100: the rounded sum of the components' points, minus the deductions. */
   score: number;
   level: HealthLevel;
   components: ScoreComponent[];
+  deductions: ScoreDeduction[];
+  /** Why the level is held below healthy whatever the score (no goal, misaligned goal); null when it isn't. */
+  cappedBy: 'no-goal' | 'misaligned' | null;
 }
 
-const NAMES: Record<ScoreKey, string> = { progress: '目标进度', activity: '活动量', validity: '活动有效率', conversion: '转化' };
+/** Whether the person has a goal with targets and whether its direction is aligned (see goals/alignment-tree). */
+export interface GoalStanding {
+  state: 'none' | 'aligned' | 'misaligned';
+  /** The red findings' text, for the deduction's explanation. */
+  reasons: readonly string[];
+}
+
+const NAMES: Record<ScoreKey, string> = { progress: '目标进度', activity: '活动量', validity: '活动有效率', conversion: '赢单率' };
 
 type Part = { value: number | null; explain: string };
 
-function progressPart(progress: readonly MetricProgress[]): Part {
+function progressPart(progress: readonly MetricProgress[], goal: GoalStanding): Part {
+  // No goal is not "nothing to measure": progress towards no target is 0, so the score can't look healthy.
+  if (goal.state === 'none') return { value: 0, explain: '未设目标，目标进度记 0' };
   const measured = progress.filter((p) => p.paceRatio !== null);
   if (measured.length === 0) return { value: null, explain: '没有已设目标且有数据的指标，不计入' };
   const ratios = measured.map((p) => Math.min(1, p.paceRatio!));
@@ -53,16 +72,17 @@ function validityPart(f: PersonFacts): Part {
   return { value, explain: `计入 ${f.countedTotal} / 全部 ${f.allTotal} 次=${pct(value)}` };
 }
 
-function conversionPart(f: PersonFacts, peers: PeerStats, settings: ReportSettings, visitName: string): Part {
-  const mine = conversionOf(f);
-  if (mine === null || f.visits < settings.minVisitsForConversion) {
-    return { value: null, explain: `有效${visitName}少于 ${settings.minVisitsForConversion} 次，不计入` };
+function conversionPart(f: PersonFacts, peers: PeerStats, settings: ReportSettings): Part {
+  const mine = winRateOf(f);
+  const closed = f.wonDeals + f.lostDeals;
+  if (mine === null || closed < settings.minClosedForWinRate) {
+    return { value: null, explain: `本季结单（赢+输）少于 ${settings.minClosedForWinRate} 个，不计入` };
   }
-  if (!peers.medianConversion) return { value: null, explain: '全员转化率中位数为 0，无法比较，不计入' };
-  const value = Math.min(1, mine / peers.medianConversion);
+  if (!peers.medianWinRate) return { value: null, explain: '全员赢单率中位数为 0，无法比较，不计入' };
+  const value = Math.min(1, mine / peers.medianWinRate);
   return {
     value,
-    explain: `成交 ${f.wonDeals} / 有效${visitName} ${f.visits}=${pct(mine)}，全员中位数 ${pct(peers.medianConversion)}，比值 ${pct(value)}（最高 100%）`,
+    explain: `赢单 ${f.wonDeals} / 结单 ${closed}=${pct(mine)}，全员中位数 ${pct(peers.medianWinRate)}，比值 ${pct(value)}（最高 100%）`,
   };
 }
 
@@ -80,13 +100,13 @@ export function healthScore(
   f: PersonFacts,
   peers: PeerStats,
   settings: ReportSettings,
-  visitName: string,
+  goal: GoalStanding,
 ): HealthScore {
   const parts: Record<ScoreKey, Part> = {
-    progress: progressPart(progress),
+    progress: progressPart(progress, goal),
     activity: activityPart(f, peers),
     validity: validityPart(f),
-    conversion: conversionPart(f, peers, settings, visitName),
+    conversion: conversionPart(f, peers, settings),
   };
   const keys = Object.keys(parts) as ScoreKey[];
   const available = keys.filter((k) => parts[k].value !== null).reduce((s, k) => s + settings.weights[k], 0);
@@ -95,6 +115,14 @@ export function healthScore(
     const effectiveWeight = value === null || available === 0 ? 0 : settings.weights[k] / available;
     return { key: k, name: NAMES[k], weight: settings.weights[k], effectiveWeight, value, points: effectiveWeight * (value ?? 0) * 100, explain };
   });
-  const score = available === 0 ? 0 : Math.round(components.reduce((s, c) => s + c.points, 0));
-  return { score, level: levelOf(score, settings), components };
+  const deductions: ScoreDeduction[] =
+    goal.state === 'misaligned'
+      ? [{ code: 'misaligned', points: settings.misalignedPenalty, explain: `目标方向与上级不一致：${goal.reasons.join('；') || '见目标卡片'}` }]
+      : [];
+  const raw = available === 0 ? 0 : Math.round(components.reduce((s, c) => s + c.points, 0));
+  const score = Math.max(0, raw - deductions.reduce((s, d) => s + d.points, 0));
+  // Without a goal, or with a misaligned one, a person is at best "watch" however active they are.
+  const cappedBy = goal.state === 'none' ? 'no-goal' : goal.state === 'misaligned' ? 'misaligned' : null;
+  const level = levelOf(score, settings);
+  return { score, level: cappedBy && level === 'healthy' ? 'watch' : level, components, deductions, cappedBy };
 }

@@ -1,7 +1,9 @@
 import type { PersonFacts } from './facts.js';
-import type { MetricUnit, ReportGoal, ReportQuarter } from './types.js';
+import { dimRateOf, type PersonFacts as Facts } from './facts.js';
+import type { MetricUnit, ReportGoal, ReportQuarter, TrackedDimension } from './types.js';
 
-export type ProgressStatus = 'ahead' | 'on-pace' | 'behind' | 'no-target' | 'no-source';
+/** no-data: measured by a rate, but nothing to measure it on yet (no counted visit). */
+export type ProgressStatus = 'ahead' | 'on-pace' | 'behind' | 'no-target' | 'no-source' | 'no-data';
 
 export interface MetricProgress {
   key: string;
@@ -33,7 +35,11 @@ const AHEAD_FROM = 1.1;
  * Metrics the report can measure. Besides the fixed ones, `<activity type>_count` (e.g. visit_count) counts
  * counted activities of that type, so HR can set activity targets without code.
  */
-export function metricSource(key: string, quarter: ReportQuarter): MetricSource | undefined {
+export function metricSource(key: string, quarter: ReportQuarter, dims: readonly TrackedDimension[] = []): MetricSource | undefined {
+  // A rate metric (方案定制率) is measured by the tracked dimension that names it, in basis points like its target.
+  const metric = quarter.metrics.find((m) => m.key === key);
+  const dim = metric?.unit === 'percent' ? dims.find((d) => d.metric === key || (d.metric === undefined && d.name === metric.name)) : undefined;
+  if (dim) return { total: (f: Facts) => Math.round((dimRateOf(f, dim.key) ?? 0) * 10_000) };
   switch (key) {
     case 'signed_amount':
       return { total: (f) => f.signedCny, byWeek: (f) => f.signedByWeek };
@@ -49,17 +55,26 @@ export function metricSource(key: string, quarter: ReportQuarter): MetricSource 
   return { total: (f) => [...byWeek(f).values()].reduce((s, n) => s + n, 0), byWeek };
 }
 
-export function progressOf(quarter: ReportQuarter, goal: ReportGoal | undefined, facts: PersonFacts, share: number): MetricProgress[] {
+export function progressOf(
+  quarter: ReportQuarter,
+  goal: ReportGoal | undefined,
+  facts: PersonFacts,
+  share: number,
+  dims: readonly TrackedDimension[] = [],
+): MetricProgress[] {
   return quarter.metrics.map((m) => {
-    const source = metricSource(m.key, quarter);
+    const source = metricSource(m.key, quarter, dims);
     const targetValue = goal?.targets.find((t) => t.metric === m.key)?.value;
     const target = targetValue !== undefined && targetValue > 0 ? targetValue : null;
-    const actual = source ? source.total(facts) : null;
-    const expected = target !== null ? target * share : null;
+    // A rate without a single measured visit has no value yet (not 0 %).
+    const rateUnmeasured = m.unit === 'percent' && source !== undefined && facts.visits === 0;
+    const actual = source && !rateUnmeasured ? source.total(facts) : null;
+    // A rate is not accumulated over the quarter: the target is the pace from day one.
+    const expected = target !== null ? (m.unit === 'percent' ? target : target * share) : null;
     const attainment = target !== null && actual !== null ? actual / target : null;
     const paceRatio = expected !== null && expected > 0 && actual !== null ? actual / expected : null;
     let status: ProgressStatus;
-    if (actual === null) status = 'no-source';
+    if (actual === null) status = source ? 'no-data' : 'no-source';
     else if (target === null) status = 'no-target';
     // At the very start of the quarter nothing is expected yet: on pace by definition.
     else if (paceRatio === null) status = 'on-pace';

@@ -15,8 +15,10 @@ export interface ReportQuarter {
   /** Exclusive. */
   end: Date;
   timeZone: string;
-  metrics: ReadonlyArray<{ key: string; name: string; unit: MetricUnit }>;
+  metrics: ReadonlyArray<{ key: string; name: string; unit: MetricUnit; nameEn?: string }>;
   activityTypes: ReadonlyArray<{ key: string; name: string }>;
+  /** The company direction goals are checked against when a person has no manager goal. */
+  direction?: { industries: readonly string[]; keyAccounts: readonly string[] };
 }
 
 export interface ReportPerson {
@@ -29,6 +31,9 @@ export interface ReportGoal {
   ownerId: string;
   status: string;
   targets: ReadonlyArray<{ metric: string; value: number }>;
+  /** Direction, for the live alignment check (absent: none given). */
+  industries?: readonly string[];
+  keyAccounts?: readonly string[];
 }
 
 /** Activities of one person, type, ISO week and counted-flag; `dims[k]` = how many had `dims.k === true`. */
@@ -51,6 +56,20 @@ export interface WonDealCell {
   amountCny: number;
 }
 
+/** Per person: opportunities closed lost in the quarter, and opportunities entered (opened) in it, up to asOf. */
+export interface ClosedDealCell {
+  personId: string;
+  lost: number;
+  opened: number;
+}
+
+/** Not-counted activities of the quarter (up to asOf) of one person with one reason text. */
+export interface NotCountedReasonCell {
+  personId: string;
+  reason: string;
+  n: number;
+}
+
 /** One activity of the report week that did not count, with the validity rule's reasons. */
 export interface NotCountedActivity {
   personId: string;
@@ -68,6 +87,8 @@ export interface ReportDataset {
   week: string;
   /** The people the report is about (reps and anyone else with a goal). */
   people: readonly ReportPerson[];
+  /** Every active person (managers without a goal too): the tree alignment and roll-ups walk. Defaults to `people`. */
+  org?: readonly ReportPerson[];
   goals: readonly ReportGoal[];
   /** Per person in `people`: activities and won deals up to asOf (see FactsFolder). */
   facts: ReadonlyMap<string, PersonFacts>;
@@ -80,10 +101,12 @@ export interface TrackedDimension {
   key: string;
   /** What the rate is called, e.g. "方案定制率". */
   name: string;
+  /** The quarter's percent metric this rate measures (a target on it is compared with this rate). */
+  metric?: string;
 }
 
 export interface ReportSettings {
-  /** The activity type conversion is measured against (won deals / counted activities of this type). */
+  /** The activity type effort is measured in (counted visits, visits per won deal, tracked dimensions). */
   conversionType: string;
   dimensions: readonly TrackedDimension[];
   /** Health score weights; components that can't be computed are left out and the rest renormalized. */
@@ -92,14 +115,20 @@ export interface ReportSettings {
   thresholds: { healthy: number; watch: number };
   /** Reps with fewer counted visits are left out of conversion comparisons (too few to mean anything). */
   minVisitsForConversion: number;
+  /** Reps with fewer closed opportunities are left out of win-rate comparisons. */
+  minClosedForWinRate: number;
+  /** Points a goal whose direction is not aligned costs (named on the card), and it can't be healthy. */
+  misalignedPenalty: number;
 }
 
 export type ScoreKey = 'progress' | 'activity' | 'validity' | 'conversion';
 
 export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
   conversionType: 'visit',
-  dimensions: [{ key: 'proposalCustomized', name: '方案定制率' }],
+  dimensions: [{ key: 'proposalCustomized', name: '方案定制率', metric: 'proposal_rate' }],
   weights: { progress: 0.4, activity: 0.25, validity: 0.15, conversion: 0.2 },
   thresholds: { healthy: 80, watch: 60 },
   minVisitsForConversion: 3,
+  minClosedForWinRate: 3,
+  misalignedPenalty: 15,
 };

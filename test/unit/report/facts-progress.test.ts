@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { median, peerStats } from '../../../src/domain/report/peers.js';
 import { cumulativeAttainment, progressOf } from '../../../src/domain/report/progress.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
-import { act, dataset, person, Q4, won } from './fixtures.js';
+import { act, closed, dataset, person, Q4, won } from './fixtures.js';
 
 // Oct 1 00:00 → Nov 27 17:00 is 57 days 17 h of a 92-day quarter.
 const SHARE_W48 = (57 + 17 / 24) / 92;
@@ -49,7 +49,7 @@ describe('facts per person', () => {
 });
 
 describe('peer figures', () => {
-  it('takes medians and pools the top quarter of converters with enough visits', () => {
+  it('takes medians and pools the top quarter by win rate (won ÷ closed) among reps with enough closed opportunities', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBe(0);
@@ -64,12 +64,14 @@ describe('peer figures', () => {
         act('e', '2026-W48', 2), // too few visits to compare conversion
       ],
       wonDeals: [won('a', '2026-W48', 1, { n: 5 }), won('b', '2026-W48', 1, { n: 2 }), won('c', '2026-W48', 1, { n: 1 }), won('e', '2026-W48', 1, { n: 2 })],
+      // Closed: a 5 won of 10, b 2 of 10, c 1 of 10, d 0 of 10, e 2 of 2 (too few closed to compare).
+      closed: [closed('a', 5), closed('b', 8), closed('c', 9), closed('d', 10)],
     });
     const p = peerStats(d.facts, S);
     expect(p.medianCounted).toBe(10);
-    expect(p.conversionPeers).toBe(4);
-    expect(p.medianConversion).toBeCloseTo(0.15); // 0.5, 0.2, 0.1, 0 → (0.1 + 0.2) / 2
-    expect(p.topConverters).toEqual({ people: 1, conversion: 0.5, dimRates: { proposalCustomized: 0.8 } });
+    expect(p.winRatePeers).toBe(4);
+    expect(p.medianWinRate).toBeCloseTo(0.15); // 0.5, 0.2, 0.1, 0 → (0.1 + 0.2) / 2
+    expect(p.topWinners).toEqual({ people: 1, winRate: 0.5, dimRates: { proposalCustomized: 0.8 } });
     expect(p.dimRates.proposalCustomized).toBeCloseTo(10 / 42);
   });
 });

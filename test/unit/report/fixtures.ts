@@ -1,6 +1,6 @@
 import { foldFacts } from '../../../src/domain/report/facts.js';
 import { DEFAULT_REPORT_SETTINGS } from '../../../src/domain/report/types.js';
-import type { ActivityCell, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, WonDealCell } from '../../../src/domain/report/types.js';
+import type { ActivityCell, ClosedDealCell, NotCountedActivity, NotCountedReasonCell, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, WonDealCell } from '../../../src/domain/report/types.js';
 
 /** 2026Q4 in Shanghai: Thu 1 Oct → Fri 1 Jan (exclusive); weeks W40 … W53. */
 export const Q4: ReportQuarter = {
@@ -47,6 +47,9 @@ export function dataset(o: {
   activities?: ActivityCell[];
   wonDeals?: WonDealCell[];
   notCounted?: NotCountedActivity[];
+  closed?: ClosedDealCell[];
+  reasons?: NotCountedReasonCell[];
+  org?: ReportPerson[];
   asOf?: Date;
 }): ReportDataset {
   return {
@@ -60,9 +63,14 @@ export function dataset(o: {
       o.activities ?? [],
       o.wonDeals ?? [],
       DEFAULT_REPORT_SETTINGS,
+      { closed: o.closed ?? [], reasons: o.reasons ?? [] },
     ),
+    ...(o.org ? { org: o.org } : {}),
     notCounted: o.notCounted ?? [],
   };
 }
+
+/** Lost and opened opportunities of one person. */
+export const closed = (personId: string, lost: number, opened = 0): ClosedDealCell => ({ personId, lost, opened });
 
 export const person = (id: string, managerId: string | null = 'mgr01', name = id): ReportPerson => ({ id, name, managerId });

@@ -57,7 +57,7 @@ describe('report cards', () => {
     expect(m.progress).toContain('- 签约额：42万 / 目标 80万（53%），按进度应达 50.2万 → **落后进度 16%**');
     expect(m.progress).toContain('- 新客户：1 / 目标 15（7%），按进度应达 9.4 → **落后进度 89%**');
     expect(m.activities).toContain('**本周有效活动 5 次**（上周 7 次）：拜访 5');
-    expect(m.activities).toContain('**转化**：本季成交 1 单 / 有效拜访 5 次 = 20%');
+    expect(m.activities).toContain('**赢单率**：赢单 1 / 结单 1 = 100%');
     expect(m.notCounted).toContain('- 11-25 拜访 上海华诚：时长 18 分钟 < 30 分钟；无定位记录');
     for (const c of r.health.components) expect(m.scoreParts).toContain(c.name);
     expect(m.scoreParts).toContain(`→ **${r.health.score} 分**`);

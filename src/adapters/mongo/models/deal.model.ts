@@ -15,7 +15,7 @@ export const dealSchema = new Schema(
     isWon: { type: Boolean, default: false },
     isClosed: { type: Boolean, default: false },
     closeDate: { type: Date },
-    /** Opened (created / first engaged) at the source: pipeline and new opportunities count by it. */
+    /** When the opportunity was created / engaged (Salesforce CreatedDate): new opportunities = pipeline. */
     openedDate: { type: Date },
     isNewCustomer: { type: Boolean, default: false },
     quarterId: { type: String },

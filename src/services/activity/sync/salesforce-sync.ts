@@ -167,7 +167,7 @@ export class SalesforceSync {
 
 const FIELDS: Record<SfObject, (m: SfMappingOptions) => string[]> = {
   Account: () => ['Id', 'Name', 'Industry', 'Type', 'BillingStreet', 'BillingCity', 'BillingState', 'BillingCountry', 'BillingLatitude', 'BillingLongitude', 'ShippingLatitude', 'ShippingLongitude', 'IsDeleted', 'SystemModstamp'],
-  Opportunity: () => ['Id', 'Name', 'AccountId', 'OwnerId', 'StageName', 'Amount', 'CloseDate', 'IsClosed', 'IsWon', 'Type', 'Probability', 'IsDeleted', 'LastModifiedDate', 'SystemModstamp'],
+  Opportunity: () => ['Id', 'Name', 'AccountId', 'OwnerId', 'StageName', 'Amount', 'CloseDate', 'IsClosed', 'IsWon', 'Type', 'Probability', 'IsDeleted', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'],
   Event: () => ['Id', 'OwnerId', 'WhoId', 'WhatId', 'AccountId', 'Subject', 'Location', 'Type', 'StartDateTime', 'EndDateTime', 'ActivityDateTime', 'ActivityDate', 'DurationInMinutes', 'IsAllDayEvent', 'IsDeleted', 'SystemModstamp'],
   Task: (m) => [...new Set(['Id', 'OwnerId', 'WhoId', 'WhatId', 'AccountId', 'Subject', 'ActivityDate', 'Status', 'IsClosed', 'CallDurationInSeconds', 'TaskSubtype', m.taskTypeField, 'IsDeleted', 'CreatedDate', 'SystemModstamp'])],
 };
