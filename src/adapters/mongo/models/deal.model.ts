@@ -15,6 +15,7 @@ export const dealSchema = new Schema(
     isWon: { type: Boolean, default: false },
     isClosed: { type: Boolean, default: false },
     closeDate: { type: Date },
+    openedDate: { type: Date },
     isNewCustomer: { type: Boolean, default: false },
     quarterId: { type: String },
     isoWeek: { type: String },
