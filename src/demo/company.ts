@@ -3,7 +3,8 @@
  * options give the same company. Activities and deals are generated per rep (rep-quarter.ts), so a
  * 10,000-rep company can be streamed in chunks.
  */
-import { quarterOf } from '../domain/time/calendar.js';
+import { DateTime } from 'luxon';
+import { quarterOf, type QuarterSpan } from '../domain/time/calendar.js';
 import type { FakeDept, FakeGroup, FakeUser } from '../fake-dingtalk/types.js';
 import { Rng } from './prng.js';
 import { buildGoals } from './goals.js';
@@ -25,11 +26,17 @@ export interface DemoOptions {
   timeZone?: string;
   /** Reps per first-line manager. */
   teamSize?: number;
+  /**
+   * Finished quarters before the current one, same people (a few joiners and leavers), with approved goals;
+   * the prediction's training data. Default 4; 0 gives the current quarter alone.
+   */
+  historyQuarters?: number;
 }
 
 export const DEFAULT_SEED = 20_260_101;
 export const DEFAULT_SIZE = 56;
 export const MAX_SIZE = 10_000;
+export const DEFAULT_HISTORY_QUARTERS = 4;
 
 export interface DemoTeam {
   index: number;
@@ -64,6 +71,21 @@ export interface DemoRep {
   /** Ground truth: how the goal's direction leaves the manager's (an industry or a key account), if it does. */
   misaligned: 'industry' | 'account' | null;
   goalStatus: GoalStatusShape | null;
+  /** The source case's A or B rep: their outcomes track their modelled win probability (rep-quarter.ts). */
+  exemplar: boolean;
+  /** Joined during the history (works from that day); null: was there before the first history quarter. */
+  joinedAt: Date | null;
+  /** Left the company on that day (leavers only, never a current rep). */
+  leftAt: Date | null;
+}
+
+/** One quarter of the company: the current one, or a finished one in the history. */
+export interface DemoQuarter {
+  quarter: QuarterShape;
+  goals: GoalShape[];
+  /** Prefix of this quarter's random streams and source ids: '' for the current quarter, e.g. '2026Q3-' before. */
+  stream: string;
+  current: boolean;
 }
 
 export interface DemoManifest {
@@ -92,7 +114,14 @@ export interface DemoCompany {
   goals: GoalShape[];
   fakeOrg: FakeOrgShape;
   teams: DemoTeam[];
+  /** Today's reps. */
   reps: DemoRep[];
+  /** Reps who left during the history (inactive people, in past quarters only). */
+  leavers: DemoRep[];
+  /** Finished quarters, oldest first (status closed, goals approved). */
+  history: DemoQuarter[];
+  /** The quarter containing `now`, as a DemoQuarter (its goals are `goals`). */
+  currentQuarter: DemoQuarter;
   manifest: DemoManifest;
 }
 
@@ -115,6 +144,13 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
   const names = nameGenerator(Rng.derive(seed, 'names'));
   const org = Rng.derive(seed, 'org');
 
+  const historyCount = Math.max(0, Math.trunc(opts.historyQuarters ?? DEFAULT_HISTORY_QUARTERS));
+  const history: QuarterSpan[] = [];
+  for (let k = 0, at = q.start; k < historyCount; k++) {
+    const prev = quarterOf(new Date(at.getTime() - DAY_MS), zone);
+    history.unshift(prev);
+    at = prev.start;
+  }
   const teamCount = Math.ceil(size / teamSize);
   const regional = teamCount > TEAMS_PER_REGION;
   const regionCount = regional ? Math.ceil(teamCount / TEAMS_PER_REGION) : 0;
@@ -131,7 +167,7 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
   const groups: FakeGroup[] = [];
   const people: PersonShape[] = [];
   const deptName = new Map<number, string>(depts.map((d) => [d.deptId, d.name]));
-  const since = new Date(q.start.getTime() - 180 * DAY_MS);
+  const since = new Date((history[0]?.start ?? q.start).getTime() - 180 * DAY_MS);
   const person = (u: FakeUser, role: PersonShape['role']): PersonShape => ({
     _id: u.userid,
     name: u.name,
@@ -220,7 +256,59 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
       exemplar ? 'approved' : t === 0 && local === 2 ? null : pickStatus(r.next());
     const outside = INDUSTRIES.filter((x) => !team.industries.includes(x));
     const focusIndustries = misaligned === 'industry' ? [r.pick(outside)] : r.sample(team.industries, misaligned ? 1 : r.int(1, 2));
-    reps.push({ id, name: u.name, teamIndex: t, managerId: team.managerId, style, visitsPerDay, skill, city: r.pick(team.cities), focusIndustries, misaligned, goalStatus });
+    const tenure = Rng.derive(seed, `tenure:${id}`);
+    // A few joiners during the history (never the first team's A, B and new rep, which the demo relies on).
+    const joinedAt = history.length > 0 && !(t === 0 && local < 3) && tenure.chance(0.07) ? joinDay(tenure, history.slice(-3), zone) : null;
+    reps.push({ id, name: u.name, teamIndex: t, managerId: team.managerId, style, visitsPerDay, skill, city: r.pick(team.cities), focusIndustries, misaligned, goalStatus, exemplar: exemplar !== undefined, joinedAt, leftAt: null });
+    if (joinedAt) {
+      const p = people[people.length - 1]!;
+      p.managerHistory = [{ managerId: team.managerId, from: joinedAt, to: null }];
+    }
+  }
+
+  // Leavers: worked in the early history quarters and left at the start of a later one. They are people
+  // (inactive, leftAt set) with goals, activities and deals in the quarters they worked, but not in today's org.
+  const leavers: DemoRep[] = [];
+  const leaverCount = history.length >= 2 ? Math.max(1, Math.round(size * 0.04)) : 0;
+  for (let k = 0; k < leaverCount; k++) {
+    const id = `rep${pad(size + k + 1, repWidth)}`;
+    const r = Rng.derive(seed, `rep:${id}`);
+    const team = teams[k % teamCount]!;
+    const style = styleFor(r.next());
+    const leftAt = history[1 + (k % (history.length - 1))]!.start;
+    const name = names();
+    people.push({
+      _id: id,
+      name,
+      title: '销售代表',
+      deptIds: [team.deptId],
+      deptNames: [team.name],
+      managerId: team.managerId,
+      role: 'rep',
+      isActive: false,
+      email: `${id}@demo.trichain.local`,
+      jobNumber: `T${++jobNo}`,
+      leftAt,
+      managerHistory: [{ managerId: team.managerId, from: since, to: leftAt }],
+      syncedAt: opts.now,
+      source: 'seed',
+    });
+    leavers.push({
+      id,
+      name,
+      teamIndex: team.index,
+      managerId: team.managerId,
+      style,
+      visitsPerDay: STYLES[style].visitsPerDay * Math.exp(r.normal(0, 0.1)),
+      skill: r.normal(0, 0.25),
+      city: r.pick(team.cities),
+      focusIndustries: r.sample(team.industries, r.int(1, 2)),
+      misaligned: null,
+      goalStatus: 'approved',
+      exemplar: false,
+      joinedAt: null,
+      leftAt,
+    });
   }
 
   for (const team of teams) {
@@ -234,6 +322,13 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
 
   const quarter = quarterDoc(q, zone, teams.map((t) => t.groupId));
   const goals = buildGoals({ seed, quarter, teams, reps, regionDirectors, now: opts.now });
+  const pastQuarters: DemoQuarter[] = history.map((span) => {
+    const doc: QuarterShape = { ...quarterDoc(span, zone, teams.map((t) => t.groupId)), status: 'closed' };
+    // Reps with a goal for a past quarter: there for the whole of it (joiners get one from the next quarter on).
+    const working = [...reps, ...leavers].filter((r) => (!r.joinedAt || r.joinedAt <= span.start) && (!r.leftAt || r.leftAt >= span.end));
+    const stream = `${span.id}-`;
+    return { quarter: doc, goals: buildGoals({ seed, quarter: doc, teams, reps: working, regionDirectors, now: opts.now, stream }), stream, current: false };
+  });
   const misalignedGoalOwnerIds = reps.filter((r) => r.misaligned !== null && r.goalStatus !== null).map((r) => r.id);
   const underRolledManagerIds = teams.length > 1 ? [teams[1]!.managerId] : [];
   const first = teams[0]!;
@@ -249,6 +344,9 @@ export function generateCompany(opts: DemoOptions): DemoCompany {
     fakeOrg: { users, depts, groups },
     teams,
     reps,
+    leavers,
+    history: pastQuarters,
+    currentQuarter: { quarter, goals, stream: '', current: true },
     manifest: {
       hrId: 'hr01',
       directorId: 'dir01',
@@ -269,4 +367,13 @@ function pickStatus(u: number): GoalStatusShape | null {
   if (u < 0.9) return 'returned';
   if (u < 0.95) return 'draft';
   return null;
+}
+
+/** A working day (Mon–Fri, 09:00 local) somewhere in the given quarters: when a joiner started. */
+function joinDay(r: Rng, quarters: QuarterSpan[], zone: string): Date {
+  const span = r.pick(quarters);
+  const days = Math.floor((span.end.getTime() - span.start.getTime()) / DAY_MS);
+  let d = DateTime.fromJSDate(span.start, { zone }).plus({ days: r.int(7, days - 21) });
+  while (d.weekday > 5) d = d.plus({ days: 1 });
+  return d.set({ hour: 9 }).toJSDate();
 }

@@ -11,30 +11,36 @@ import { COMPANY_FOCUS, KEY_ACCOUNTS } from './vocabulary.js';
 
 const DAY_MS = 86_400_000;
 
-export function buildGoals(o: { seed: number; quarter: QuarterShape; teams: DemoTeam[]; reps: DemoRep[]; regionDirectors: string[]; now: Date }): GoalShape[] {
+/**
+ * `stream` set: a finished quarter of the history ('2026Q3-'): every goal approved, targets drawn afresh,
+ * and no deliberate roll-up gap (that quirk is the current quarter's, for the board to show).
+ */
+export function buildGoals(o: { seed: number; quarter: QuarterShape; teams: DemoTeam[]; reps: DemoRep[]; regionDirectors: string[]; now: Date; stream?: string }): GoalShape[] {
+  const past = o.stream !== undefined;
   const list: GoalShape[] = [];
   const start = o.quarter.startDate.getTime();
   const nowMs = o.now.getTime();
   const at = (days: number) => new Date(Math.min(nowMs, start + days * DAY_MS));
-  const repsById = new Map(o.reps.map((r) => [r.id, r]));
   const sums = new Map<string, { amount: number; customers: number }>();
 
   for (const team of o.teams) {
     let amount = 0;
     let customers = 0;
-    for (const id of team.repIds) {
-      const rep = repsById.get(id)!;
-      const r = Rng.derive(o.seed, `goal:${id}`);
+    for (const rep of o.reps) {
+      if (rep.teamIndex !== team.index) continue;
+      const id = rep.id;
+      const r = Rng.derive(o.seed, `goal:${o.stream ?? ''}${id}`);
       const target = r.int(12, 24) * 50_000; // 60万–120万
       const newCustomers = r.int(8, 20);
-      if (rep.goalStatus === null) continue;
+      const status = past ? 'approved' : rep.goalStatus;
+      if (status === null) continue;
       amount += target;
       customers += newCustomers;
       const keyOutside = KEY_ACCOUNTS.filter((k) => !team.keyAccounts.includes(k));
       const industries = rep.focusIndustries;
       const keyAccounts = rep.misaligned === 'account' ? [r.pick(keyOutside)] : r.sample(team.keyAccounts, r.int(1, 2));
       const submitted = at(r.int(2, 10));
-      const decided = rep.goalStatus === 'approved' || rep.goalStatus === 'returned';
+      const decided = status === 'approved' || status === 'returned';
       list.push({
         quarterId: o.quarter._id,
         ownerId: id,
@@ -48,12 +54,12 @@ export function buildGoals(o: { seed: number; quarter: QuarterShape; teams: Demo
         plan: planText(rep.style, industries, keyAccounts),
         objective: `在${industries[0]}行业拿下标杆客户`,
         keyResults: [`签约 ${target / 10_000} 万元`, `新客户 ${newCustomers} 家`],
-        status: rep.goalStatus,
+        status,
         version: 1,
         alignment: { status: 'unknown', findings: [] },
-        ...(rep.goalStatus !== 'draft' ? { submittedAt: submitted } : {}),
+        ...(status !== 'draft' ? { submittedAt: submitted } : {}),
         ...(decided ? { decidedAt: new Date(Math.min(nowMs, submitted.getTime() + r.int(1, 3) * DAY_MS)), decidedBy: team.managerId } : {}),
-        decisionComment: rep.goalStatus === 'returned' ? '目标偏低，请结合上季度签约额再评估' : '',
+        decisionComment: status === 'returned' ? '目标偏低，请结合上季度签约额再评估' : '',
       });
     }
     sums.set(team.managerId, { amount, customers });
@@ -64,8 +70,8 @@ export function buildGoals(o: { seed: number; quarter: QuarterShape; teams: Demo
   const directorSums = new Map<string, { amount: number; customers: number }>();
   o.teams.forEach((team, i) => {
     const s = sums.get(team.managerId)!;
-    const r = Rng.derive(o.seed, `goal:${team.managerId}`);
-    const factor = i === 1 ? 1.2 : r.range(0.9, 1.0);
+    const r = Rng.derive(o.seed, `goal:${o.stream ?? ''}${team.managerId}`);
+    const factor = i === 1 && !past ? 1.2 : r.range(0.9, 1.0);
     const amount = Math.round((s.amount * factor) / 10_000) * 10_000;
     const customers = Math.round(s.customers * factor);
     const d = directorSums.get(team.directorId) ?? { amount: 0, customers: 0 };

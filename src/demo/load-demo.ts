@@ -7,8 +7,8 @@ import type { Collection, Db } from 'mongodb';
 import type { Models } from '../adapters/mongo/models/index.js';
 import type { FakeDingTalk } from '../fake-dingtalk/fake-dingtalk.js';
 import type { Logger } from '../logger.js';
-import { generateCompany, type DemoCompany } from './company.js';
-import { quarterChunks } from './rep-quarter.js';
+import { DEFAULT_HISTORY_QUARTERS, generateCompany, type DemoCompany } from './company.js';
+import { quarterChunks, repsIn } from './rep-quarter.js';
 
 export interface LoadDemoOptions {
   models: Models;
@@ -23,6 +23,8 @@ export interface LoadDemoOptions {
   logger: Logger;
   /** Reps per insert batch (each rep is a few hundred documents); small batches show progress sooner. */
   chunkReps?: number;
+  /** Finished quarters loaded after the current one (the prediction's training data); default 4. */
+  historyQuarters?: number;
 }
 
 export interface DemoMeta {
@@ -30,6 +32,10 @@ export interface DemoMeta {
   seed: number;
   size: number;
   generatedAt: Date;
+  /** Absent in markers written before the history existed: those companies have none. */
+  historyQuarters?: number;
+  /** The demo's activity and deals are stored up to this instant (advanceDemo moves it with the simulated clock). */
+  advancedTo?: Date;
   status: 'loading' | 'loaded';
   counts?: DemoCounts;
   loadedAt?: Date;
@@ -55,10 +61,16 @@ export interface DemoLoad {
   company: DemoCompany;
   /** Settles when the database holds the whole company (rejects if the load failed). */
   ready: Promise<LoadDemoResult>;
-  /** Reps whose quarter is in the database, of all reps. */
+  /** Rep-quarters in the database (the current quarter first, then the history), of all of them. */
   progress(): { repsDone: number; repsTotal: number; done: boolean; error?: string };
   /** Stops after the current batch (shutdown); the next start resumes. */
   abort(): Promise<void>;
+}
+
+/** The company last loaded into each database, for advanceDemo (regenerating it is cheap, but not free). */
+const companies = new WeakMap<Db, DemoCompany>();
+export function loadedCompany(db: Db): DemoCompany | undefined {
+  return companies.get(db);
 }
 
 /** Loads the company and waits for the database to hold all of it (scripts, tests). */
@@ -76,13 +88,18 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   const metaCol: Collection<DemoMeta> = o.db.collection<DemoMeta>('demo_meta');
   const meta = await metaCol.findOne({ _id: 'company' });
   // The database wins over the settings: regenerate exactly what it holds.
-  const params = meta ? { seed: meta.seed, size: meta.size, now: meta.generatedAt } : { seed: o.seed, size: o.size, now: o.now };
+  const params = meta
+    ? { seed: meta.seed, size: meta.size, now: meta.generatedAt, historyQuarters: meta.historyQuarters ?? 0 }
+    : { seed: o.seed, size: o.size, now: o.now, historyQuarters: o.historyQuarters ?? DEFAULT_HISTORY_QUARTERS };
   if (meta && (meta.seed !== o.seed || meta.size !== o.size)) {
     log.warn({ stored: { seed: meta.seed, size: meta.size }, requested: { seed: o.seed, size: o.size } }, 'demo company already loaded with other settings; keeping it (delete DATA_DIR to start over)');
   }
   const company = generateCompany({ ...params, timeZone: o.timeZone });
+  companies.set(o.db, company);
   o.fake?.org.load(company.fakeOrg);
-  const state = { repsDone: 0, repsTotal: company.reps.length, done: false, aborted: false, error: undefined as string | undefined };
+  const quarters = [company.currentQuarter, ...company.history.slice().reverse()];
+  const repQuarters = quarters.reduce((n, q) => n + (q.current ? company.reps.length : repsIn(company, q).length), 0);
+  const state = { repsDone: 0, repsTotal: repQuarters, done: false, aborted: false, error: undefined as string | undefined };
 
   if (meta?.status === 'loaded' && meta.counts) {
     state.repsDone = state.repsTotal;
@@ -92,29 +109,37 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   }
 
   const insertAllOfIt = async (): Promise<LoadDemoResult> => {
-    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, status: 'loading' });
+    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, historyQuarters: params.historyQuarters, status: 'loading' });
     log.info({ seed: params.seed, size: params.size, quarter: company.quarter._id }, meta ? 'resuming the demo company load' : 'loading the demo company');
     const stamp = { createdAt: params.now, updatedAt: params.now };
-    await insertAll(o.models.Quarter.collection, [{ ...company.quarter, ...stamp }]);
-    await insertAll(o.models.Goal.collection, company.goals.map((g) => ({ ...g, ...stamp })));
-    const counts: DemoCounts = { people: company.people.length, goals: company.goals.length, activities: 0, deals: 0 };
+    const counts: DemoCounts = { people: company.people.length, goals: 0, activities: 0, deals: 0 };
     let lastLog = performance.now();
-    for (const chunk of quarterChunks(company, o.chunkReps ?? 8)) {
-      if (state.aborted) throw new Error('demo load aborted (shutdown); the next start resumes it');
-      for (const a of chunk.activities) Object.assign(a, stamp);
-      for (const d of chunk.deals) Object.assign(d, stamp);
-      await insertAll(o.models.Activity.collection, chunk.activities);
-      await insertAll(o.models.Deal.collection, chunk.deals);
-      counts.activities += chunk.activities.length;
-      counts.deals += chunk.deals.length;
-      state.repsDone += chunk.reps.length;
-      if (performance.now() - lastLog > 5000) {
-        lastLog = performance.now();
-        log.info({ reps: `${state.repsDone}/${state.repsTotal}`, activities: counts.activities }, 'demo company: loading…');
+    // The current quarter first, then the people (the org is "there" from then on and the bot answers
+    // with this quarter's data), then the finished quarters, newest first, for the prediction.
+    for (const quarter of quarters) {
+      await insertAll(o.models.Quarter.collection, [{ ...quarter.quarter, ...stamp }]);
+      await insertAll(o.models.Goal.collection, quarter.goals.map((g) => ({ ...g, ...stamp })));
+      counts.goals += quarter.goals.length;
+      for (const chunk of quarterChunks(company, o.chunkReps ?? 8, quarter)) {
+        if (state.aborted) throw new Error('demo load aborted (shutdown); the next start resumes it');
+        for (const a of chunk.activities) Object.assign(a, stamp);
+        for (const d of chunk.deals) Object.assign(d, stamp);
+        await insertAll(o.models.Activity.collection, chunk.activities);
+        await insertAll(o.models.Deal.collection, chunk.deals);
+        counts.activities += chunk.activities.length;
+        counts.deals += chunk.deals.length;
+        state.repsDone += chunk.reps.length;
+        if (performance.now() - lastLog > 5000) {
+          lastLog = performance.now();
+          log.info({ quarter: quarter.quarter._id, repQuarters: `${state.repsDone}/${state.repsTotal}`, activities: counts.activities }, 'demo company: loading…');
+        }
+      }
+      if (quarter.current) {
+        // People after the current quarter: an empty people collection is what the rest of the app sees as "no org yet".
+        await insertAll(o.models.Person.collection, company.people.map((p) => ({ ...p, ...stamp })));
+        log.info({ ms: Math.round(performance.now() - t0), activities: counts.activities }, 'demo company: current quarter and people loaded; loading the history');
       }
     }
-    // People last: an empty people collection is what the rest of the app sees as "no org yet".
-    await insertAll(o.models.Person.collection, company.people.map((p) => ({ ...p, ...stamp })));
     await metaCol.updateOne({ _id: 'company' }, { $set: { status: 'loaded', counts, loadedAt: new Date() } });
     const ms = performance.now() - t0;
     log.info({ ...counts, ms: Math.round(ms) }, 'demo company loaded');
@@ -149,7 +174,7 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
  * mongoose casting would double the time for millions of them). Documents that exist already (a resumed
  * load) are skipped: their keys are deterministic, so a duplicate is the same document.
  */
-async function insertAll(col: { insertMany: Collection['insertMany'] }, docs: object[]): Promise<void> {
+export async function insertAll(col: { insertMany: Collection['insertMany'] }, docs: object[]): Promise<void> {
   if (docs.length === 0) return;
   try {
     await col.insertMany(docs, { ordered: false, ignoreUndefined: true });

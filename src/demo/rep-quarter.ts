@@ -4,7 +4,7 @@
  * Each rep draws from their own seeded stream, so reps can be generated in any order and in chunks.
  */
 import type { EvaluationContext } from '../domain/activity/rules/rule-model.js';
-import type { DemoCompany, DemoRep } from './company.js';
+import type { DemoCompany, DemoQuarter, DemoRep } from './company.js';
 import { DayTable, type DayInfo } from './day-table.js';
 import { dealAmountCny, OUTCOME, winProbability, type OpportunityFeatures } from './outcome-model.js';
 import { clamp, Rng } from './prng.js';
@@ -36,7 +36,7 @@ interface Account {
   isNew: boolean;
 }
 
-interface Opportunity {
+export interface Opportunity {
   id: string;
   account: Account;
   visitsNeeded: number;
@@ -45,35 +45,118 @@ interface Opportunity {
   tailoredVisits: number;
   lastVisitDay: number;
   createdMs: number;
-  /** Set once the customer has decided (after the last visit). */
-  decision?: { won: boolean; amount: number; closeMs: number };
+  firstTailoredMs?: number;
+  /** The customer's decision, drawn when it happens (after the last visit, or at quarter end for the rest). */
+  decision: { won: boolean; amount: number; decidedMs: number; closeMs: number };
 }
 
-/** The days the company's quarter covers, plus two months after it for deals closing later. */
-export function dayTableFor(company: DemoCompany): DayTable {
-  const q = company.quarter;
+type OpenOpportunity = Omit<Opportunity, 'decision'> & { decision?: Opportunity['decision'] };
+
+/** The days a quarter covers, plus two months after it for deals closing later. */
+export function dayTableFor(company: DemoCompany, quarter: DemoQuarter = company.currentQuarter): DayTable {
+  const q = quarter.quarter;
   const days = Math.ceil((q.endDate.getTime() - q.startDate.getTime()) / DAY_MS) + 62;
   return new DayTable(q.startDate, days, company.timeZone);
 }
 
-export function generateRepQuarter(company: DemoCompany, rep: DemoRep, table: DayTable = dayTableFor(company)): RepQuarter {
-  return new RepQuarterBuilder(company, rep, table).build();
+/**
+ * A rep's whole quarter as it will happen: every activity and every opportunity with its timeline. What is
+ * stored at a moment is a projection of it (projectRepQuarter), so the quarter seen at week 8 is exactly
+ * the first 8 weeks of the finished one, and moving the clock on only adds what happened meanwhile.
+ */
+export interface RepQuarterTruth {
+  rep: DemoRep;
+  quarterId: string;
+  /** All of the quarter's activities, in time order of generation. */
+  activities: ActivityShape[];
+  opportunities: Opportunity[];
+  table: DayTable;
 }
 
-/** Reps' quarters in chunks of `chunkReps` (small chunks die young, which keeps GC cheap), so a 10,000-rep company never sits in memory at once. */
-export function* quarterChunks(company: DemoCompany, chunkReps = 25): Generator<RepQuarter & { reps: DemoRep[] }> {
-  const table = dayTableFor(company);
-  for (let i = 0; i < company.reps.length; i += chunkReps) {
-    const reps = company.reps.slice(i, i + chunkReps);
+/** The quarter of `rep` as stored at `asOf` (default: the company's `until` for the current quarter, `now` for a past one). */
+export function generateRepQuarter(company: DemoCompany, rep: DemoRep, table?: DayTable, quarter: DemoQuarter = company.currentQuarter, asOf?: Date): RepQuarter {
+  const truth = repQuarterTruth(company, rep, quarter, table);
+  return projectRepQuarter(truth, (asOf ?? (quarter.current ? company.until : company.now)).getTime());
+}
+
+export function repQuarterTruth(company: DemoCompany, rep: DemoRep, quarter: DemoQuarter = company.currentQuarter, table: DayTable = dayTableFor(company, quarter)): RepQuarterTruth {
+  return new RepQuarterBuilder(company, rep, table, quarter).build();
+}
+
+/** Reps who worked in the quarter (joined before its end, not gone before its start). */
+export function repsIn(company: DemoCompany, quarter: DemoQuarter): DemoRep[] {
+  const start = quarter.quarter.startDate.getTime();
+  const end = quarter.quarter.endDate.getTime();
+  return [...company.reps, ...company.leavers].filter((r) => (!r.joinedAt || r.joinedAt.getTime() < end) && (!r.leftAt || r.leftAt.getTime() > start));
+}
+
+/**
+ * Reps' quarters in chunks of `chunkReps` (small chunks die young, which keeps GC cheap), so a 10,000-rep
+ * company never sits in memory at once. Default: the current quarter as of the company's `until`.
+ */
+export function* quarterChunks(company: DemoCompany, chunkReps = 25, quarter: DemoQuarter = company.currentQuarter, asOf?: Date): Generator<RepQuarter & { reps: DemoRep[] }> {
+  const table = dayTableFor(company, quarter);
+  const all = quarter.current ? company.reps.filter((r) => !r.joinedAt || r.joinedAt < quarter.quarter.endDate) : repsIn(company, quarter);
+  for (let i = 0; i < all.length; i += chunkReps) {
+    const reps = all.slice(i, i + chunkReps);
     const activities: ActivityShape[] = [];
     const deals: DealShape[] = [];
     for (const rep of reps) {
-      const q = generateRepQuarter(company, rep, table);
+      const q = generateRepQuarter(company, rep, table, quarter, asOf);
       for (const a of q.activities) activities.push(a);
       for (const d of q.deals) deals.push(d);
     }
     yield { reps, activities, deals };
   }
+}
+
+/** What the systems hold at `asOfMs`: activities that started before it, opportunities opened before it in their state then. */
+export function projectRepQuarter(t: RepQuarterTruth, asOfMs: number): RepQuarter {
+  const activities = t.activities.filter((a) => a.startAt.getTime() < asOfMs);
+  const deals: DealShape[] = [];
+  for (const opp of t.opportunities) if (opp.createdMs < asOfMs) deals.push(dealAt(t, opp, asOfMs));
+  return { activities, deals };
+}
+
+function dealAt(t: RepQuarterTruth, opp: Opportunity, asOfMs: number): DealShape {
+  const dec = opp.decision;
+  let stage: DealStage;
+  let closeMs: number;
+  let updatedMs: number;
+  if (dec.closeMs <= asOfMs) {
+    stage = dec.won ? 'Closed Won' : 'Closed Lost';
+    closeMs = updatedMs = dec.closeMs;
+  } else if (dec.decidedMs <= asOfMs) {
+    stage = 'Negotiation/Review';
+    closeMs = dec.closeMs;
+    updatedMs = dec.decidedMs;
+  } else {
+    stage = opp.firstTailoredMs !== undefined && opp.firstTailoredMs < asOfMs ? 'Proposal/Price Quote' : 'Needs Analysis';
+    // The CRM's expected close date: the real one while it is ahead, else a week out.
+    closeMs = Math.max(dec.closeMs, asOfMs + 7 * DAY_MS);
+    updatedMs = opp.createdMs;
+  }
+  const closeDay = t.table.at(closeMs);
+  const closed = stage === 'Closed Won' || stage === 'Closed Lost';
+  return {
+    personId: t.rep.id,
+    source: 'salesforce',
+    sourceId: opp.id,
+    name: `${opp.account.name} - ${PRODUCTS[hashIndex(opp.id, PRODUCTS.length)]}`,
+    accountId: opp.account.id,
+    accountName: opp.account.name,
+    industry: opp.account.industry,
+    stage,
+    amountCny: dec.amount,
+    isWon: stage === 'Closed Won',
+    isClosed: closed,
+    closeDate: new Date(closeMs),
+    openedDate: new Date(opp.createdMs),
+    isNewCustomer: opp.account.isNew,
+    quarterId: closeDay.quarterId,
+    isoWeek: closeDay.isoWeek,
+    sourceUpdatedAt: new Date(updatedMs),
+  };
 }
 
 const contexts = new WeakMap<DemoCompany, EvaluationContext>();
@@ -87,43 +170,48 @@ class RepQuarterBuilder {
   private readonly rng: Rng;
   private readonly style: Style;
   private readonly activities: ActivityShape[] = [];
-  private readonly deals: DealShape[] = [];
   private readonly book: Account[] = [];
-  private readonly open: Opportunity[] = [];
+  private readonly open: OpenOpportunity[] = [];
   private seq = 0;
   private accountSeq = 0;
-  private readonly untilMs: number;
-  private readonly updatedAt: Date;
   private readonly ctx: EvaluationContext;
+  private readonly key: string;
+  private readonly skill: number;
 
   constructor(
     private readonly company: DemoCompany,
     private readonly rep: DemoRep,
     private readonly table: DayTable,
+    private readonly quarter: DemoQuarter,
   ) {
-    this.rng = Rng.derive(company.seed, `quarter:${rep.id}`);
+    // The current quarter keeps its stream names (stream ''), so its output is what it always was per seed.
+    this.rng = Rng.derive(company.seed, `quarter:${quarter.stream}${rep.id}`);
     this.style = STYLES[rep.style];
-    this.untilMs = company.until.getTime();
-    this.updatedAt = company.until;
     this.ctx = contextOf(company);
+    this.key = `${quarter.stream}${rep.id}`;
+    // Skill drifts a little from quarter to quarter (the exemplars stay average).
+    this.skill = quarter.current || rep.exemplar ? rep.skill : rep.skill + Rng.derive(company.seed, `skill:${quarter.stream}${rep.id}`).normal(0, 0.12);
   }
 
-  build(): RepQuarter {
-    const r = this.rng;
+  build(): RepQuarterTruth {
     const team = this.company.teams[this.rep.teamIndex]!;
-    for (let i = r.int(12, 24); i > 0; i--) this.book.push(this.newAccount(false));
-    for (const name of team.keyAccounts.slice(0, r.int(1, 2))) {
-      this.book.push({ ...this.newAccount(false), id: `ka-${KEY_ACCOUNTS.indexOf(name as (typeof KEY_ACCOUNTS)[number]) + 1}`, name });
+    // The rep's book of accounts is the same every quarter (its own stream); new customers are per quarter.
+    const bookRng = Rng.derive(this.company.seed, `book:${this.rep.id}`);
+    for (let i = bookRng.int(12, 24), n = 1; i > 0; i--, n++) this.book.push({ ...this.newAccount(false, bookRng), id: `acc-${this.rep.id}-${n}` });
+    for (const name of team.keyAccounts.slice(0, bookRng.int(1, 2))) {
+      this.book.push({ ...this.newAccount(false, bookRng), id: `ka-${KEY_ACCOUNTS.indexOf(name as (typeof KEY_ACCOUNTS)[number]) + 1}`, name });
     }
-    const quarterEnd = this.company.quarter.endDate.getTime();
+    const quarterEnd = this.quarter.quarter.endDate.getTime();
+    const fromMs = this.rep.joinedAt?.getTime() ?? -Infinity;
+    const toMs = this.rep.leftAt?.getTime() ?? Infinity;
     for (let d = 0; d < this.table.days.length; d++) {
       const day = this.table.days[d]!;
-      if (day.startMs >= this.untilMs || day.startMs >= quarterEnd) break;
-      if (day.weekday > 5) continue;
+      if (day.startMs >= quarterEnd || day.startMs >= toMs) break;
+      if (day.weekday > 5 || day.startMs + DAY_MS <= fromMs) continue;
       this.workday(d, day);
     }
-    this.closeOut();
-    return { activities: this.activities, deals: this.deals };
+    const opportunities = this.closeOut(quarterEnd);
+    return { rep: this.rep, quarterId: this.quarter.quarter._id, activities: this.activities, opportunities, table: this.table };
   }
 
   private workday(d: number, day: DayInfo): void {
@@ -131,19 +219,17 @@ class RepQuarterBuilder {
     let t = 9 * 60 + r.int(0, 45);
     for (let n = r.poisson(this.rep.visitsPerDay); n > 0 && t < 19 * 60; n--) {
       const start = day.startMs + t * MIN;
-      if (start >= this.untilMs) return;
       const minutes = Math.round(clamp(r.normal(this.style.visitMin.mean, this.style.visitMin.sd), 8, 180));
       this.visit(d, day, start, minutes);
       t += minutes + r.int(15, 50);
     }
     for (let n = r.poisson(this.style.callsPerDay); n > 0; n--) {
       const start = day.startMs + r.int(9 * 60, 18 * 60 + 30) * MIN;
-      const minutes = r.int(2, 15);
-      if (start < this.untilMs) this.task('call', day, start, minutes);
+      this.task('call', day, start, r.int(2, 15));
     }
     for (let n = r.poisson(this.style.emailsPerDay); n > 0; n--) {
       const start = day.startMs + r.int(8 * 60 + 30, 20 * 60) * MIN;
-      if (start < this.untilMs) this.task('email', day, start, undefined);
+      this.task('email', day, start, undefined);
     }
   }
 
@@ -155,6 +241,7 @@ class RepQuarterBuilder {
       // Prepared from the customer's purchase history shortly before the visit (not before 07:30).
       const at = Math.max(day.startMs + 450 * MIN, start - r.int(30, 180) * MIN);
       this.proposal(at, opp, true);
+      opp.firstTailoredMs ??= at;
     }
     let inCrm = r.chance(this.style.crmLogShare);
     const checkin = r.chance(this.style.checkinShare);
@@ -166,7 +253,7 @@ class RepQuarterBuilder {
     const checkinAt = start + r.int(-5, 10) * MIN;
     const showAccountOnCheckin = r.chance(0.7);
     const a = opp.account;
-    const key = `${this.rep.id}-${++this.seq}`;
+    const key = `${this.key}-${++this.seq}`;
     // As the activity chain stores them: the CRM account's geocoded address is customerLocation; a visit
     // logged from the CRM app at the customer has its own location; a matched 签到 is evidence on the CRM
     // visit and is merged into it (counted once). Verdicts come from the chain's evaluator (validity.ts).
@@ -203,87 +290,71 @@ class RepQuarterBuilder {
     if (opp.visits === 1 && !tailored && r.chance(this.style.genericProposalShare)) {
       this.proposal(start + (minutes + r.int(60, 240)) * MIN, opp, false);
     }
-    if (opp.visits >= opp.visitsNeeded && !opp.decision) this.decide(opp, d);
+    if (opp.visits >= opp.visitsNeeded && !opp.decision) this.decide(opp, d, start + minutes * MIN, 2, 12);
   }
 
   /** Usually the next visit of an opportunity in progress (not visited in the last day); else a new one. */
-  private opportunityFor(d: number, start: number): Opportunity {
+  private opportunityFor(d: number, start: number): OpenOpportunity {
     const r = this.rng;
     const candidate = this.open.find((o) => !o.decision && o.visits < o.visitsNeeded && d - o.lastVisitDay >= 2);
     if (candidate && r.chance(0.75)) return candidate;
     const isNew = r.chance(this.style.newCustomerShare);
-    const account = isNew ? this.newAccount(true) : r.pick(this.book);
+    const account = isNew ? this.newAccount(true, r) : r.pick(this.book);
     const [lo, hi] = this.style.visitsPerOpportunity;
-    const opp: Opportunity = { id: `OP-${this.rep.id}-${this.open.length + 1}`, account, visitsNeeded: r.int(lo, hi), visits: 0, minutes: 0, tailoredVisits: 0, lastVisitDay: d, createdMs: start };
+    const opp: OpenOpportunity = { id: `OP-${this.key}-${this.open.length + 1}`, account, visitsNeeded: r.int(lo, hi), visits: 0, minutes: 0, tailoredVisits: 0, lastVisitDay: d, createdMs: start };
     this.open.push(opp);
     return opp;
   }
 
-  /** The customer decides some days after the last visit; the outcome is drawn now from the behaviour. */
-  private decide(opp: Opportunity, d: number): void {
+  /** The customer decides some days after `decidedMs`; the outcome is drawn now, from the behaviour. */
+  private decide(opp: OpenOpportunity, d: number, decidedMs: number, minDays: number, maxDays: number): void {
     const r = this.rng;
     const f = this.features(opp);
-    const won = r.chance(winProbability(f, this.rep.skill, r.normal(0, OUTCOME.noiseSd)));
+    const p = winProbability(f, this.skill, r.normal(0, OUTCOME.noiseSd));
+    const won = r.chance(p);
     const amount = dealAmountCny(f, INDUSTRY_PROFILE[opp.account.industry]?.sizeFactor ?? 1, r.normal());
-    const closeDay = this.table.days[Math.min(this.table.days.length - 1, d + r.int(2, 12))]!;
-    opp.decision = { won, amount, closeMs: closeDay.startMs + 16 * 60 * MIN };
+    const closeDay = this.table.days[Math.min(this.table.days.length - 1, d + r.int(minDays, maxDays))]!;
+    opp.decision = { won, amount, decidedMs, closeMs: Math.max(decidedMs + DAY_MS, closeDay.startMs + 16 * 60 * MIN) };
   }
 
-  private features(opp: Opportunity): OpportunityFeatures {
+  /**
+   * The source case's A and B reps: in the order their deals close, a deal is won whenever the expected
+   * wins so far (noise-free probability of that opportunity's behaviour, winProbability with skill and
+   * noise 0) run half a win ahead of the wins given. Their realised win rate is then the modelled one
+   * (A ≈ 21 %, B ≈ 38–39 %) at any point of any quarter, rather than a binomial draw around it, so the
+   * demo always shows the case it was built on. Everyone else keeps the random draw.
+   */
+  private diffuseExemplarOutcomes(opps: Opportunity[]): void {
+    let expected = 0;
+    let wins = 0;
+    for (const opp of [...opps].sort((a, b) => a.decision.closeMs - b.decision.closeMs)) {
+      expected += winProbability(this.features(opp), 0, 0);
+      opp.decision.won = expected - wins >= 0.5;
+      if (opp.decision.won) wins++;
+    }
+  }
+
+  private features(opp: OpenOpportunity): OpportunityFeatures {
     return { meanVisitMin: opp.visits ? opp.minutes / opp.visits : 0, tailored: opp.visits ? opp.tailoredVisits / opp.visits : 0, visitsPerDay: this.rep.visitsPerDay };
   }
 
-  /** Every opportunity becomes a CRM deal: decided ones closed (or still in negotiation), the rest open. */
-  private closeOut(): void {
-    const r = this.rng;
-    for (const opp of this.open) {
-      let stage: DealStage;
-      let amount: number;
-      let closeMs: number;
-      if (opp.decision && opp.decision.closeMs <= this.untilMs) {
-        stage = opp.decision.won ? 'Closed Won' : 'Closed Lost';
-        ({ amount, closeMs } = opp.decision);
-      } else if (opp.decision) {
-        stage = 'Negotiation/Review';
-        ({ amount, closeMs } = opp.decision);
-      } else {
-        stage = opp.tailoredVisits > 0 ? 'Proposal/Price Quote' : 'Needs Analysis';
-        amount = dealAmountCny(this.features(opp), INDUSTRY_PROFILE[opp.account.industry]?.sizeFactor ?? 1, r.normal());
-        closeMs = this.untilMs + r.int(7, 40) * DAY_MS;
-      }
-      const closeDay = this.table.at(closeMs);
-      const closed = stage === 'Closed Won' || stage === 'Closed Lost';
-      this.deals.push({
-        personId: this.rep.id,
-        source: 'salesforce',
-        sourceId: opp.id,
-        name: `${opp.account.name} - ${PRODUCTS[hashIndex(opp.id, PRODUCTS.length)]}`,
-        accountId: opp.account.id,
-        accountName: opp.account.name,
-        industry: opp.account.industry,
-        stage,
-        amountCny: amount,
-        isWon: stage === 'Closed Won',
-        isClosed: closed,
-        closeDate: new Date(closeMs),
-        openedDate: new Date(opp.createdMs),
-        isNewCustomer: opp.account.isNew,
-        quarterId: closeDay.quarterId,
-        isoWeek: closeDay.isoWeek,
-        sourceUpdatedAt: new Date(Math.min(this.untilMs, closed ? closeMs : Math.max(opp.createdMs, this.untilMs - DAY_MS))),
-      });
-    }
+  /** Opportunities still being worked at quarter end are decided then (the rep's next quarter starts afresh). */
+  private closeOut(quarterEnd: number): Opportunity[] {
+    const endDay = this.table.index(quarterEnd - 1);
+    for (const opp of this.open) if (!opp.decision) this.decide(opp, endDay, Math.max(quarterEnd, opp.createdMs + DAY_MS), 3, 20);
+    const opps = this.open as Opportunity[];
+    if (this.rep.exemplar) this.diffuseExemplarOutcomes(opps);
+    return opps;
   }
 
   private task(type: 'call' | 'email', day: DayInfo, start: number, minutes: number | undefined): void {
     const r = this.rng;
     const a = this.open.length > 0 && r.chance(0.6) ? r.pick(this.open).account : r.pick(this.book);
-    this.activity(type, 'salesforce', `TK-${this.rep.id}-${++this.seq}`, day, start, a, minutes);
+    this.activity(type, 'salesforce', `TK-${this.key}-${++this.seq}`, day, start, a, minutes);
   }
 
-  private proposal(at: number, opp: Opportunity, customized: boolean): void {
-    if (at >= this.untilMs) return;
-    const act = this.activity('proposal', 'salesforce', `QT-${this.rep.id}-${++this.seq}`, this.table.at(at), at, opp.account, undefined);
+  private proposal(at: number, opp: OpenOpportunity, customized: boolean): void {
+    const act = this.activity('proposal', 'salesforce', `QT-${this.key}-${++this.seq}`, this.table.at(at), at, opp.account, undefined);
     act.dims = { proposalCustomized: customized, opportunityId: opp.id };
   }
 
@@ -314,20 +385,19 @@ class RepQuarterBuilder {
       customerLocation: undefined,
       evidence: undefined,
       mergedInto: undefined,
-      sourceUpdatedAt: this.updatedAt,
+      sourceUpdatedAt: new Date(minutes === undefined ? startMs : startMs + minutes * MIN),
     };
     this.activities.push(a);
     return a;
   }
 
-  private newAccount(isNew: boolean): Account {
-    const r = this.rng;
+  private newAccount(isNew: boolean, r: Rng): Account {
     const industry = r.chance(0.75) ? r.pick(this.rep.focusIndustries) : r.pick(INDUSTRIES);
     const city: City = this.rep.city;
     const words = INDUSTRY_PROFILE[industry]?.words ?? ['科技'];
     const name = `${city.name}${r.pick(BRAND_CHARS)}${r.pick(BRAND_CHARS)}${r.pick(words)}有限公司`;
     return {
-      id: `acc-${this.rep.id}-${++this.accountSeq}`,
+      id: `acc-${this.key}-n${++this.accountSeq}`,
       name,
       industry,
       lat: round6(city.lat + r.range(-0.15, 0.15)),

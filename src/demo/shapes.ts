@@ -18,8 +18,8 @@ export interface PersonShape {
   isActive: boolean;
   email: string;
   jobNumber: string;
-  leftAt: null;
-  managerHistory: Array<{ managerId: string | null; from: Date; to: null }>;
+  leftAt: Date | null;
+  managerHistory: Array<{ managerId: string | null; from: Date; to: Date | null }>;
   syncedAt: Date;
   source: 'seed';
 }
@@ -107,7 +107,7 @@ export interface DealShape {
   isWon: boolean;
   isClosed: boolean;
   closeDate: Date;
-  /** When the opportunity started (its first visit): the pipeline's "new opportunities". */
+  /** When the opportunity was opened (its first visit): the pipeline's age. */
   openedDate: Date;
   isNewCustomer: boolean;
   quarterId: string;

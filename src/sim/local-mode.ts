@@ -9,6 +9,7 @@ import { CardTemplates } from '../adapters/cards/template-store.js';
 import type { Models } from '../adapters/mongo/models/index.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { advanceDemo } from '../demo/advance-demo.js';
 import { startDemoLoad, type DemoLoad } from '../demo/load-demo.js';
 import type { FakeDingTalk } from '../fake-dingtalk/fake-dingtalk.js';
 import { starterOrg } from '../fake-dingtalk/starter-org.js';
@@ -52,6 +53,7 @@ export function startSimulator(o: {
         agenda: o.agenda,
         jobs: o.jobs.flatMap((j) => (j.every ? [{ name: j.name, interval: j.every.interval, timezone: j.every.timezone ?? o.config.timeZone }] : [])),
         logger: log,
+        beforeJobs: (_from, to) => continueDemo(o.demo, o.models, to, log),
       })
     : undefined;
   const simulator = new Simulator({
@@ -66,4 +68,19 @@ export function startSimulator(o: {
     logger: log,
   });
   return { simulator, router: simRoutes(simulator) };
+}
+
+/**
+ * The demo company keeps working while simulated time jumps (issue 12.6): its activity and deal changes up
+ * to `to` are stored before the jobs that fell due run, so later weeks' reports have data. A failure is
+ * logged and the jump goes on (the jobs still run, on what is stored).
+ */
+async function continueDemo(demo: DemoLoad | undefined, models: Models, to: Date, log: Logger): Promise<void> {
+  if (!demo || !demo.progress().done) return;
+  try {
+    const r = await advanceDemo({ models, db: models.Person.db.db!, company: demo.company, to });
+    if (r.advanced) log.info({ from: r.from, to: r.to, activities: r.activities, deals: r.deals, ms: r.ms }, 'demo company: activity and deals added up to the new time');
+  } catch (err) {
+    log.error({ err }, 'demo company: could not add the activity up to the new time');
+  }
 }

@@ -52,6 +52,8 @@ export class TimeTravel {
       logger: Logger;
       /** How long to wait for the started jobs before answering (they keep running after). */
       waitMs?: number;
+      /** Runs after the clock moved forward and before the jobs that fell due (the demo company's activity meanwhile). */
+      beforeJobs?: (from: Date, to: Date) => Promise<void>;
     },
   ) {
     for (const j of deps.jobs) assertSchedulable(j);
@@ -69,6 +71,7 @@ export class TimeTravel {
     try {
       const from = this.deps.clock.now();
       this.deps.clock.set(to);
+      if (to > from && this.deps.beforeJobs) await this.deps.beforeJobs(from, to);
       const due = this.jobs.map((job) => ({ job, runs: dueRuns(job, from, to) })).filter((d) => d.runs.count > 0);
       this.deps.logger.info({ from, to, due: due.map((d) => `${d.job.name}×${d.runs.count}`) }, 'simulator: clock moved');
       const ran = await Promise.all(due.map((d) => this.runNow(d.job.name, d.runs.count, d.runs.last!)));

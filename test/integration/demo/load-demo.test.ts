@@ -20,7 +20,7 @@ describe('loading the demo company', () => {
   });
 
   const load = (fake?: FakeDingTalk, over: { seed?: number; size?: number } = {}) =>
-    loadDemoCompany({ models, db: db.conn.db!, seed: over.seed ?? 7, size: over.size ?? 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 5, ...(fake ? { fake } : {}) });
+    loadDemoCompany({ models, db: db.conn.db!, seed: over.seed ?? 7, size: over.size ?? 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 5, historyQuarters: 2, ...(fake ? { fake } : {}) });
 
   it('inserts everything once, in bulk, and fills the stand-in org', async () => {
     const fake = new FakeDingTalk();
@@ -30,9 +30,12 @@ describe('loading the demo company', () => {
     expect(await models.Goal.countDocuments()).toBe(first.counts.goals);
     expect(await models.Activity.countDocuments()).toBe(first.counts.activities);
     expect(await models.Deal.countDocuments()).toBe(first.counts.deals);
-    expect(await models.Quarter.countDocuments()).toBe(1);
+    expect(await models.Quarter.countDocuments()).toBe(3); // the current quarter and the two finished ones asked for
+    expect(await models.Person.countDocuments({ isActive: false })).toBe(first.company.leavers.length);
+    expect(await models.Goal.countDocuments({ quarterId: first.company.history[0]!.quarter._id, status: 'approved' })).toBe(first.company.history[0]!.goals.length);
+    expect(await models.Deal.countDocuments({ openedDate: { $exists: false } })).toBe(0);
     expect(first.counts.activities).toBeGreaterThan(1000);
-    expect(fake.org.users.size).toBe(first.company.people.length);
+    expect(fake.org.users.size).toBe(first.company.people.filter((p) => p.isActive).length);
     expect(fake.org.groups.get(first.company.manifest.teamGroupId)?.memberIds).toContain(first.company.manifest.repA);
 
     // What mongoose reads back is what the models describe (dates, nested location, dims).
@@ -53,7 +56,7 @@ describe('loading the demo company', () => {
     expect(again.company.size).toBe(6);
     expect(await models.Person.countDocuments()).toBe(again.counts.people);
     expect(await models.Activity.countDocuments()).toBe(again.counts.activities);
-    expect([...fake.org.users.keys()].sort()).toEqual(again.company.people.map((p) => p._id).sort());
+    expect([...fake.org.users.keys()].sort()).toEqual(again.company.people.filter((p) => p.isActive).map((p) => p._id).sort());
   });
 
   it('resumes a load that stopped half-way without duplicating anything', async () => {
@@ -71,7 +74,7 @@ describe('loading the demo company', () => {
   it('stops after the current batch on shutdown and finishes on the next start', async () => {
     await db.conn.db!.collection('demo_meta').deleteMany({});
     for (const name of ['people', 'goals', 'activities', 'deals', 'quarters']) await db.conn.db!.collection(name).deleteMany({});
-    const opts = { models, db: db.conn.db!, seed: 8, size: 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 2 };
+    const opts = { models, db: db.conn.db!, seed: 8, size: 6, now, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 2, historyQuarters: 0 };
     const first = await startDemoLoad(opts);
     await first.abort();
     expect(first.progress().done).toBe(false);

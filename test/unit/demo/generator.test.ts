@@ -77,7 +77,7 @@ describe('demo company generator', () => {
     const c = generateCompany({ now, until: quarterEnd });
     const a = stats(c, [c.reps.find((r) => r.id === c.manifest.repA)!]);
     const b = stats(c, [c.reps.find((r) => r.id === c.manifest.repB)!]);
-    expect(a.crmVisits / a.workdays).toBeGreaterThan(2.4);
+    expect(a.crmVisits / a.workdays).toBeGreaterThan(2.2); // 3 a day, about 85 % logged in the CRM
     expect(b.crmVisits / b.workdays).toBeLessThan(1.8);
     expect(a.tailoredVisits / a.crmVisits).toBeLessThan(0.15);
     expect(b.tailoredVisits / b.crmVisits).toBeGreaterThan(0.85);

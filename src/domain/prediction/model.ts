@@ -1,0 +1,167 @@
+/**
+ * The week-N model: standardised features → L2 logistic regression → Platt calibration. The penalty is
+ * chosen by leave-one-quarter-out log loss inside the training quarters, and the calibration is fitted
+ * on those out-of-fold scores, so nothing about a held-out quarter shapes the model. Pure.
+ */
+import { fitLogistic, logit, predictLogistic, sigmoid } from './logistic.js';
+import { scorePredictions } from './metrics.js';
+
+export interface TrainingRow {
+  quarterId: string;
+  x: readonly number[];
+  y: 0 | 1;
+}
+
+export interface WeekModel {
+  week: number;
+  featureKeys: string[];
+  /** Standardisation learnt on the training rows (NaN inputs are imputed with `impute` first). */
+  means: number[];
+  sds: number[];
+  impute: number[];
+  intercept: number;
+  coef: number[];
+  /** Platt scaling of the raw score: p = σ(a·z + b). */
+  calibration: { a: number; b: number };
+  l2: number;
+  nTrain: number;
+  baseRate: number;
+  trainingQuarters: string[];
+}
+
+export const L2_GRID: readonly number[] = [0.03, 0.1, 0.3, 1, 3, 10, 30];
+
+/** Thin data: fewer past quarters or rep-quarters than this and the model is not trusted (issue 11). */
+export const THIN = { minQuarters: 2, minRepQuarters: 30 } as const;
+
+export function isThin(rows: readonly TrainingRow[]): boolean {
+  return new Set(rows.map((r) => r.quarterId)).size < THIN.minQuarters || rows.length < THIN.minRepQuarters;
+}
+
+export function trainWeekModel(rows: readonly TrainingRow[], week: number, featureKeys: string[], grid: readonly number[] = L2_GRID): WeekModel {
+  if (rows.length === 0) throw new RangeError('trainWeekModel: no rows');
+  const quarters = [...new Set(rows.map((r) => r.quarterId))].sort();
+  // Penalty and calibration from leave-one-quarter-out scores within the training quarters.
+  let best = { l2: grid[Math.floor(grid.length / 2)]!, loss: Infinity, z: [] as number[], y: [] as number[] };
+  if (quarters.length >= 2) {
+    for (const l2 of grid) {
+      const z: number[] = [];
+      const y: number[] = [];
+      for (const q of quarters) {
+        const train = rows.filter((r) => r.quarterId !== q);
+        const test = rows.filter((r) => r.quarterId === q);
+        if (new Set(train.map((r) => r.y)).size < 2) continue;
+        const m = fitRaw(train, l2);
+        for (const r of test) {
+          z.push(rawScore(m, r.x));
+          y.push(r.y);
+        }
+      }
+      const loss = scorePredictions(z.map(sigmoid), y).logLoss;
+      if (z.length > 0 && loss < best.loss) best = { l2, loss, z, y };
+    }
+  }
+  const m = fitRaw(rows, best.l2);
+  // Platt: a one-feature logistic on the out-of-fold scores (lightly penalised so a tiny fold can't explode it).
+  let calibration = { a: 1, b: 0 };
+  if (best.z.length >= 10 && new Set(best.y).size === 2) {
+    const fit = fitLogistic(best.z.map((v) => [v]), best.y, { l2: 0.01 });
+    calibration = { a: fit.coef[0]!, b: fit.intercept };
+  }
+  return { ...m, week, featureKeys, calibration, l2: best.l2, nTrain: rows.length, baseRate: rows.reduce((s, r) => s + r.y, 0) / rows.length, trainingQuarters: quarters };
+}
+
+type RawModel = Pick<WeekModel, 'means' | 'sds' | 'impute' | 'intercept' | 'coef'>;
+
+function fitRaw(rows: readonly TrainingRow[], l2: number): RawModel {
+  const d = rows[0]!.x.length;
+  const impute = new Array<number>(d).fill(0);
+  const means = new Array<number>(d).fill(0);
+  const sds = new Array<number>(d).fill(1);
+  for (let j = 0; j < d; j++) {
+    const known = rows.map((r) => r.x[j]!).filter((v) => Number.isFinite(v));
+    impute[j] = known.length ? known.reduce((s, v) => s + v, 0) / known.length : 0;
+    const col = rows.map((r) => (Number.isFinite(r.x[j]!) ? r.x[j]! : impute[j]!));
+    means[j] = col.reduce((s, v) => s + v, 0) / col.length;
+    const sd = Math.sqrt(col.reduce((s, v) => s + (v - means[j]!) ** 2, 0) / col.length);
+    sds[j] = sd > 1e-9 ? sd : 1; // a constant column stays 0 after centring
+  }
+  const scaled = rows.map((r) => standardise({ means, sds, impute }, r.x));
+  const fit = fitLogistic(scaled, rows.map((r) => r.y), { l2 });
+  return { means, sds, impute, intercept: fit.intercept, coef: fit.coef };
+}
+
+function standardise(m: Pick<WeekModel, 'means' | 'sds' | 'impute'>, x: readonly number[]): number[] {
+  return x.map((v, j) => ((Number.isFinite(v) ? v : m.impute[j]!) - m.means[j]!) / m.sds[j]!);
+}
+
+function rawScore(m: RawModel, x: readonly number[]): number {
+  return logit(predictLogistic(m, standardise(m, x)));
+}
+
+/** Calibrated probability of reaching the target. */
+export function predictProbability(m: WeekModel, x: readonly number[]): number {
+  return sigmoid(m.calibration.a * rawScore(m, x) + m.calibration.b);
+}
+
+export interface FactorEffect {
+  index: number;
+  key: string;
+  value: number;
+  reference: number;
+  /** Probability now minus probability with this feature at the reference (team median): + helps, − hurts. */
+  deltaPoints: number;
+}
+
+/**
+ * The top factors for one rep: for each feature, how much the probability would differ if it were at the
+ * team's median (the rest unchanged). Largest effects first.
+ */
+export function explain(m: WeekModel, x: readonly number[], reference: readonly number[], top = 3): FactorEffect[] {
+  const p = predictProbability(m, x);
+  const out: FactorEffect[] = [];
+  x.forEach((v, j) => {
+    const ref = reference[j]!;
+    if (!Number.isFinite(v) || !Number.isFinite(ref) || v === ref) return;
+    const moved = x.slice();
+    moved[j] = ref;
+    const delta = (p - predictProbability(m, moved)) * 100;
+    if (Math.abs(delta) >= 0.5) out.push({ index: j, key: m.featureKeys[j]!, value: v, reference: ref, deltaPoints: delta });
+  });
+  return out.sort((a, b) => Math.abs(b.deltaPoints) - Math.abs(a.deltaPoints)).slice(0, top);
+}
+
+/** Column medians (NaN ignored): the team reference the explanation compares with. */
+export function columnMedians(rows: readonly (readonly number[])[]): number[] {
+  if (rows.length === 0) return [];
+  return rows[0]!.map((_, j) => median(rows.map((r) => r[j]!).filter((v) => Number.isFinite(v))));
+}
+
+export function median(v: readonly number[]): number {
+  if (v.length === 0) return Number.NaN;
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * A one-feature baseline fitted on the training quarters (pace ratio, or last quarter's attainment):
+ * p = σ(a·f + b). Rows without the feature (NaN) get the training base rate.
+ */
+export interface Baseline {
+  a: number;
+  b: number;
+  baseRate: number;
+}
+
+export function fitBaseline(f: readonly number[], y: readonly number[]): Baseline {
+  const keep = f.map((v, i) => i).filter((i) => Number.isFinite(f[i]!));
+  const baseRate = y.reduce((s, v) => s + v, 0) / Math.max(1, y.length);
+  if (keep.length < 2 || new Set(keep.map((i) => y[i])).size < 2) return { a: 0, b: logit(baseRate), baseRate };
+  const fit = fitLogistic(keep.map((i) => [f[i]!]), keep.map((i) => y[i]!), { l2: 1e-4 });
+  return { a: fit.coef[0]!, b: fit.intercept, baseRate };
+}
+
+export function predictBaseline(b: Baseline, f: number): number {
+  return Number.isFinite(f) ? sigmoid(b.a * f + b.b) : b.baseRate;
+}
