@@ -108,4 +108,20 @@ describe('我的行为 / activity in chat', () => {
     expect(text).toMatch(/跨系统一致性：67%/);
     expect(text).toContain('张伟：67%（2/3；只有 CRM 1 条，只有签到 0 条）');
   });
+
+  it('asked in a group, one person’s activities and HR’s consistency go 1:1; the group hears only that (issue 15.2)', async () => {
+    for (const [userId, text, expected] of [
+      ['mgr01', '我的行为 张伟', '张伟 · 本周行为'],
+      ['hr01', '一致性', '跨系统一致性'],
+    ] as const) {
+      const before = h.fake.outbox.deliveries.length;
+      say(h.fake, { userId, text, openConversationId: 'cidTeamEast' });
+      const privately = await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === `user:${userId}` && (d.text ?? '').includes(expected), 10_000);
+      const notice = await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'group:cidTeamEast', 10_000);
+      expect(notice.text).toBe('涉及个人数据，已私聊发送给你。');
+      expect(privately.text).toContain(expected);
+      const inGroup = h.fake.outbox.inGroup('cidTeamEast').filter((d) => d.seq > before);
+      expect(inGroup.map((d) => d.text)).toEqual(['涉及个人数据，已私聊发送给你。']);
+    }
+  });
 });
