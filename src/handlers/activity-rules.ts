@@ -1,4 +1,5 @@
 import type { Bot } from '../bot/bot.js';
+import { escapeMarkdown } from '../domain/text/markdown.js';
 import { formatRules } from '../domain/activity/rules/rule-format.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
@@ -30,7 +31,7 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
       if (!SET.test(ctx.args)) {
         const cur = await rules.current(quarterId);
         const text = formatRules(cur.rules, ctx.lang, await label());
-        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${cur.createdBy} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
+        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${escapeMarkdown(cur.createdBy ?? '')} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
         const lines =
           ctx.lang === 'en'
             ? [`### Activity rules ${quarterId} (v${cur.version}, ${who})`, text, '', `HR can change them: rules set visit: duration >= 30min and (distance <= 1km or checkin)`]

@@ -8,6 +8,7 @@ import type { GoalDeps } from '../services/goals/deps.js';
 import { openQuarterCard, saveQuarter } from '../services/goals/quarter-setup.js';
 import { refuse } from '../services/goals/refusal.js';
 import { privateIo, sender } from './goal-deps.js';
+import { echoArg } from '../domain/text/cut.js';
 
 /** 季度设置 [2027Q1]: HR configures a quarter on a card (dates, review meeting, metrics, direction). */
 export function registerQuarterSetup(bot: Bot, d: GoalDeps & { ledger: DeliveryLedger }): void {
@@ -25,7 +26,7 @@ export function registerQuarterSetup(bot: Bot, d: GoalDeps & { ledger: DeliveryL
         );
       }
       const arg = ctx.args.toUpperCase();
-      if (arg && !isQuarterId(arg)) return io.reply(ctx.lang === 'zh' ? `「${ctx.args}」不是季度，请写成 2027Q1 这样的格式。` : `"${ctx.args}" is not a quarter; write it like 2027Q1.`);
+      if (arg && !isQuarterId(arg)) return io.reply(ctx.lang === 'zh' ? `「${echoArg(ctx.args)}」不是季度，请写成 2027Q1 这样的格式。` : `"${echoArg(ctx.args)}" is not a quarter; write it like 2027Q1.`);
       const quarterId = arg || quarterOf(d.clock.now(), d.timeZone).id;
       await openQuarterCard(d, me, quarterId, ctx.lang, io);
     },

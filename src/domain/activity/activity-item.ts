@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TYPE_KEY } from './rules/rule-model.js';
 import { parseInstant } from './timestamps.js';
 import type { ActivityInput, ActivitySource, DimValue } from './types.js';
+import { cutText } from '../text/cut.js';
 
 /**
  * One activity as another system sends it (webhook JSON item, or a CSV row turned into this shape).
@@ -13,7 +14,7 @@ const MAX_SPAN_MS = 24 * 3600_000;
 const instant = z.string({ error: '需要带时区的 ISO-8601 时间字符串，例如 2026-11-23T10:00:00+08:00' }).transform((s, ctx) => {
   const d = parseInstant(s);
   if (!d) {
-    ctx.addIssue({ code: 'custom', message: `需要带时区的 ISO-8601 时间，例如 2026-11-23T10:00:00+08:00（收到 ${JSON.stringify(s.slice(0, 40))}）` });
+    ctx.addIssue({ code: 'custom', message: `需要带时区的 ISO-8601 时间，例如 2026-11-23T10:00:00+08:00（收到 ${JSON.stringify(cutText(s, 40))}）` });
     return z.NEVER;
   }
   return d;
