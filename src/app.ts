@@ -85,6 +85,7 @@ export interface Service {
 /** Builds and starts everything: database, DingTalk transport, bot, jobs, HTTP. The composition root. */
 export async function startService(config: Config, opts: ServiceOptions): Promise<Service> {
   const log = opts.logger;
+  refuseStandInsInProduction(config);
   // Local mode runs on a clock the simulator can move; production always on the system clock.
   const clock = opts.clock ?? (config.dingtalk.mode === 'local' ? new OffsetClock() : systemClock);
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
@@ -247,4 +248,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The second lock behind config validation (a Config can be built by hand): in production the DingTalk and
+ * Salesforce stand-ins, /dev/* and the simulator (/sim) are never started.
+ */
+export function refuseStandInsInProduction(config: Pick<Config, 'env' | 'dingtalk' | 'salesforce'>): void {
+  if (config.env !== 'production') return;
+  const local = [config.dingtalk.mode === 'local' ? 'DingTalk' : undefined, config.salesforce.mode === 'local' ? 'Salesforce' : undefined].filter(Boolean);
+  if (local.length) throw new Error(`NODE_ENV=production must not run the local ${local.join(' and ')} stand-in (set real credentials)`);
 }

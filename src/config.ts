@@ -278,14 +278,26 @@ export function readConfig(source: Record<string, string | undefined> = process.
 function* crossFieldProblems(input: Record<string, string>): Generator<string> {
   const hasId = input.DINGTALK_CLIENT_ID !== undefined;
   const hasSecret = input.DINGTALK_CLIENT_SECRET !== undefined;
-  if (hasId !== hasSecret) {
+  const production = input.NODE_ENV === 'production';
+  // Production never falls back to the stand-in: it would serve /dev/say and /sim (act as anyone, move the
+  // clock) and write fake people into the real database. One line names what is missing.
+  if (production && (!hasId || !hasSecret)) {
+    const missing = [hasId ? undefined : 'DINGTALK_CLIENT_ID', hasSecret ? undefined : 'DINGTALK_CLIENT_SECRET'].filter(Boolean).join(', ');
+    yield `${missing}: required when NODE_ENV=production (the local DingTalk stand-in, /dev and /sim are for development only) (got unset)`;
+  } else if (hasId !== hasSecret) {
     const missing = hasId ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID';
     yield `${missing}: set both DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or neither for the local stand-in (got unset)`;
   }
   if (input.NODE_ENV === 'production' && input.MONGODB_URI === undefined) {
     yield 'MONGODB_URI: required when NODE_ENV=production (the bundled local server is for development) (got unset)';
   }
-  if (input.DINGTALK_MODE === 'dingtalk' && !hasId) {
+  if (production && input.DINGTALK_MODE === 'local') {
+    yield 'DINGTALK_MODE: local (the stand-in) is not allowed when NODE_ENV=production (got "local")';
+  }
+  if (production && input.SALESFORCE_MODE === 'local') {
+    yield 'SALESFORCE_MODE: local (the Salesforce stand-in) is not allowed when NODE_ENV=production (got "local")';
+  }
+  if (input.DINGTALK_MODE === 'dingtalk' && !hasId && !production) {
     yield 'DINGTALK_CLIENT_ID: required when DINGTALK_MODE=dingtalk (got unset)';
   }
   const sfMode = input.SALESFORCE_MODE ?? 'auto';

@@ -18,7 +18,19 @@ export interface CommandSpec {
   example?: string;
   /** Hidden from help (aliases, dev commands). */
   hidden?: boolean;
+  /**
+   * Where the answer may be shown, declared once per command and enforced by the dispatcher.
+   * `personal`: the answer shows one person's data, or a role-gated view of people (a manager's team, HR's
+   * tools); asked in a group, every reply goes to the asker's 1:1 chat and the group only hears that it was
+   * sent. `public`: the same for whoever asks (help, the rules, the report time); answered where asked.
+   */
+  privacy: CommandPrivacy;
 }
+
+export type CommandPrivacy = 'personal' | 'public';
+
+/** What the group hears when a personal answer went to the asker's 1:1 chat. */
+export const SENT_PRIVATELY = { zh: '涉及个人数据，已私聊发送给你。', en: 'That is personal; I sent it to you in a 1:1 chat.' } as const;
 
 export interface MessageContext {
   event: InboundMessage;
@@ -144,7 +156,8 @@ export class Bot {
       this.commandList.map((c) => ({ keywords: c.spec.keywords, value: c })),
     );
     const lang = detectLang(match ? match.keyword : text);
-    const ctx = this.messageContext(event, text, match?.args ?? text, lang, log.child({ command: match?.value.spec.name ?? 'unknown' }));
+    const personal = match?.value.spec.privacy !== 'public' && match !== undefined;
+    const ctx = this.messageContext(event, text, match?.args ?? text, lang, log.child({ command: match?.value.spec.name ?? 'unknown' }), personal);
     if (match) return match.value.handler(ctx);
     if (this.unknownHandler) return this.unknownHandler(ctx);
   }
@@ -159,8 +172,9 @@ export class Bot {
     await handler({ event, action, log: log.child({ action }) });
   }
 
-  private messageContext(event: InboundMessage, text: string, args: string, lang: Lang, log: Logger): MessageContext {
+  private messageContext(event: InboundMessage, text: string, args: string, lang: Lang, log: Logger, personal: boolean): MessageContext {
     const m = this.deps.messenger;
+    if (personal && event.isGroup) return this.privateContext(event, text, args, lang, log);
     return {
       event,
       text,
@@ -174,6 +188,39 @@ export class Bot {
         return mediaId;
       },
       replyCard: (card) => m.sendCard(card, destinationOf(event)),
+    };
+  }
+
+  /** A personal command asked in a group: every answer goes 1:1 to the asker; the group is told once. */
+  private privateContext(event: InboundMessage, text: string, args: string, lang: Lang, log: Logger): MessageContext {
+    const m = this.deps.messenger;
+    const to = { kind: 'user', userId: event.senderStaffId } as const;
+    let told = false;
+    const tellGroup = async () => {
+      if (told) return;
+      told = true;
+      await m.reply(event, { type: 'text', text: lang === 'en' ? SENT_PRIVATELY.en : SENT_PRIVATELY.zh });
+    };
+    return {
+      event,
+      text,
+      args,
+      lang,
+      log,
+      reply: async (msg) => {
+        await m.send(to, typeof msg === 'string' ? { type: 'text', text: msg } : msg);
+        await tellGroup();
+      },
+      replyImage: async (png, filename) => {
+        const mediaId = await m.uploadImage(png, filename);
+        await m.send(to, { type: 'image', mediaId });
+        await tellGroup();
+        return mediaId;
+      },
+      replyCard: async (card) => {
+        await m.sendCard(card, to);
+        await tellGroup();
+      },
     };
   }
 

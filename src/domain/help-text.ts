@@ -1,4 +1,5 @@
 import type { Lang } from './command-text.js';
+import { cutText } from './text/cut.js';
 
 export interface HelpEntry {
   keywords: readonly string[];
@@ -28,7 +29,7 @@ export function helpText(entries: readonly HelpEntry[], lang: Lang): { title: st
 
 /** Reply to text no command understood, with suggestions when something is close. */
 export function unknownText(text: string, suggestions: readonly string[], lang: Lang): string {
-  const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
+  const shown = cutText(text, 21);
   if (lang === 'en') {
     const hint = suggestions.length ? ` Did you mean: ${suggestions.join(', ')}?` : '';
     return `I didn't understand "${shown}".${hint} Type help to see what I can do.`;

@@ -1,7 +1,9 @@
 import type { Bot } from '../bot/bot.js';
+import { escapeMarkdown } from '../domain/text/markdown.js';
 import { consistencyReport } from '../domain/activity/consistency.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { findPerson, personNotFound, viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+import { echoArg } from '../domain/text/cut.js';
 
 const SF_USER_ID = /^005[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x * 100)}%`);
@@ -12,23 +14,24 @@ const pct = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(
  */
 export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   bot.command(
-    { name: 'activity-unmatched', keywords: ['未匹配', '未匹配用户', 'unmatched'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
+    { name: 'activity-unmatched', privacy: 'personal', keywords: ['未匹配', '未匹配用户', 'unmatched'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
     async (ctx) => {
       if ((await viewerOf(d, ctx.event.senderStaffId)).role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以查看未匹配用户。');
       const users = await d.activity.core.unmatched.users(20);
       if (users.length === 0) return ctx.reply('没有未匹配的记录：所有外部系统的记录都对应到了钉钉同事。');
       const lines = users.map((u) => {
+        // Ids, names and emails come from outside systems (webhook, CSV, CRM): escaped, so they stay text.
         const who = [u.externalUserId, u.externalName, u.externalEmail && `<${u.externalEmail}>`].filter(Boolean).join(' ');
-        return `- ${u.system} ${who}：${u.activities} 条行为、${u.deals} 个商机，最近 ${formatLocal(u.lastSeenAt, d.config.timeZone)}`;
+        return `- ${escapeMarkdown(u.system)} ${escapeMarkdown(who)}：${u.activities} 条行为、${u.deals} 个商机，最近 ${formatLocal(u.lastSeenAt, d.config.timeZone)}`;
       });
       const first = users[0]!;
-      const example = `映射 ${first.externalUserId ?? first.externalEmail} <钉钉 userid 或姓名>`;
+      const example = escapeMarkdown(`映射 ${first.externalUserId ?? first.externalEmail} <钉钉 userid 或姓名>`);
       await ctx.reply({ type: 'markdown', title: '未匹配用户', text: ['### 未匹配的外部用户（记录已暂存，没有丢）', ...lines, '', `对应到同事后会自动补录，例如：${example}`].join('\n') });
     },
   );
 
   bot.command(
-    { name: 'activity-map-user', keywords: ['映射', 'map user', 'map'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
+    { name: 'activity-map-user', privacy: 'personal', keywords: ['映射', 'map user', 'map'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
     async (ctx) => {
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       if (viewer.role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以设置用户映射。');
@@ -39,7 +42,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
       if (found.kind !== 'found') return ctx.reply(personNotFound(ctx, target, found));
       const isEmail = external.includes('@');
       const key = isEmail ? `email:${external.toLowerCase()}` : external.includes(':') ? external : `salesforce:${external}`;
-      if (!isEmail && !external.includes(':') && !SF_USER_ID.test(external)) return ctx.reply(`「${external}」不像 Salesforce 用户 ID（005 开头，15 或 18 位）或邮箱。`);
+      if (!isEmail && !external.includes(':') && !SF_USER_ID.test(external)) return ctx.reply(`「${echoArg(external)}」不像 Salesforce 用户 ID（005 开头，15 或 18 位）或邮箱。`);
       const [system, ...idParts] = key.split(':');
       const personId = String(found.person._id);
       const before = await d.models.UserMapping.findById(key).lean();
@@ -53,6 +56,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   bot.command(
     {
       name: 'activity-consistency',
+      privacy: 'personal',
       keywords: ['一致性', '数据一致性', 'consistency'],
       summary: { zh: '本季度 CRM 拜访与钉钉签到互相印证的比例（主管看团队，HR 看全公司）', en: 'share of CRM visits and DingTalk check-ins that agree this quarter' },
     },
@@ -67,7 +71,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
       const r = consistencyReport(rows.map((x) => ({ personId: x.personId, source: x.source, matchGroup: x.matchGroup ?? null })));
       if (r.overall.total === 0) return ctx.reply(`${quarterId} 还没有拜访记录，无法计算一致性。`);
       const names = new Map((await d.activity.people.getMany(r.people.map((p) => p.personId))).map((p) => [String(p._id), p.name]));
-      const lines = r.people.slice(0, 20).map((p) => `- ${names.get(p.personId) ?? p.personId}：${pct(p.share)}（${p.agreeing}/${p.total}；只有 CRM ${p.crmOnly} 条，只有签到 ${p.checkinOnly} 条）`);
+      const lines = r.people.slice(0, 20).map((p) => `- ${escapeMarkdown(names.get(p.personId) ?? p.personId)}：${pct(p.share)}（${p.agreeing}/${p.total}；只有 CRM ${p.crmOnly} 条，只有签到 ${p.checkinOnly} 条）`);
       const text = [
         `### ${quarterId} 跨系统一致性：${pct(r.overall.share)}`,
         `CRM 拜访与钉钉签到互相印证的记录 ${r.overall.agreeing}/${r.overall.total}。`,

@@ -1,4 +1,5 @@
 import type { Bot } from '../bot/bot.js';
+import { escapeMarkdown } from '../domain/text/markdown.js';
 import { formatRules } from '../domain/activity/rules/rule-format.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
@@ -14,6 +15,7 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
   bot.command(
     {
       name: 'activity-rules',
+      privacy: 'public',
       keywords: ['行为规则', '有效行为规则', 'rules', 'activity rules'],
       summary: { zh: '查看行为计入规则；HR 可发「行为规则 设置 …」修改', en: 'show the activity validity rules; HR can change them with "rules set …"' },
       example: '行为规则',
@@ -29,7 +31,7 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
       if (!SET.test(ctx.args)) {
         const cur = await rules.current(quarterId);
         const text = formatRules(cur.rules, ctx.lang, await label());
-        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${cur.createdBy} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
+        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${escapeMarkdown(cur.createdBy ?? '')} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
         const lines =
           ctx.lang === 'en'
             ? [`### Activity rules ${quarterId} (v${cur.version}, ${who})`, text, '', `HR can change them: rules set visit: duration >= 30min and (distance <= 1km or checkin)`]

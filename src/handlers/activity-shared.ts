@@ -3,6 +3,7 @@ import type { Person } from '../adapters/mongo/people-repository.js';
 import type { MessageContext } from '../bot/bot.js';
 import type { Viewer } from '../domain/org/access.js';
 import type { HandlerDeps } from './index.js';
+import { echoArg } from '../domain/text/cut.js';
 
 export type ActivityHandlerDeps = HandlerDeps & { activity: ActivityModule };
 
@@ -29,7 +30,7 @@ export async function findPerson(d: ActivityHandlerDeps, ctx: MessageContext, te
 export function personNotFound(ctx: MessageContext, text: string, found: PersonLookup): string {
   if (found.kind === 'ambiguous') {
     const ids = found.people.map((p) => `${p.name}（${p._id}）`).join('、');
-    return ctx.lang === 'en' ? `Several people are called ${text}: ${ids}. Use their userid.` : `有 ${found.people.length} 位同事叫「${text}」：${ids}。请用 userid 指定。`;
+    return ctx.lang === 'en' ? `Several people are called ${echoArg(text)}: ${ids}. Use their userid.` : `有 ${found.people.length} 位同事叫「${echoArg(text)}」：${ids}。请用 userid 指定。`;
   }
-  return ctx.lang === 'en' ? `I could not find a colleague called "${text}".` : `没有找到叫「${text}」的同事。`;
+  return ctx.lang === 'en' ? `I could not find a colleague called "${echoArg(text)}".` : `没有找到叫「${echoArg(text)}」的同事。`;
 }

@@ -40,42 +40,16 @@ export async function sender(d: GoalDeps, ctx: MessageContext): Promise<Person |
 }
 
 /**
- * Where personal answers go. Goals are private: asked in a group, the answer goes to the person's 1:1
- * chat with the bot and the group only hears that it was sent.
+ * Where personal answers go. The goal commands are declared `privacy: 'personal'`, so the dispatcher already
+ * sends their answers 1:1 when asked in a group (bot.ts); this only adapts the context's reply functions.
  */
-export function privateIo(d: GoalDeps, ctx: MessageContext) {
-  const userId = ctx.event.senderStaffId;
-  const group = ctx.event.isGroup;
-  let told = false;
-  const tellGroup = async () => {
-    if (!group || told) return;
-    told = true;
-    await ctx.reply(ctx.lang === 'zh' ? '涉及个人目标，已私聊发送给你。' : 'That is personal; I sent it to you in a 1:1 chat.');
-  };
+export function privateIo(_d: GoalDeps, ctx: MessageContext) {
   return {
-    reply: async (text: string) => {
-      if (!group) return ctx.reply(text);
-      await d.messenger.send({ kind: 'user', userId }, { type: 'text', text });
-      await tellGroup();
-    },
-    markdown: async (m: { title: string; text: string }) => {
-      if (!group) return ctx.reply({ type: 'markdown', ...m });
-      await d.messenger.send({ kind: 'user', userId }, { type: 'markdown', ...m });
-      await tellGroup();
-    },
-    replyCard: async (card: CardInstance) => {
-      if (!group) return ctx.replyCard(card);
-      await d.messenger.sendCard(card, { kind: 'user', userId });
-      await tellGroup();
-    },
+    reply: (text: string) => ctx.reply(text),
+    markdown: (m: { title: string; text: string }) => ctx.reply({ type: 'markdown', ...m }),
+    replyCard: (card: CardInstance) => ctx.replyCard(card),
     replyImage: async (png: Buffer, filename: string) => {
-      if (!group) {
-        await ctx.replyImage(png, filename);
-        return;
-      }
-      const mediaId = await d.messenger.uploadImage(png, filename);
-      await d.messenger.send({ kind: 'user', userId }, { type: 'image', mediaId });
-      await tellGroup();
+      await ctx.replyImage(png, filename);
     },
   };
 }

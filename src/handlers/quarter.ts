@@ -8,11 +8,12 @@ import type { GoalDeps } from '../services/goals/deps.js';
 import { openQuarterCard, saveQuarter } from '../services/goals/quarter-setup.js';
 import { refuse } from '../services/goals/refusal.js';
 import { privateIo, sender } from './goal-deps.js';
+import { echoArg } from '../domain/text/cut.js';
 
 /** 季度设置 [2027Q1]: HR configures a quarter on a card (dates, review meeting, metrics, direction). */
 export function registerQuarterSetup(bot: Bot, d: GoalDeps & { ledger: DeliveryLedger }): void {
   bot.command(
-    { name: 'quarter.setup', keywords: ['季度设置', '设置季度', 'quarter setup', 'setup quarter'], summary: { zh: '配置季度：日期、评审会、跟踪指标、公司方向（HR）', en: 'set up the quarter: dates, review, metrics, direction (HR)' }, example: '季度设置' },
+    { name: 'quarter.setup', privacy: 'personal', keywords: ['季度设置', '设置季度', 'quarter setup', 'setup quarter'], summary: { zh: '配置季度：日期、评审会、跟踪指标、公司方向（HR）', en: 'set up the quarter: dates, review, metrics, direction (HR)' }, example: '季度设置' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;
@@ -25,7 +26,7 @@ export function registerQuarterSetup(bot: Bot, d: GoalDeps & { ledger: DeliveryL
         );
       }
       const arg = ctx.args.toUpperCase();
-      if (arg && !isQuarterId(arg)) return io.reply(ctx.lang === 'zh' ? `「${ctx.args}」不是季度，请写成 2027Q1 这样的格式。` : `"${ctx.args}" is not a quarter; write it like 2027Q1.`);
+      if (arg && !isQuarterId(arg)) return io.reply(ctx.lang === 'zh' ? `「${echoArg(ctx.args)}」不是季度，请写成 2027Q1 这样的格式。` : `"${echoArg(ctx.args)}" is not a quarter; write it like 2027Q1.`);
       const quarterId = arg || quarterOf(d.clock.now(), d.timeZone).id;
       await openQuarterCard(d, me, quarterId, ctx.lang, io);
     },

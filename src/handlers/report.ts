@@ -10,6 +10,7 @@ import { formatLocal, isoWeekKey } from '../domain/time/calendar.js';
 import type { ReportBuilder } from '../services/weekly-report/report-builder.js';
 import { CATCH_UP_MS, type ReportRunner } from '../services/weekly-report/report-runner.js';
 import type { ReportViews, ViewResult } from '../services/weekly-report/report-views.js';
+import { echoArg } from '../domain/text/cut.js';
 
 export interface ReportHandlerDeps {
   models: Pick<Models, 'Person' | 'Quarter'>;
@@ -30,9 +31,9 @@ async function findPerson(m: ReportHandlerDeps['models'], who: string, lang: Lan
   if (byId) return { person: byId };
   const byName = (await m.Person.find({ name: who, isActive: true }).limit(10).lean()) as Person[];
   if (byName.length === 1) return { person: byName[0]! };
-  if (byName.length === 0) return { problem: t(lang, `没有找到「${who}」，请用姓名或 userid。`, `No one called "${who}"; use a name or userid.`) };
+  if (byName.length === 0) return { problem: t(lang, `没有找到「${echoArg(who)}」，请用姓名或 userid。`, `No one called "${echoArg(who)}"; use a name or userid.`) };
   const list = byName.map((p) => `${p.name}（${p._id}）`).join('、');
-  return { problem: t(lang, `有 ${byName.length} 位「${who}」：${list}，请用 userid 指定。`, `Several people are called "${who}": ${list}. Use the userid.`) };
+  return { problem: t(lang, `有 ${byName.length} 位「${echoArg(who)}」：${list}，请用 userid 指定。`, `Several people are called "${echoArg(who)}": ${list}. Use the userid.`) };
 }
 
 function viewProblem(r: ViewResult, lang: Lang): string | undefined {
@@ -56,6 +57,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
   bot.command(
     {
       name: 'weekly-report',
+      privacy: 'personal',
       keywords: ['周报', '健康报告', 'report'],
       summary: { zh: '查看本周活动健康报告（HR 可「周报 推送 张伟/团队 王磊/全部」立即推送）', en: 'see this week\'s activity health report (HR: "report send <name> | team <manager> | all")' },
       example: '周报',
@@ -79,6 +81,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
   bot.command(
     {
       name: 'report-schedule',
+      privacy: 'public',
       keywords: ['周报时间', 'report time'],
       summary: { zh: '查看周报推送时间（HR 可「周报时间 周五 17:00」修改）', en: 'see when weekly reports go out (HR: "report time fri 17:00")' },
       example: '周报时间',

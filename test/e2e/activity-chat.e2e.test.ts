@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityInput } from '../../src/domain/activity/types.js';
 import { isoWeekKey, isoWeekRange } from '../../src/domain/time/calendar.js';
 import { say } from '../../src/fake-dingtalk/people.js';
+import { renderMarkdown } from '../../src/http/sim/markdown.js';
 import { seedPeople } from '../integration/activity/core-helpers.js';
 import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
 
@@ -95,11 +96,25 @@ describe('我的行为 / activity in chat', () => {
     );
     expect(await ask('rep01', '未匹配')).toContain('只有 HR');
     const list = await ask('hr01', '未匹配');
-    expect(list).toContain('salesforce 005FK0000000099AAA Mei-Mei Johns <meimei@example.com>：1 条行为、0 个商机');
+    expect(list).toContain('salesforce 005FK0000000099AAA Mei-Mei Johns \\<meimei@example.com\\>：1 条行为、0 个商机');
     expect(list).toContain('映射 005FK0000000099AAA');
     expect(await ask('hr01', '映射 005FK0000000099AAA 孙强')).toBe('已把 005FK0000000099AAA 对应到 孙强（rep04），补录了 1 条暂存记录。');
     await eventually(() => h.service.models.Activity.countDocuments({ sourceId: '00U-ghost', personId: 'rep04' }), (n) => n === 1);
     expect(await ask('hr01', '未匹配')).toContain('没有未匹配的记录');
+  });
+
+  it('shows an outside userId that looks like a link as text in HR’s 未匹配, not as a live link (issue 15.3)', async () => {
+    const evil = '[请点此处](http://evil.example)';
+    await h.service.activity.core.ingest.ingest(
+      [{ source: 'webhook', sourceId: 'evil-1', person: { kind: 'userId', userId: evil }, type: 'visit', startAt: at(12), endAt: at(13), account: { name: '**大客户**<b>' }, raw: {} }],
+      { reconcile: 'inline' },
+    );
+    const list = await ask('hr01', '未匹配');
+    expect(list).toContain('\\[请点此处\\](http://evil.example)');
+    const html = renderMarkdown(list);
+    expect(html).not.toContain('<a ');
+    expect(html).toContain('[请点此处](http://evil.example)');
+    await h.service.models.UnmatchedRecord.deleteMany({});
   });
 
   it('reports cross-system consistency to a manager for their team', async () => {
@@ -107,5 +122,21 @@ describe('我的行为 / activity in chat', () => {
     // rep01: 2 CRM visits + 1 check-in; the check-in and one visit agree → 2 of 3.
     expect(text).toMatch(/跨系统一致性：67%/);
     expect(text).toContain('张伟：67%（2/3；只有 CRM 1 条，只有签到 0 条）');
+  });
+
+  it('asked in a group, one person’s activities and HR’s consistency go 1:1; the group hears only that (issue 15.2)', async () => {
+    for (const [userId, text, expected] of [
+      ['mgr01', '我的行为 张伟', '张伟 · 本周行为'],
+      ['hr01', '一致性', '跨系统一致性'],
+    ] as const) {
+      const before = h.fake.outbox.deliveries.length;
+      say(h.fake, { userId, text, openConversationId: 'cidTeamEast' });
+      const privately = await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === `user:${userId}` && (d.text ?? '').includes(expected), 10_000);
+      const notice = await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'group:cidTeamEast', 10_000);
+      expect(notice.text).toBe('涉及个人数据，已私聊发送给你。');
+      expect(privately.text).toContain(expected);
+      const inGroup = h.fake.outbox.inGroup('cidTeamEast').filter((d) => d.seq > before);
+      expect(inGroup.map((d) => d.text)).toEqual(['涉及个人数据，已私聊发送给你。']);
+    }
   });
 });

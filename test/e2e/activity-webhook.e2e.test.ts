@@ -135,6 +135,44 @@ describe('POST /api/v1/activities (signed webhook)', () => {
     expect(await stored()).toBe(0);
   });
 
+  it('a replayed older request (inside the 5-minute window) never reverts a later edit: it is "unchanged" (issue 15.4)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // Without updatedAt: the signed request time orders the versions.
+    const v1 = JSON.stringify([visit('r1')]);
+    const v2 = JSON.stringify([visit('r1', { endAt: '2026-11-24T10:10:00+08:00' })]);
+    expect((await post(v1, { ts: now - 120 })).body).toMatchObject({ created: 1 });
+    expect((await post(v2, { ts: now - 60 })).body).toMatchObject({ updated: 1 });
+    const replay = await post(v1, { ts: now - 120 });
+    expect(replay).toMatchObject({ status: 200, body: { created: 0, updated: 0, unchanged: 1, stale: 1 } });
+    expect(await h.service.models.Activity.findOne({ sourceId: 'fxiaoke:r1' }).lean()).toMatchObject({ durationMin: 10 });
+    // Resending the current content later is unchanged too, and still leaves the older one stale.
+    expect((await post(v2, { ts: now })).body).toMatchObject({ updated: 0, unchanged: 1, stale: 0 });
+    expect((await post(v1, { ts: now - 30 })).body).toMatchObject({ updated: 0, unchanged: 1, stale: 1 });
+
+    // With updatedAt: the record's own version wins over arrival order, whatever the request time.
+    const e1 = JSON.stringify([visit('r2', { updatedAt: '2026-11-24T11:00:00+08:00' })]);
+    const e2 = JSON.stringify([visit('r2', { endAt: '2026-11-24T10:05:00+08:00', updatedAt: '2026-11-24T12:00:00+08:00' })]);
+    await post(e2, { ts: now - 10 });
+    expect((await post(e1, { ts: now })).body).toMatchObject({ updated: 0, unchanged: 1, stale: 1 });
+    expect(await h.service.models.Activity.findOne({ sourceId: 'fxiaoke:r2' }).lean()).toMatchObject({ durationMin: 5 });
+  });
+
+  it('refuses duplicate ids inside one batch with both positions, storing nothing (issue 15.4)', async () => {
+    const r = await post(JSON.stringify([visit('d1'), visit('d2'), visit('d1', { endAt: '2026-11-24T10:10:00+08:00' }), visit('d1', { system: 'other' })]));
+    expect(r).toEqual({
+      status: 422,
+      body: { error: 'validation_failed', message: '1 of 4 activities are invalid; nothing was stored', details: [{ index: 2, path: 'id', message: '记录 fxiaoke:d1 与第 0 项重复（同一批里一条记录只能出现一次）' }] },
+    });
+    expect(await stored()).toBe(0);
+  });
+
+  it('refuses implausible dates and control characters in names (issue 15.4)', async () => {
+    const r = await post(JSON.stringify([visit('p1', { startAt: '9999-01-01T10:00:00+08:00', endAt: undefined }), visit('p2', { customer: { name: '华为\n# 标题' } })]));
+    expect(r.status).toBe(422);
+    expect((r.body.details as Array<{ index: number; path: string }>).map((d) => [d.index, d.path])).toEqual([[0, 'startAt'], [1, 'customer.name']]);
+    expect(await stored()).toBe(0);
+  });
+
   it('parks items whose person is unknown and says so, instead of dropping them', async () => {
     const r = await post(JSON.stringify([visit('u1', { person: { email: 'new.hire@example.com' } }), visit('u2')]));
     expect(r).toMatchObject({ status: 200, body: { created: 1, parked: 1, unmatched: [{ index: 0, person: { email: 'new.hire@example.com' } }] } });

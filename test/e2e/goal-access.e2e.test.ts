@@ -101,7 +101,7 @@ describe('goal and board access', () => {
     const before = h.fake.outbox.deliveries.length;
     say(h.fake, { userId: 'mgr01', text: '团队看板', openConversationId: 'cidTeamEast' });
     const inGroup = await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'group:cidTeamEast', 30_000);
-    expect(inGroup.text).toBe('涉及个人目标，已私聊发送给你。');
+    expect(inGroup.text).toBe('涉及个人数据，已私聊发送给你。');
     await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'user:mgr01' && d.type === 'image', 30_000);
     expect(h.fake.outbox.inGroup('cidTeamEast').filter((d) => d.type === 'image')).toHaveLength(0);
   });

@@ -124,15 +124,16 @@ describe('goal chain', () => {
 
     const noComment = await press(h, approval.outTrackId, 'mgr01', 'goal.return', { comment: '  ' });
     expect(noComment.cardParamMap.noticeText).toBe('退回时请填写意见，方便 刘洋 修改。本次未退回。');
-    const returned = await press(h, approval.outTrackId, 'mgr01', 'goal.return', { comment: '请聚焦制造业' });
-    expect(returned.cardParamMap.decidedText).toBe('↩️ 王磊 已退回，意见：请聚焦制造业');
+    // Markdown in the comment stays text on the cards (escaped) and reads as written in the text message.
+    const returned = await press(h, approval.outTrackId, 'mgr01', 'goal.return', { comment: '请聚焦*制造业* [见此](http://x.example)' });
+    expect(returned.cardParamMap.decidedText).toBe('↩️ 王磊 已退回，意见：请聚焦\\*制造业\\* \\[见此\\](http://x.example)');
     const told = await h.fake.outbox.waitFor((d) => d.conversation === 'user:rep02' && /退回了你的/.test(d.text ?? ''));
-    expect(told.text).toBe('↩️ 王磊 退回了你的 2026Q4 目标：请聚焦制造业。请在目标卡片上修改后重新提交。');
+    expect(told.text).toBe('↩️ 王磊 退回了你的 2026Q4 目标：请聚焦*制造业* [见此](http://x.example)。请在目标卡片上修改后重新提交。');
     const repCard = card(h, id).cardParamMap;
     expect(repCard).toMatchObject({ editable: 'true', headerColor: 'red' });
-    expect(repCard.savedText).toContain('↩️ 王磊 退回：请聚焦制造业');
+    expect(repCard.savedText).toContain('↩️ 王磊 退回：请聚焦\\*制造业\\* \\[见此\\](http://x.example)');
     const goal = await h.service.models.Goal.findOne({ quarterId: Q, ownerId: 'rep02' }).lean();
-    expect(goal).toMatchObject({ status: 'returned', decisionComment: '请聚焦制造业', alignment: { status: 'red' } });
+    expect(goal).toMatchObject({ status: 'returned', decisionComment: '请聚焦*制造业* [见此](http://x.example)', alignment: { status: 'red' } });
   });
 
   it('the manager’s stored check follows the team: the roll-up shortfall shows on the manager goal', async () => {

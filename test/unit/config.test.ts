@@ -37,7 +37,8 @@ describe('readConfig', () => {
 
   it('requires a real database in production', () => {
     expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required when NODE_ENV=production/);
-    expect(readConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/trichain' }).env).toBe('production');
+    const creds = { DINGTALK_CLIENT_ID: 'ding1', DINGTALK_CLIENT_SECRET: 's' };
+    expect(readConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/trichain', ...creds }).env).toBe('production');
   });
 
   it('treats empty values as unset', () => {

@@ -28,7 +28,7 @@ export interface WriteResult {
   touched: Array<{ personId: string; day: string; type: string; quarterId: string; source: string; grouped?: boolean }>;
 }
 
-type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt'> & GroupFacts;
+type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt' | 'versionAt'> & GroupFacts;
 
 /**
  * Bulk writes of activities, idempotent on (source, sourceId). New records go in with one insertMany
@@ -60,11 +60,16 @@ export class ActivityStore {
     for (const d of dups) {
       const old = existing.get(`${d.source}\u0000${d.sourceId}`);
       if (!old) throw new Error(`activity ${d.source}:${d.sourceId} was reported as duplicate but is not stored`);
+      const newV = d.versionAt;
       if (old.contentHash === d.contentHash) {
         result.unchanged++;
+        // Remember the newer version even though nothing changed, so a replay of anything older stays stale.
+        if (newV && (!old.versionAt || old.versionAt.getTime() < newV.getTime())) {
+          ops.push({ updateOne: { filter: { source: d.source, sourceId: d.sourceId, ...notNewerThan('versionAt', newV) }, update: { $set: { versionAt: newV } } } });
+        }
         continue;
       }
-      if (old.sourceUpdatedAt && d.sourceUpdatedAt && old.sourceUpdatedAt.getTime() > d.sourceUpdatedAt.getTime()) {
+      if (isOlder(d, old)) {
         result.stale++;
         continue;
       }
@@ -77,7 +82,8 @@ export class ActivityStore {
       const { unset, set } = splitUnset({ ...d, counted: verdict.counted, reasons: verdict.reasons, updatedAt: at });
       // The filter repeats the staleness guard so a concurrent newer write is never overwritten.
       const filter: Document = { source: d.source, sourceId: d.sourceId };
-      if (d.sourceUpdatedAt) filter.$or = [{ sourceUpdatedAt: { $lte: d.sourceUpdatedAt } }, { sourceUpdatedAt: { $exists: false } }, { sourceUpdatedAt: null }];
+      if (d.sourceUpdatedAt) Object.assign(filter, notNewerThan('sourceUpdatedAt', d.sourceUpdatedAt));
+      else if (newV) filter.$or = [...(notNewerThan('versionAt', newV).$or as Document[]), { sourceUpdatedAt: { $gt: new Date(0) } }];
       ops.push({ updateOne: { filter, update: { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, ''])) } : {}) } } });
       result.updated++;
       // The old position was in a match group: that group must be looked at again wherever it was.
@@ -110,7 +116,7 @@ export class ActivityStore {
       const rows = await this.m.Activity.collection
         .find(
           { source, sourceId: { $in: ids } },
-          { projection: { source: 1, sourceId: 1, personId: 1, day: 1, type: 1, quarterId: 1, contentHash: 1, sourceUpdatedAt: 1, matchGroup: 1, mergedInto: 1, evidence: 1 } },
+          { projection: { source: 1, sourceId: 1, personId: 1, day: 1, type: 1, quarterId: 1, contentHash: 1, sourceUpdatedAt: 1, versionAt: 1, matchGroup: 1, mergedInto: 1, evidence: 1 } },
         )
         .toArray();
       for (const r of rows) out.set(`${String(r.source)}\u0000${String(r.sourceId)}`, r as unknown as Existing);
@@ -128,6 +134,22 @@ function dedupeLastWins(batch: readonly PreparedActivity[]): PreparedActivity[] 
     seen.set(k, d);
   }
   return [...seen.values()];
+}
+
+/**
+ * Whether `d` is an older version than what is stored: by the source's modification time when both have one,
+ * else by the signed time of the requests that carried them (webhook records without updatedAt); a mix of
+ * the two can't be ordered, so arrival order decides.
+ */
+function isOlder(d: PreparedActivity, old: Existing): boolean {
+  if (d.sourceUpdatedAt && old.sourceUpdatedAt) return old.sourceUpdatedAt.getTime() > d.sourceUpdatedAt.getTime();
+  if (!d.sourceUpdatedAt && !old.sourceUpdatedAt && d.versionAt && old.versionAt) return old.versionAt.getTime() > d.versionAt.getTime();
+  return false;
+}
+
+/** Filter: the stored field is absent or not newer than `v` (the staleness guard, repeated in the write). */
+function notNewerThan(field: 'versionAt' | 'sourceUpdatedAt', v: Date): Document {
+  return { $or: [{ [field]: { $lte: v } }, { [field]: { $exists: false } }, { [field]: null }] };
 }
 
 function touchOf(d: Pick<ActivityContent, 'personId' | 'day' | 'type' | 'quarterId' | 'source'>) {

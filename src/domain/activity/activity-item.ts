@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TYPE_KEY } from './rules/rule-model.js';
 import { parseInstant } from './timestamps.js';
 import type { ActivityInput, ActivitySource, DimValue } from './types.js';
+import { cutText } from '../text/cut.js';
 
 /**
  * One activity as another system sends it (webhook JSON item, or a CSV row turned into this shape).
@@ -10,18 +11,37 @@ import type { ActivityInput, ActivitySource, DimValue } from './types.js';
 
 const MAX_SPAN_MS = 24 * 3600_000;
 
+/** Years a sales activity can plausibly have: 1900 or 9999 is a placeholder or a typo, not a visit. */
+export const PLAUSIBLE_YEARS = { from: 2000, to: 2099 } as const;
+
 const instant = z.string({ error: '需要带时区的 ISO-8601 时间字符串，例如 2026-11-23T10:00:00+08:00' }).transform((s, ctx) => {
   const d = parseInstant(s);
   if (!d) {
-    ctx.addIssue({ code: 'custom', message: `需要带时区的 ISO-8601 时间，例如 2026-11-23T10:00:00+08:00（收到 ${JSON.stringify(s.slice(0, 40))}）` });
+    ctx.addIssue({ code: 'custom', message: `需要带时区的 ISO-8601 时间，例如 2026-11-23T10:00:00+08:00（收到 ${JSON.stringify(cutText(s, 40))}）` });
+    return z.NEVER;
+  }
+  const year = d.getUTCFullYear();
+  if (year < PLAUSIBLE_YEARS.from || year > PLAUSIBLE_YEARS.to) {
+    ctx.addIssue({ code: 'custom', message: `时间不合理（${year} 年）：只接受 ${PLAUSIBLE_YEARS.from}–${PLAUSIBLE_YEARS.to} 年（收到 ${JSON.stringify(cutText(s, 40))}）` });
     return z.NEVER;
   }
   return d;
 });
 
+// Control characters (and bidi overrides that reorder what a reader sees) have no place in a name or an id.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// A free-text dimension (a note) may span lines; nothing else invisible.
+const CONTROL_IN_NOTE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 const lat = z.number({ error: '纬度要是数字' }).min(-90, '纬度在 -90 到 90 之间').max(90, '纬度在 -90 到 90 之间');
 const lng = z.number({ error: '经度要是数字' }).min(-180, '经度在 -180 到 180 之间').max(180, '经度在 -180 到 180 之间');
-const text = (max: number, what: string) => z.string({ error: `${what}要是字符串` }).trim().min(1, `${what}不能为空`).max(max, `${what}最长 ${max} 个字符`);
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `${what}要是字符串` })
+    .trim()
+    .min(1, `${what}不能为空`)
+    .max(max, `${what}最长 ${max} 个字符`)
+    .refine((v) => !CONTROL.test(v), `${what}含有控制字符（如换行、制表符），请去掉后再发`);
 
 const bothOrNeither = (v: { lat?: number | undefined; lng?: number | undefined }) => (v.lat === undefined) === (v.lng === undefined);
 
@@ -50,7 +70,7 @@ export const activityItemSchema = z
       dims: z
         .record(
           z.string().regex(/^\p{L}[\p{L}\p{N}_]{0,39}$/u, 'dims 的键要以字母或汉字开头，只含字母、汉字、数字、下划线，最长 40'),
-          z.union([z.string().max(200), z.number(), z.boolean()], { error: 'dims 的值要是字符串、数字或布尔值' }),
+          z.union([z.string().max(200).refine((v) => !CONTROL_IN_NOTE.test(v), 'dims 的值含有控制字符'), z.number(), z.boolean()], { error: 'dims 的值要是字符串、数字或布尔值' }),
           { error: 'dims 要是对象' },
         )
         .refine((d) => Object.keys(d).length <= 20, 'dims 最多 20 个键')
@@ -87,7 +107,8 @@ export function validateItem(value: unknown): ItemResult {
   };
 }
 
-export function itemToInput(item: ActivityItem, source: Extract<ActivitySource, 'webhook' | 'csv'>, raw: unknown): ActivityInput {
+/** `receivedVersionAt`: the signed time of the request, ordering versions of a record sent without updatedAt. */
+export function itemToInput(item: ActivityItem, source: Extract<ActivitySource, 'webhook' | 'csv'>, raw: unknown, receivedVersionAt?: Date): ActivityInput {
   const c = item.customer;
   const l = item.location;
   return {
@@ -104,6 +125,7 @@ export function itemToInput(item: ActivityItem, source: Extract<ActivitySource, 
     ...(item.deleted ? { deleted: true } : {}),
     ...(item.dims ? { dims: item.dims as Record<string, DimValue> } : {}),
     ...(item.updatedAt ? { sourceUpdatedAt: item.updatedAt } : {}),
+    ...(!item.updatedAt && receivedVersionAt ? { versionAt: receivedVersionAt } : {}),
     raw,
   };
 }

@@ -1,6 +1,7 @@
 import { itemToInput, validateItem } from './activity-item.js';
 import { hasOffset, parseLocalOrInstant } from './timestamps.js';
 import type { ActivityInput } from './types.js';
+import { cutText } from '../text/cut.js';
 
 /**
  * The CSV import format: one activity per row, columns named in English or Chinese (any order).
@@ -94,7 +95,7 @@ export function csvRowToInput(cells: readonly string[], layout: CsvLayout, opts:
     }
     const value = convert(cell, col.kind, opts);
     if (value === undefined) {
-      issues.push({ column: col.name, message: `${KIND_HINT[col.kind]}（收到 ${JSON.stringify(cell.slice(0, 40))}）` });
+      issues.push({ column: col.name, message: `${KIND_HINT[col.kind]}（收到 ${JSON.stringify(cutText(cell, 40))}）` });
       return;
     }
     setPath(item, col.path, value);

@@ -29,6 +29,8 @@ export interface ActivityContent {
   raw: unknown;
   /** Hash of everything above except buckets: equal hash = nothing changed at the source. */
   contentHash: string;
+  /** The signed time of the webhook request that carried a record without updatedAt; outside the hash. */
+  versionAt?: Date;
 }
 
 export interface BucketOptions {
@@ -70,7 +72,7 @@ export function toContent(input: ActivityInput, personId: string, opts: BucketOp
     ...(input.sourceUpdatedAt ? { sourceUpdatedAt: input.sourceUpdatedAt } : {}),
     raw: input.raw,
   };
-  return { ...content, contentHash: hashContent(content) };
+  return { ...content, contentHash: hashContent(content), ...(input.versionAt ? { versionAt: input.versionAt } : {}) };
 }
 
 function cleanLocation(l: ActivityInput['location']): ActivityContent['location'] | undefined {

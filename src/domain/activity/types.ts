@@ -41,6 +41,12 @@ export interface ActivityInput {
   dims?: Record<string, DimValue>;
   /** The source's modification time; an older version never overwrites a newer one. */
   sourceUpdatedAt?: Date;
+  /**
+   * Orders versions of one record when the source gives no modification time: the signed time of the webhook
+   * request that carried it. Not part of the content hash (a resend of the same content is unchanged); an
+   * older version never overwrites a newer one, whatever order they arrive in.
+   */
+  versionAt?: Date;
   /** The record as received, kept for audit. */
   raw: unknown;
 }

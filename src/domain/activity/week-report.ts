@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../text/markdown.js';
 import { formatLocal } from '../time/calendar.js';
 import { formatRules } from './rules/rule-format.js';
 import type { EvaluationContext } from './rules/rule-model.js';
@@ -35,7 +36,8 @@ export interface WeekReportInput {
  */
 export function weekReport(r: WeekReportInput): { title: string; text: string } {
   const zh = r.lang === 'zh';
-  const name = (t: string) => r.ctx.typeName(t, r.lang);
+  // Type names and a person's and customer's names can come from outside systems: escaped for markdown.
+  const name = (t: string) => escapeMarkdown(r.ctx.typeName(t, r.lang));
   const tracked = r.activities.filter((a) => r.ctx.trackedTypes.has(a.type));
   const counted = tracked.filter((a) => a.counted);
   const merged = r.activities.filter((a) => !a.counted && a.mergedInto?.source);
@@ -43,9 +45,11 @@ export function weekReport(r: WeekReportInput): { title: string; text: string } 
   const context = r.activities.filter((a) => !r.ctx.trackedTypes.has(a.type) && !a.mergedInto?.source);
   const byType = countBy(counted.map((a) => a.type));
   const weekDay = formatLocal(r.weekStart, r.zone, r.lang).replace(/ \d{2}:\d{2}$/, '');
-  const who = r.self ? (zh ? '你' : 'You') : r.personName;
+  const shownName = escapeMarkdown(r.personName);
+  const who = r.self ? (zh ? '你' : 'You') : shownName;
   const title = zh ? `${r.personName} · 本周行为` : `${r.personName} · activities this week`;
-  const lines: string[] = [zh ? `### ${title}（${r.weekKey}，${weekDay} 起）` : `### ${title} (${r.weekKey}, from ${weekDay})`];
+  const heading = zh ? `${shownName} · 本周行为` : `${shownName} · activities this week`;
+  const lines: string[] = [zh ? `### ${heading}（${r.weekKey}，${weekDay} 起）` : `### ${heading} (${r.weekKey}, from ${weekDay})`];
 
   if (r.activities.length === 0) {
     lines.push(zh ? `${who}本周还没有任何行为记录（钉钉签到、CRM 或其他系统都还没有数据）。` : `${who === 'You' ? 'You have' : `${who} has`} no activity records this week yet.`);
@@ -56,7 +60,7 @@ export function weekReport(r: WeekReportInput): { title: string; text: string } 
       lines.push('', zh ? `**未计入 ${notCounted.length} 条：**` : `**Not counted: ${notCounted.length}**`);
       const max = r.maxLines ?? 15;
       for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(0, max)) {
-        const customer = a.accountName ? ` ${a.accountName}` : '';
+        const customer = a.accountName ? ` ${escapeMarkdown(a.accountName)}` : '';
         lines.push(`- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}`);
       }
       if (notCounted.length > max) lines.push(zh ? `- …还有 ${notCounted.length - max} 条` : `- …and ${notCounted.length - max} more`);

@@ -102,11 +102,11 @@ function savedText(s: GoalCardState): string {
     parts.push(
       s.status === 'approved'
         ? zh
-          ? `🔒 ${s.decision.byName} 已批准，目标已锁定。如需修改，发送「目标」获取新卡片，修改后将重新审批。`
-          : `🔒 Approved by ${s.decision.byName}; the goal is locked. To change it, send "goal" for a new card; changes need approval again.`
+          ? `🔒 ${escapeMd(s.decision.byName)} 已批准，目标已锁定。如需修改，发送「目标」获取新卡片，修改后将重新审批。`
+          : `🔒 Approved by ${escapeMd(s.decision.byName)}; the goal is locked. To change it, send "goal" for a new card; changes need approval again.`
         : zh
-          ? `↩️ ${s.decision.byName} 退回${c}`
-          : `↩️ Sent back by ${s.decision.byName}${s.decision.comment ? `: ${escapeMd(s.decision.comment)}` : ''}`,
+          ? `↩️ ${escapeMd(s.decision.byName)} 退回${c}`
+          : `↩️ Sent back by ${escapeMd(s.decision.byName)}${s.decision.comment ? `: ${escapeMd(s.decision.comment)}` : ''}`,
     );
   }
   return parts.join('\n\n');
@@ -114,9 +114,9 @@ function savedText(s: GoalCardState): string {
 
 function parentText(p: ParentDirection, metrics: readonly MetricDef[], lang: Lang): string {
   const zh = lang === 'zh';
-  const lines = [`**${zh ? '对齐对象' : 'Aligning with'}：${p.label[lang]}**`];
-  lines.push(`- ${zh ? '方向行业：' : 'Industries: '}${joinList(p.industries, lang) || '—'}`);
-  if (p.keyAccounts.length) lines.push(`- ${zh ? '重点客户：' : 'Key accounts: '}${joinList(p.keyAccounts, lang)}`);
+  const lines = [`**${zh ? '对齐对象' : 'Aligning with'}：${escapeMd(p.label[lang])}**`];
+  lines.push(`- ${zh ? '方向行业：' : 'Industries: '}${joinList(p.industries.map(escapeMd), lang) || '—'}`);
+  if (p.keyAccounts.length) lines.push(`- ${zh ? '重点客户：' : 'Key accounts: '}${joinList(p.keyAccounts.map(escapeMd), lang)}`);
   if (p.targets.length) lines.push(`- ${zh ? '目标：' : 'Targets: '}${formatTargets(p.targets, metrics, lang)}`);
   return lines.join('\n');
 }
@@ -157,7 +157,7 @@ export function approvalCardValues(s: ApprovalCardState): Record<string, CardVal
   return {
     title: zh ? `目标审批 · ${s.ownerName} · ${s.quarterId}` : `Goal approval · ${s.ownerName} · ${s.quarterId}`,
     headerColor: color,
-    summaryText: [zh ? `**${s.ownerName}** 提交了第 ${s.version} 版目标：` : `**${s.ownerName}** submitted version ${s.version}:`, goalMarkdown(s.content, s.metrics, s.lang)].join('\n\n'),
+    summaryText: [zh ? `**${escapeMd(s.ownerName)}** 提交了第 ${s.version} 版目标：` : `**${escapeMd(s.ownerName)}** submitted version ${s.version}:`, goalMarkdown(s.content, s.metrics, s.lang)].join('\n\n'),
     alignTitle: a.title,
     alignColor: a.color,
     alignText: a.text,
@@ -176,8 +176,8 @@ export function approvalCardValues(s: ApprovalCardState): Record<string, CardVal
 function outcomeText(o: NonNullable<ApprovalCardState['outcome']>, lang: Lang): string {
   const zh = lang === 'zh';
   const c = o.comment ? (zh ? `，意见：${escapeMd(o.comment)}` : `, comment: ${escapeMd(o.comment)}`) : '';
-  if (o.kind === 'approved') return zh ? `✅ ${o.byName} 已通过${c}` : `✅ Approved by ${o.byName}${c}`;
-  if (o.kind === 'returned') return zh ? `↩️ ${o.byName} 已退回${c}` : `↩️ Sent back by ${o.byName}${c}`;
+  if (o.kind === 'approved') return zh ? `✅ ${escapeMd(o.byName)} 已通过${c}` : `✅ Approved by ${escapeMd(o.byName)}${c}`;
+  if (o.kind === 'returned') return zh ? `↩️ ${escapeMd(o.byName)} 已退回${c}` : `↩️ Sent back by ${escapeMd(o.byName)}${c}`;
   return zh ? '⏭️ 已有更新的版本，请处理最新的审批卡片' : '⏭️ Replaced by a newer version; use the latest approval card';
 }
 

@@ -6,6 +6,7 @@ import { splitList, matchOptions } from './lists.js';
 import { metricName, type MetricDef } from './metrics.js';
 import { joinList, msg, type Msg } from './msg.js';
 import { implausible, parseMetricValue } from './numbers.js';
+import { cutText } from '../text/cut.js';
 
 export interface Target {
   metric: string;
@@ -138,7 +139,7 @@ function listField(
   if (long) {
     errors.push({
       field,
-      message: msg(`${label.zh}：「${long.slice(0, 12)}…」超过 ${maxLength} 字`, `${label.en}: "${long.slice(0, 12)}…" is longer than ${maxLength} characters`),
+      message: msg(`${label.zh}：「${cutText(long, 13)}」超过 ${maxLength} 字`, `${label.en}: "${cutText(long, 13)}" is longer than ${maxLength} characters`),
     });
   }
   return items;

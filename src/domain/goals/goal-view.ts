@@ -4,6 +4,7 @@ import type { FieldError, GoalContent, Target } from './goal-form.js';
 import { metricName, type MetricDef } from './metrics.js';
 import { joinList, type Lang } from './msg.js';
 import { formatMetricValue } from './numbers.js';
+import { escapeMarkdown } from '../text/markdown.js';
 
 export type HeaderColor = 'blue' | 'green' | 'red' | 'orange' | 'gray';
 
@@ -37,8 +38,8 @@ export function goalMarkdown(g: GoalContent, metrics: readonly MetricDef[], lang
     const t = g.targets.find((x) => x.metric === m.key);
     if (t) lines.push(`- ${metricName(m, lang)}${zh ? '：' : ': '}**${formatMetricValue(m.unit, t.value, lang)}**`);
   }
-  lines.push(`- ${zh ? '主攻行业：' : 'Focus industries: '}${joinList(g.industries, lang) || '—'}`);
-  lines.push(`- ${zh ? '重点客户：' : 'Key accounts: '}${joinList(g.keyAccounts, lang) || '—'}`);
+  lines.push(`- ${zh ? '主攻行业：' : 'Focus industries: '}${joinList(g.industries.map(escapeMd), lang) || '—'}`);
+  lines.push(`- ${zh ? '重点客户：' : 'Key accounts: '}${joinList(g.keyAccounts.map(escapeMd), lang) || '—'}`);
   if (g.plan) lines.push(`- ${zh ? '行动计划：' : 'Plan: '}${escapeMd(g.plan)}`);
   if (g.objective) {
     lines.push(`- ${zh ? 'OKR 目标：' : 'Objective: '}${escapeMd(g.objective)}`);
@@ -67,7 +68,5 @@ export function errorsMarkdown(errors: readonly FieldError[], lang: Lang): strin
   return [head, ...errors.map((e) => `- ${escapeMd(e.message[lang])}`)].join('\n');
 }
 
-/** Markdown control characters in people's text would restyle the card; show them literally. */
-export function escapeMd(s: string): string {
-  return s.replace(/([\\`*_[\]#>|])/g, '\\$1').replace(/\r?\n/g, ' ');
-}
+/** Markdown control characters in people's text would restyle the card; show them literally (the one rule). */
+export const escapeMd = escapeMarkdown;

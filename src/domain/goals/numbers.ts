@@ -4,6 +4,7 @@
  * 80,000,000 and never 79,999,999.99.
  */
 import { msg, toHalfWidth, type Lang, type Msg } from './msg.js';
+import { cutText } from '../text/cut.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Msg };
 
@@ -110,7 +111,7 @@ const notANumber = (shown: string) =>
 
 /** Shared front part: trims, half-widths, splits off a leading minus sign, refuses ranges. */
 function prepare(raw: string): { s: string; shown: string; negative: boolean } | Msg {
-  const shown = raw.trim().slice(0, 40);
+  const shown = cutText(raw.trim(), 40);
   let s = toHalfWidth(raw).trim().replace(/\s+/g, '');
   if (s === '') return msg('未填写', 'is missing');
   let negative = false;

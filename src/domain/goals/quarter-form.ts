@@ -8,6 +8,7 @@ import { matchOptions, normKey, splitList } from './lists.js';
 import { MAX_METRICS, type MetricDef } from './metrics.js';
 import { joinList, msg, toHalfWidth } from './msg.js';
 import type { MetricUnit } from './numbers.js';
+import { cutText } from '../text/cut.js';
 
 export interface QuarterSetup {
   id: string;
@@ -114,7 +115,7 @@ export function validateQuarterForm(
   const accounts = splitList(raw.keyAccounts);
   if (accounts.length > 50) err('keyAccounts', `公司重点客户：最多 50 个（现在 ${accounts.length} 个）`, `Company key accounts: at most 50 (now ${accounts.length})`);
   const longAccount = accounts.find((a) => [...a].length > 40);
-  if (longAccount) err('keyAccounts', `公司重点客户：「${longAccount.slice(0, 12)}…」超过 40 字`, `Company key accounts: "${longAccount.slice(0, 12)}…" is too long`);
+  if (longAccount) err('keyAccounts', `公司重点客户：「${cutText(longAccount, 13)}」超过 40 字`, `Company key accounts: "${cutText(longAccount, 13)}" is too long`);
 
   if (errors.length > 0 || !start || !end || !review) return { ok: false, errors };
   return {

@@ -1,5 +1,6 @@
 import type { CardValue } from '../cards/fill-card.js';
 import { formatLocal } from '../time/calendar.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct, round1, weekLabel } from './format.js';
 import type { HealthLevel } from './health.js';
@@ -44,14 +45,14 @@ function activitiesText(r: RepReport): string {
     if (d.target !== null) parts.push(`目标 ${pct(d.target)}`);
     if (d.top !== null) parts.push(`赢单率前 25% 的同事 ${pct(d.top)}`);
     if (d.everyone !== null) parts.push(`全员 ${pct(d.everyone)}`);
-    lines.push(`**${d.name}**（有效${c.visitName}中）：${parts.join('｜')}`);
+    lines.push(`**${escapeMarkdown(d.name)}**（有效${c.visitName}中）：${parts.join('｜')}`);
   }
   return lines.join('\n\n');
 }
 
 function notCountedText(r: RepReport): string {
   if (r.notCounted.thisWeek === 0) return '**本周活动全部计入**';
-  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${a.typeName}${a.accountName ? ` ${a.accountName}` : ''}：${a.reasons.join('；') || '未说明原因'}`);
+  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${escapeMarkdown(a.typeName)}${a.accountName ? ` ${escapeMarkdown(a.accountName)}` : ''}：${a.reasons.join('；') || '未说明原因'}`);
   const more = r.notCounted.thisWeek > items.length ? [`- 另有 ${r.notCounted.thisWeek - items.length} 次未列出`] : [];
   return [`**本周未计入 ${r.notCounted.thisWeek} 次**（不计入活动量和转化）`, ...items, ...more].join('\n');
 }
@@ -102,7 +103,7 @@ export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined,
   // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
   const members = t.members.map((m, i) => {
     const says = m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`;
-    return `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${says}`;
+    return `${i + 1}. ${LEVEL_ICONS[m.level]} **${escapeMarkdown(m.name)}** ${m.score} 分 · ${says}`;
   });
   return {
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,

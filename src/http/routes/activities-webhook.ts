@@ -53,10 +53,21 @@ export function activityWebhookRoutes(d: WebhookDeps): Router {
 
     const inputs: ActivityInput[] = [];
     const details: Array<{ index: number; path: string; message: string }> = [];
+    // The signed request time orders versions of records sent without updatedAt: a replayed older request
+    // (still inside the 5-minute window) can never overwrite what a later one stored.
+    const signedAt = new Date(Number(ctx.get(TIMESTAMP_HEADER)) * 1000);
+    const firstIndex = new Map<string, number>();
     body.forEach((item, index) => {
       const v = validateItem(item);
-      if (v.ok) inputs.push(itemToInput(v.item, 'webhook', item));
-      else for (const i of v.issues) details.push({ index, path: i.path, message: i.message });
+      if (!v.ok) {
+        for (const i of v.issues) details.push({ index, path: i.path, message: i.message });
+        return;
+      }
+      const input = itemToInput(v.item, 'webhook', item, signedAt);
+      const first = firstIndex.get(input.sourceId);
+      if (first !== undefined) details.push({ index, path: 'id', message: `记录 ${input.sourceId} 与第 ${first} 项重复（同一批里一条记录只能出现一次）` });
+      else firstIndex.set(input.sourceId, index);
+      inputs.push(input);
     });
     if (details.length) {
       const bad = new Set(details.map((x) => x.index)).size;
@@ -68,7 +79,9 @@ export function activityWebhookRoutes(d: WebhookDeps): Router {
       received: inputs.length,
       created: r.created,
       updated: r.updated,
-      unchanged: r.unchanged,
+      // An older version than the one stored (a replay, or a late retry) changes nothing: it is unchanged,
+      // and `stale` says how many of those were older.
+      unchanged: r.unchanged + r.stale,
       stale: r.stale,
       parked: r.parked,
       // Stored for HR to map (chat: 未匹配), not lost; the sender need not resend them.

@@ -14,10 +14,16 @@ function imageSrc(raw) {
   return /^https?:\/\//i.test(src) ? src : undefined;
 }
 
+// CommonMark backslash escapes (the bot escapes outside text this way): the character is shown as itself.
+// The source is HTML-escaped by now, so an escaped `<` arrives as `\&lt;`.
+const BACKSLASH_ESCAPE = /\\(&lt;|&gt;|&amp;|&quot;|&#39;|[!-\/:-@[-`{-~])/g;
+
 function inline(text) {
   const codes = [];
-  // Code spans first, so nothing inside them is formatted.
-  let s = text.replace(/`([^`]+)`/g, (_, c) => `\u0000${codes.push(c) - 1}\u0000`);
+  const escaped = [];
+  let s = text.replace(BACKSLASH_ESCAPE, (_, c) => `\u0001${escaped.push(c) - 1}\u0001`);
+  // Code spans next, so nothing inside them is formatted.
+  s = s.replace(/`([^`]+)`/g, (_, c) => `\u0000${codes.push(c) - 1}\u0000`);
   // Targets may hold one level of parentheses, e.g. a URL with "(1)".
   s = s.replace(/!\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, (m, alt, src) => {
     const url = imageSrc(src);
@@ -31,7 +37,8 @@ function inline(text) {
   s = s.replace(/(^|[^*])\*([^*\s][^*]*?)\*(?!\*)/g, (_, pre, t) => `${pre}<em>${t}</em>`);
   // DingTalk's <font color=…> for coloured text (escaped above; restored only with a safe colour).
   s = s.replace(/&lt;font\s+color\s*=\s*(?:&quot;|&#39;)?(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})(?:&quot;|&#39;)?\s*&gt;([\s\S]*?)&lt;\/font&gt;/g, (_, color, t) => `<span style="color:${color}">${t}</span>`);
-  return s.replace(/\u0000(\d+)\u0000/g, (_, i) => `<code>${codes[Number(i)]}</code>`);
+  s = s.replace(/\u0000(\d+)\u0000/g, (_, i) => `<code>${codes[Number(i)]}</code>`);
+  return s.replace(/\u0001(\d+)\u0001/g, (_, i) => escaped[Number(i)]);
 }
 
 export function renderMarkdown(src) {

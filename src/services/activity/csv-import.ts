@@ -177,6 +177,9 @@ async function forEachRow(
   let width = 0;
   let rows = 0;
   let lastReport = 0;
+  // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
+  // both lines, never "the last one wins". Keys only, so a million rows stay a few tens of MB.
+  const firstLine = new Map<string, number>();
   try {
     for await (const row of parser as AsyncIterable<Row>) {
       if (!layout) {
@@ -192,7 +195,10 @@ async function forEachRow(
         await each(undefined, line, [{ message: `有 ${row.record.length} 列，表头有 ${width} 列` }]);
       } else {
         const r = csvRowToInput(row.record, layout, { zone: o.zone, typeAliases: o.typeAliases });
-        await each(r.ok ? r.input : undefined, line, r.ok ? [] : r.issues);
+        const first = r.ok ? firstLine.get(r.input.sourceId) : undefined;
+        if (r.ok && first === undefined) firstLine.set(r.input.sourceId, line);
+        if (first !== undefined) await each(undefined, line, [{ column: 'id', message: `记录 ${r.ok ? r.input.sourceId : ''} 与第 ${first} 行重复（同一文件里一条记录只能出现一次）` }]);
+        else await each(r.ok ? r.input : undefined, line, r.ok ? [] : r.issues);
       }
       if (o.onProgress && row.info.records - lastReport >= 1000) {
         lastReport = row.info.records;

@@ -8,7 +8,6 @@ import type { QuarterConfig } from '../../adapters/mongo/quarter-repository.js';
 import type { InboundCardAction } from '../../bot/inbound.js';
 import { approvalCardId, type GoalCardRef } from '../../domain/goals/card-ids.js';
 import { supersededApprovalValues } from '../../domain/goals/goal-card.js';
-import { escapeMd } from '../../domain/goals/goal-view.js';
 import { msg, type Lang } from '../../domain/goals/msg.js';
 import type { Logger } from '../../logger.js';
 import type { GoalDeps } from './deps.js';
@@ -93,7 +92,8 @@ export async function decideGoal(d: GoalDeps, ev: InboundCardAction, ref: Approv
 }
 
 function outcomeMessage(decision: 'approve' | 'return', by: string, comment: string, quarterId: string, lang: Lang): string {
-  const c = comment ? escapeMd(comment) : '';
+  // A text message: the comment is shown as written (escaping is for markdown only).
+  const c = comment;
   if (decision === 'approve') {
     return lang === 'zh'
       ? `✅ ${by} 通过了你的 ${quarterId} 目标，目标已锁定。${c ? `意见：${c}。` : ''}如需修改，在目标卡片上点「修改目标」，修改后将重新审批。`

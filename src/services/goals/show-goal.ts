@@ -1,7 +1,7 @@
 /** 我的目标 / 查看目标 <姓名>: a goal as text, for whoever may see it (self, managers above, HR). */
 import type { Person } from '../../adapters/mongo/people-repository.js';
 import { hasContent } from '../../domain/goals/alignment.js';
-import { alignmentView, goalMarkdown, statusLabel } from '../../domain/goals/goal-view.js';
+import { alignmentView, escapeMd, goalMarkdown, statusLabel } from '../../domain/goals/goal-view.js';
 import { msg, type Lang } from '../../domain/goals/msg.js';
 import type { Logger } from '../../logger.js';
 import type { GoalDeps } from './deps.js';
@@ -50,8 +50,8 @@ export async function showGoal(d: GoalDeps, viewer: Person, arg: string, lang: L
   }
   const a = alignmentView(alignmentOf(goal), lang);
   const head = zh
-    ? `### ${subject.name} · ${quarter.id} 目标\n状态：**${statusLabel(goal.status, 'zh')}** · 第 ${goal.version} 版`
-    : `### ${subject.name} · ${quarter.id} goal\nStatus: **${statusLabel(goal.status, 'en')}** · version ${goal.version}`;
-  const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${goal.decisionComment}` : `\n\nManager's comment: ${goal.decisionComment}`) : '';
+    ? `### ${escapeMd(subject.name)} · ${quarter.id} 目标\n状态：**${statusLabel(goal.status, 'zh')}** · 第 ${goal.version} 版`
+    : `### ${escapeMd(subject.name)} · ${quarter.id} goal\nStatus: **${statusLabel(goal.status, 'en')}** · version ${goal.version}`;
+  const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${escapeMd(goal.decisionComment)}` : `\n\nManager's comment: ${escapeMd(goal.decisionComment)}`) : '';
   await reply({ title: zh ? `${subject.name} 的目标` : `${subject.name}'s goal`, text: `${head}\n\n${goalMarkdown(contentOf(goal), quarter.metrics, lang)}\n\n**${a.title}**\n${a.text}${decision}` });
 }

@@ -93,6 +93,21 @@ describe('CSV import', () => {
     expect(await f.models.Activity.findOne({ sourceId: 'csv:a1' }).lean()).toMatchObject({ dims: { note: '多行\n备注' } });
   });
 
+  it('refuses the same record twice in one file with both lines; --skip-invalid keeps the first (issue 15.4)', async () => {
+    const p = await file('dup.csv', [
+      'id,person_userid,type,start,end',
+      'd1,rep01,call,2026-11-24 10:00,2026-11-24 10:05',
+      'd2,rep01,call,2026-11-24 11:00,2026-11-24 11:05',
+      'd1,rep01,call,2026-11-24 12:00,2026-11-24 12:45',
+    ].join('\n'));
+    const r = await run(p);
+    expect(r).toMatchObject({ rows: 3, valid: 2, errorCount: 1, stored: false });
+    expect(r.errors).toEqual([{ line: 4, column: 'id', message: '记录 csv:d1 与第 2 行重复（同一文件里一条记录只能出现一次）' }]);
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+    expect(await run(p, { skipInvalid: true, batchSize: 1 })).toMatchObject({ stored: true, created: 2, updated: 0 });
+    expect(await f.models.Activity.findOne({ sourceId: 'csv:d1' }).lean()).toMatchObject({ durationMin: 5 });
+  });
+
   it('matches imported visits with DingTalk check-ins already stored', async () => {
     await f.core.ingest.ingest(
       [{ source: 'dingtalk_checkin', sourceId: 'rep02:1', person: { kind: 'userId', userId: 'rep02' }, type: 'visit', startAt: new Date('2026-11-25T09:05:00+08:00'), account: { name: '腾讯' }, raw: {} }],

@@ -38,6 +38,8 @@ export const activitySchema = new Schema(
     /** Records of one real-world event seen in several systems share a match group. */
     matchGroup: { type: String },
     sourceUpdatedAt: { type: Date },
+    /** The version of the record stored (sourceUpdatedAt, or the signed webhook time); only moves forward. */
+    versionAt: { type: Date },
     raw: { type: Schema.Types.Mixed },
     /** customerNameKey() of the customer name: ties records of different systems to one customer. */
     customerKey: { type: String },
