@@ -141,6 +141,10 @@ export class StreamTransport {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private connectedSince = 0;
+  private lastError: string | undefined;
+  /** Ends a connect loop's backoff wait early (stop()). */
+  private wakeRetry: (() => void) | undefined;
+  private nextRetryAt: number | undefined;
 
   constructor(private readonly opts: StreamTransportOptions) {
     this.log = opts.logger.child({ component: 'stream' });
@@ -161,15 +165,31 @@ export class StreamTransport {
     return this.connected;
   }
 
-  /** Connects; resolves on the first successful connection, retrying with backoff until then. */
+  /** For /readyz: why there is no connection (last error, attempts, next try), or undefined when connected. */
+  notReadyReason(): string | undefined {
+    if (this.connected) return undefined;
+    if (this.stopping) return 'stream stopped';
+    const parts = [this.attempt === 0 ? 'connecting to the DingTalk stream gateway' : `no connection to the DingTalk stream gateway after ${this.attempt} attempt(s)`];
+    if (this.lastError) parts.push(`last error: ${this.lastError}`);
+    if (this.nextRetryAt) parts.push(`next try in ${Math.max(0, Math.round((this.nextRetryAt - Date.now()) / 1000))} s`);
+    return parts.join('; ');
+  }
+
+  /**
+   * Connects; resolves on the first successful connection, retrying with backoff until then (forever:
+   * the service is already serving HTTP and says on /readyz that the stream is not there yet).
+   * Rejects only if stop() comes first.
+   */
   async start(): Promise<void> {
     this.stopping = false;
     await this.connectLoop();
+    if (!this.connected) throw new Error('stream stopped before it connected');
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
+    this.wakeRetry?.();
     this.client.clearHeartbeat();
     this.client.internals.userDisconnect = true;
     const socket = this.current;
@@ -196,11 +216,17 @@ export class StreamTransport {
         await this.connectOnce();
         return;
       } catch (err) {
+        if (this.stopping) return;
         const delay = this.nextDelay();
-        this.log.warn({ err: errMessage(err), retryInMs: delay }, 'stream: connect failed');
-        await new Promise((r) => {
+        this.lastError = errMessage(err);
+        this.nextRetryAt = Date.now() + delay;
+        this.log.warn({ err: this.lastError, retryInMs: delay }, 'stream: connect failed');
+        await new Promise<void>((r) => {
+          this.wakeRetry = r;
           this.reconnectTimer = setTimeout(r, delay);
         });
+        this.wakeRetry = undefined;
+        this.nextRetryAt = undefined;
       }
     }
   }
@@ -214,6 +240,11 @@ export class StreamTransport {
       await this.client._connect();
       const socket = this.client.internals.socket;
       if (!socket) throw new Error('SDK opened no socket');
+      if (this.stopping) {
+        // stop() came while this connection was opening: don't leave it behind.
+        socket.terminate();
+        return;
+      }
       this.current = socket;
       // Our own frame handler, told which socket a frame came on (acks go back on that socket).
       socket.removeAllListeners('message');
@@ -222,6 +253,7 @@ export class StreamTransport {
       // Open the new connection first, then drop the old one, so no frame window is lost.
       if (previous && previous !== socket) previous.terminate();
       this.connectedSince = Date.now();
+      this.lastError = undefined;
       this.setConnected(true);
       this.log.info('stream: connected');
     })().finally(() => {
@@ -235,6 +267,7 @@ export class StreamTransport {
     this.current = undefined;
     this.setConnected(false);
     if (this.stopping) return;
+    this.lastError = `socket closed (code ${code})`;
     this.log.warn({ code }, 'stream: socket closed, reconnecting');
     this.scheduleReconnect();
   }
@@ -248,6 +281,7 @@ export class StreamTransport {
   private scheduleReconnect(): void {
     if (this.reconnectTimer && !this.connecting) clearTimeout(this.reconnectTimer);
     const delay = this.nextDelay();
+    this.nextRetryAt = Date.now() + delay;
     this.reconnectTimer = setTimeout(() => void this.connectLoop(), delay);
   }
 
