@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   clock.set(START);
   const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUri, PORT: '0', LOG_LEVEL: 'warn', DEMO_COMPANY_SIZE: '56' });
   const service = await startService(config, { logger: log, clock });
+  await service.streamReady;
   const browser = await launchBrowser({ width: 1360, height: 820 });
   try {
     const demo = service.demo!;

@@ -79,6 +79,11 @@ export interface Service {
   simulator: Simulator | undefined;
   /** The activity chain (issue 4): connectors, rules, webhook. */
   activity: ActivityModule;
+  /**
+   * Resolves at the stream's first connection. startService returns once HTTP listens (health, metrics
+   * and the webhook work while DingTalk is unreachable); the stream keeps trying in the background.
+   */
+  streamReady: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -187,7 +192,6 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       await bot.drain();
     });
     cleanups.push(() => transport.stop());
-    await transport.start();
 
     // Locally, poll jobs every second so jobs started from the simulator run at once.
     const jobPollMs = opts.jobPollMs ?? (localDingTalk ? 1000 : undefined);
@@ -215,7 +219,13 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const routers: Router[] = [
       healthRoutes({
         registry: metrics.registry,
-        readiness: { check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }) },
+        readiness: {
+          check: async () => ({ database: await pingMongo(conn), stream: transport.isConnected() }),
+          explain: (checks) => ({
+            ...(checks.database ? {} : { database: 'the database does not answer a ping within 2 s' }),
+            ...(checks.stream ? {} : { stream: transport.notReadyReason() ?? 'connecting' }),
+          }),
+        },
       }),
     ];
     routers.push(activity.router);
@@ -241,9 +251,12 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     );
     const addr = server.address() as AddressInfo;
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
-    log.info({ httpUrl, instanceId }, 'trichain is up');
+    log.info({ httpUrl }, 'http: listening');
+    // Listen first, then the stream (issue 15.7): it retries with backoff for as long as it takes.
+    const streamReady = transport.start().then(() => log.info({ httpUrl, instanceId }, 'trichain is up'));
+    streamReady.catch((err: unknown) => log.info({ err: err instanceof Error ? err.message : String(err) }, 'stream: gave up (shutting down)'));
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, streamReady, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -43,6 +43,8 @@ export interface FakeDingTalkOptions {
   /** Unacked callback frames are pushed again after this long (DingTalk: about 60 s). */
   redeliverAfterMs?: number;
   maxRedeliveries?: number;
+  /** A connection told to `disconnect` is closed this long afterwards (DingTalk: about 10 s). */
+  disconnectCloseAfterMs?: number;
   /** Host the fake binds to; always loopback. */
   host?: '127.0.0.1';
 }
@@ -78,6 +80,7 @@ export class FakeDingTalk {
       appId: this.clientId,
       redeliverAfterMs: opts.redeliverAfterMs ?? 60_000,
       maxRedeliveries: opts.maxRedeliveries ?? 3,
+      disconnectCloseAfterMs: opts.disconnectCloseAfterMs ?? 10_000,
     });
     registerOpenApiRoutes(this);
     registerControlRoutes(this);

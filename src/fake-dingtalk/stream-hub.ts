@@ -25,6 +25,8 @@ interface Connection {
   socket: WebSocket;
   topics: Set<string>;
   openedAt: number;
+  /** Set once a `disconnect` was sent: DingTalk routes nothing more to it and closes it later. */
+  draining: boolean;
 }
 
 interface Pending {
@@ -47,7 +49,15 @@ export class StreamHub extends EventEmitter {
   /** Frames pushed, including redeliveries. */
   readonly pushed: DownstreamFrame[] = [];
 
-  constructor(private readonly opts: { appId: string; redeliverAfterMs: number; maxRedeliveries: number }) {
+  constructor(
+    private readonly opts: {
+      appId: string;
+      redeliverAfterMs: number;
+      maxRedeliveries: number;
+      /** After a `disconnect` DingTalk closes the TCP connection about 10 s later (protocol document). */
+      disconnectCloseAfterMs?: number;
+    },
+  ) {
     super();
   }
 
@@ -72,7 +82,7 @@ export class StreamHub extends EventEmitter {
   }
 
   private adopt(socket: WebSocket, topics: Set<string>): void {
-    const conn: Connection = { id: randomUUID(), socket, topics, openedAt: Date.now() };
+    const conn: Connection = { id: randomUUID(), socket, topics, openedAt: Date.now(), draining: false };
     this.conns.set(conn.id, conn);
     socket.on('message', (raw) => this.onUpstream(String(raw)));
     socket.on('close', () => {
@@ -115,7 +125,7 @@ export class StreamHub extends EventEmitter {
   }
 
   connectionCount(): number {
-    return [...this.conns.values()].filter((c) => c.socket.readyState === 1).length;
+    return [...this.conns.values()].filter((c) => c.socket.readyState === 1 && !c.draining).length;
   }
 
   /** Pushes a CALLBACK frame to one subscribed connection; returns its messageId. */
@@ -141,7 +151,7 @@ export class StreamHub extends EventEmitter {
   }
 
   private deliver(p: Pending, topic: string): void {
-    const candidates = [...this.conns.values()].filter((c) => c.socket.readyState === 1 && c.topics.has(topic));
+    const candidates = [...this.conns.values()].filter((c) => c.socket.readyState === 1 && !c.draining && c.topics.has(topic));
     p.deliveries++;
     clearTimeout(p.timer);
     if (p.deliveries <= this.opts.maxRedeliveries + 1) {
@@ -157,22 +167,59 @@ export class StreamHub extends EventEmitter {
     conn.socket.send(JSON.stringify(frame));
   }
 
-  /** Sends a SYSTEM frame (ping, disconnect) to every connection. */
-  pushSystem(topic: 'ping' | 'disconnect', data: unknown): string[] {
+  /** Sends a SYSTEM `ping` (data `{opaque}`) to every connection; returns the messageIds to wait for. */
+  pushPing(): string[] {
     const ids: string[] = [];
     for (const c of this.conns.values()) {
+      if (c.draining) continue;
       const messageId = `sys_${randomUUID()}`;
       ids.push(messageId);
       c.socket.send(
         JSON.stringify({
           specVersion: '1.0',
           type: 'SYSTEM',
-          headers: { topic, messageId, contentType: 'application/json', time: String(Date.now()) },
-          data: JSON.stringify(data),
+          headers: { topic: 'ping', messageId, contentType: 'application/json', time: String(Date.now()) },
+          data: JSON.stringify({ opaque: randomUUID() }),
         }),
       );
     }
     return ids;
+  }
+
+  /**
+   * Sends the SYSTEM `disconnect` of DingTalk's protocol document to every live connection: no messageId,
+   * `{reason}`; from then on nothing is routed to those connections, and each is closed
+   * `disconnectCloseAfterMs` (10 s) later. Returns how many connections were told.
+   */
+  pushDisconnect(reason = 'connection is expired'): number {
+    let n = 0;
+    for (const c of this.conns.values()) {
+      if (c.draining || c.socket.readyState !== 1) continue;
+      c.draining = true;
+      n++;
+      c.socket.send(
+        JSON.stringify({
+          specVersion: '1.0',
+          type: 'SYSTEM',
+          headers: { topic: 'disconnect', contentType: 'application/json', time: String(Date.now()) },
+          data: JSON.stringify({ reason }),
+        }),
+      );
+      const t = setTimeout(() => c.socket.close(1000, 'disconnect'), this.opts.disconnectCloseAfterMs ?? 10_000);
+      t.unref();
+      c.socket.once('close', () => clearTimeout(t));
+    }
+    return n;
+  }
+
+  /** Sends text as-is to every live connection (frames DingTalk might send that we don't expect). */
+  pushRaw(text: string): void {
+    for (const c of this.conns.values()) if (!c.draining && c.socket.readyState === 1) c.socket.send(text);
+  }
+
+  /** Connections told to disconnect that are still open (DingTalk's ~10 s window). */
+  drainingCount(): number {
+    return [...this.conns.values()].filter((c) => c.draining && c.socket.readyState === 1).length;
   }
 
   /** Kills every socket without a close handshake, like a dropped network. */

@@ -12,6 +12,7 @@ describe('simulator API', () => {
     // DEMO_COMPANY_SIZE=0: the tiny starter org (rep01…, mgr01, hr01), nothing to load.
     const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUriFor(uniqueDbName('simapi')), PORT: '0', LOG_LEVEL: 'silent', DEMO_COMPANY_SIZE: '0' });
     service = await startService(config, { logger: createLogger({ level: 'silent' }), jobPollMs: 300 });
+    await service.streamReady;
     base = `${service.httpUrl}/sim/api`;
   });
   afterAll(async () => {

@@ -77,6 +77,7 @@ describe('the DingTalk simulator page in a browser', () => {
       DEMO_SEED: '7',
     });
     service = await startService(config, { logger: createLogger({ level: config.log.level }), clock: new OffsetClock(), jobPollMs: 300 });
+    await service.streamReady;
     company = service.demo!.company;
     service.simulator!.catalog.add(probe);
     // A test-only handler on the real bot: the click must arrive through the stream's card callback.

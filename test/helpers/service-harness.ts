@@ -62,6 +62,8 @@ export async function startHarness(
       ...extra,
     });
     services.push(s);
+    // startService returns once HTTP listens; the tests talk over the stream, so wait for it too.
+    await s.streamReady;
     return s;
   };
   const service = await launch();

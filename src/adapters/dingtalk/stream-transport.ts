@@ -38,7 +38,10 @@ interface DWClientInternals {
 class SupervisedDWClient extends DWClient {
   constructor(
     private readonly opts: StreamTransportOptions,
-    private readonly handlers: { onFrame: (frame: DWClientDownStream, receivedAt: number) => void; onDisconnectFrame: () => void },
+    private readonly handlers: {
+      onFrame: (frame: DWClientDownStream, receivedAt: number, socket: WebSocket) => void;
+      onDisconnectFrame: (socket: WebSocket, reason: string) => void;
+    },
   ) {
     super({ clientId: opts.clientId, clientSecret: opts.clientSecret, keepAlive: opts.keepAlive, ua: 'trichain/0.1' });
     // Our supervisor owns reconnects; the SDK's own loop multiplies on handshake errors (SDK PR #17).
@@ -68,29 +71,56 @@ class SupervisedDWClient extends DWClient {
     return this;
   }
 
-  override onDownStream(data: string): void {
+  /**
+   * Every frame of `socket` comes here (the SDK's own parser throws on bad JSON, on a frame without
+   * headers and on a `disconnect` without messageId, which DingTalk's protocol document sends). Nothing
+   * thrown here may reach the socket's event loop: a bad frame is logged, acked if it names a messageId,
+   * and the connection carries on.
+   */
+  handleRaw(raw: string, socket: WebSocket): void {
     const receivedAt = performance.now();
-    let frame: DWClientDownStream;
     try {
-      frame = JSON.parse(String(data)) as DWClientDownStream;
+      const parsed = parseFrame(raw);
+      if (typeof parsed === 'string') {
+        const messageId = messageIdIn(raw);
+        this.opts.logger.warn({ reason: parsed, messageId, frame: raw.slice(0, 200) }, 'stream: dropped an unusable frame');
+        this.opts.metrics.framesAcked.inc({ topic: 'unusable' });
+        // 200, not 400: the frame will never parse, and a redelivery would only repeat this.
+        if (messageId) ack(socket, messageId, { status: 'SUCCESS', message: `dropped: ${parsed}` });
+        return;
+      }
+      const frame = parsed;
+      const { topic, messageId } = frame.headers;
+      if (frame.type === 'CALLBACK') {
+        this.handlers.onFrame(frame, receivedAt, socket);
+      } else if (frame.type === 'EVENT') {
+        // No event is used yet; ack SUCCESS so DingTalk does not redeliver (LATER would ask for that).
+        if (messageId) ack(socket, messageId, { status: 'SUCCESS', message: 'OK' });
+        this.opts.metrics.framesAcked.inc({ topic: 'event' });
+      } else if (frame.type === 'SYSTEM') {
+        if (topic === 'ping') {
+          if (messageId) ack(socket, messageId, safeJson(frame.data) ?? {});
+        } else if (topic === 'disconnect') {
+          // DingTalk's document sends it without messageId and wants no reply; some gateways retry an
+          // unacked one, so ack when there is an id. Then move to a fresh connection at once.
+          if (messageId) ack(socket, messageId, { status: 'SUCCESS' });
+          this.handlers.onDisconnectFrame(socket, str(safeJson(frame.data), 'reason'));
+        } else {
+          // CONNECTED / REGISTERED / KEEPALIVE: only flags in the SDK.
+          super.onSystem(frame);
+        }
+      } else {
+        this.opts.logger.warn({ type: frame.type, topic, messageId }, 'stream: frame of unknown type');
+        if (messageId) ack(socket, messageId, null, 404, 'topic not handled');
+      }
     } catch (err) {
-      this.opts.logger.warn({ err }, 'stream: dropped an unparsable frame');
-      return;
+      this.opts.logger.error({ err: errMessage(err), frame: raw.slice(0, 200) }, 'stream: frame handling failed');
     }
-    if (frame.type === 'CALLBACK') {
-      this.handlers.onFrame(frame, receivedAt);
-      return;
-    }
-    super.onDownStream(data);
   }
 
-  override onSystem(downstream: DWClientDownStream): void {
-    super.onSystem(downstream);
-    if (downstream.headers.topic === 'disconnect') {
-      // The server retries an unacked disconnect; ack it, then move to a fresh connection.
-      this.send(downstream.headers.messageId, { status: 'SUCCESS' });
-      this.handlers.onDisconnectFrame();
-    }
+  override onDownStream(data: string): void {
+    // Only reached if a socket's listener was not swapped (see StreamTransport.connectOnce).
+    if (this.internals.socket) this.handleRaw(String(data), this.internals.socket);
   }
 
   clearHeartbeat(): void {
@@ -111,12 +141,19 @@ export class StreamTransport {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private connectedSince = 0;
+  private lastError: string | undefined;
+  /** Ends a connect loop's backoff wait early (stop()). */
+  private wakeRetry: (() => void) | undefined;
+  private nextRetryAt: number | undefined;
 
   constructor(private readonly opts: StreamTransportOptions) {
     this.log = opts.logger.child({ component: 'stream' });
     this.client = new SupervisedDWClient(opts, {
-      onFrame: (frame, receivedAt) => this.onCallbackFrame(frame, receivedAt),
-      onDisconnectFrame: () => this.reconnectNow('server asked to disconnect'),
+      onFrame: (frame, receivedAt, socket) => this.onCallbackFrame(frame, receivedAt, socket),
+      onDisconnectFrame: (socket, reason) => {
+        // Only the current connection matters; a late disconnect on a replaced socket needs nothing.
+        if (socket === this.current) this.reconnectNow(`server asked to disconnect${reason ? ` (${reason})` : ''}`);
+      },
     });
     this.client.registerCallbackListener(TOPIC_ROBOT, () => undefined);
     this.client.registerCallbackListener(TOPIC_CARD, () => undefined);
@@ -128,15 +165,31 @@ export class StreamTransport {
     return this.connected;
   }
 
-  /** Connects; resolves on the first successful connection, retrying with backoff until then. */
+  /** For /readyz: why there is no connection (last error, attempts, next try), or undefined when connected. */
+  notReadyReason(): string | undefined {
+    if (this.connected) return undefined;
+    if (this.stopping) return 'stream stopped';
+    const parts = [this.attempt === 0 ? 'connecting to the DingTalk stream gateway' : `no connection to the DingTalk stream gateway after ${this.attempt} attempt(s)`];
+    if (this.lastError) parts.push(`last error: ${this.lastError}`);
+    if (this.nextRetryAt) parts.push(`next try in ${Math.max(0, Math.round((this.nextRetryAt - Date.now()) / 1000))} s`);
+    return parts.join('; ');
+  }
+
+  /**
+   * Connects; resolves on the first successful connection, retrying with backoff until then (forever:
+   * the service is already serving HTTP and says on /readyz that the stream is not there yet).
+   * Rejects only if stop() comes first.
+   */
   async start(): Promise<void> {
     this.stopping = false;
     await this.connectLoop();
+    if (!this.connected) throw new Error('stream stopped before it connected');
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
+    this.wakeRetry?.();
     this.client.clearHeartbeat();
     this.client.internals.userDisconnect = true;
     const socket = this.current;
@@ -163,11 +216,17 @@ export class StreamTransport {
         await this.connectOnce();
         return;
       } catch (err) {
+        if (this.stopping) return;
         const delay = this.nextDelay();
-        this.log.warn({ err: errMessage(err), retryInMs: delay }, 'stream: connect failed');
-        await new Promise((r) => {
+        this.lastError = errMessage(err);
+        this.nextRetryAt = Date.now() + delay;
+        this.log.warn({ err: this.lastError, retryInMs: delay }, 'stream: connect failed');
+        await new Promise<void>((r) => {
+          this.wakeRetry = r;
           this.reconnectTimer = setTimeout(r, delay);
         });
+        this.wakeRetry = undefined;
+        this.nextRetryAt = undefined;
       }
     }
   }
@@ -181,11 +240,20 @@ export class StreamTransport {
       await this.client._connect();
       const socket = this.client.internals.socket;
       if (!socket) throw new Error('SDK opened no socket');
+      if (this.stopping) {
+        // stop() came while this connection was opening: don't leave it behind.
+        socket.terminate();
+        return;
+      }
       this.current = socket;
+      // Our own frame handler, told which socket a frame came on (acks go back on that socket).
+      socket.removeAllListeners('message');
+      socket.on('message', (raw) => this.client.handleRaw(String(raw), socket));
       socket.on('close', (code) => this.onSocketClosed(socket, code));
       // Open the new connection first, then drop the old one, so no frame window is lost.
       if (previous && previous !== socket) previous.terminate();
       this.connectedSince = Date.now();
+      this.lastError = undefined;
       this.setConnected(true);
       this.log.info('stream: connected');
     })().finally(() => {
@@ -199,6 +267,7 @@ export class StreamTransport {
     this.current = undefined;
     this.setConnected(false);
     if (this.stopping) return;
+    this.lastError = `socket closed (code ${code})`;
     this.log.warn({ code }, 'stream: socket closed, reconnecting');
     this.scheduleReconnect();
   }
@@ -212,6 +281,7 @@ export class StreamTransport {
   private scheduleReconnect(): void {
     if (this.reconnectTimer && !this.connecting) clearTimeout(this.reconnectTimer);
     const delay = this.nextDelay();
+    this.nextRetryAt = Date.now() + delay;
     this.reconnectTimer = setTimeout(() => void this.connectLoop(), delay);
   }
 
@@ -227,10 +297,15 @@ export class StreamTransport {
     this.opts.metrics.streamConnected.set(v ? 1 : 0);
   }
 
-  private onCallbackFrame(frame: DWClientDownStream, receivedAt: number): void {
+  private onCallbackFrame(frame: DWClientDownStream, receivedAt: number, socket: WebSocket): void {
     const { topic, messageId } = frame.headers;
+    if (!messageId) {
+      // A callback must carry one (protocol); without it there is nothing to ack or dedupe on.
+      this.log.warn({ topic }, 'stream: callback frame without messageId dropped');
+      return;
+    }
     // Ack first: a slow ack makes DingTalk redeliver. Card updates go through the card API afterwards.
-    this.client.socketCallBackResponse(messageId, topic === TOPIC_CARD ? {} : null);
+    ack(socket, messageId, { response: topic === TOPIC_CARD ? {} : null });
     this.opts.metrics.framesAcked.inc({ topic });
     this.opts.metrics.ackLatency.observe((performance.now() - receivedAt) / 1000);
     let event: InboundEvent;
@@ -245,6 +320,51 @@ export class StreamTransport {
     }
     setImmediate(() => this.opts.onEvent(event));
   }
+}
+
+/** A parsed frame, or why it can't be used. DingTalk's own event example spells `headers` as `header`. */
+function parseFrame(raw: string): DWClientDownStream | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return 'not JSON';
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
+  const o = v as Record<string, unknown>;
+  const headers = o.headers ?? o.header;
+  if (!headers || typeof headers !== 'object') return 'no headers';
+  if (typeof o.type !== 'string') return 'no type';
+  const h = headers as Record<string, unknown>;
+  const clean: Record<string, string> = {};
+  for (const [k, val] of Object.entries(h)) if (typeof val === 'string' || typeof val === 'number') clean[k] = String(val);
+  if (!clean.topic) return 'no topic';
+  const data = typeof o.data === 'string' ? o.data : o.data === undefined ? '' : JSON.stringify(o.data);
+  return { ...(o as object), type: o.type, headers: clean, data } as unknown as DWClientDownStream;
+}
+
+/** The messageId of a frame that did not parse, so it can still be acked. */
+function messageIdIn(raw: string): string | undefined {
+  return /"messageId"\s*:\s*"([^"\\]{1,200})"/.exec(raw)?.[1];
+}
+
+/** The ack frame of the protocol, sent on the socket the frame came on. */
+function ack(socket: WebSocket, messageId: string, data: unknown, code = 200, message = 'OK'): void {
+  if (socket.readyState !== 1) return;
+  socket.send(JSON.stringify({ code, headers: { contentType: 'application/json', messageId }, message, data: JSON.stringify(data) }));
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function str(o: unknown, key: string): string {
+  const v = o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : '';
 }
 
 function errMessage(err: unknown): string {

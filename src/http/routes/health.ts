@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 export interface ReadinessProbe {
   /** Each dependency's state; ready only when all are true. */
   check(): Promise<Record<string, boolean>>;
+  /** What a false check is waiting for, in words (e.g. the stream's last connect error and next try). */
+  explain?(checks: Record<string, boolean>): Record<string, string>;
 }
 
 /** `/healthz` (process alive), `/readyz` (database reachable and stream connected), `/metrics` (Prometheus). */
@@ -16,7 +18,9 @@ export function healthRoutes(deps: { readiness: ReadinessProbe; registry: Regist
     const checks = await deps.readiness.check();
     const ready = Object.values(checks).every(Boolean);
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+    ctx.body = ready
+      ? { status: 'ready', checks }
+      : { status: 'not_ready', checks, waitingFor: deps.readiness.explain?.(checks) ?? {} };
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.registry.contentType;
