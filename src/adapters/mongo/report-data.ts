@@ -46,12 +46,13 @@ export async function loadReportDataset(
     opts.settings,
   );
   const scope = reportedActivities(quarter);
-  const [, , notCounted] = await Promise.all([
+  const [, , notCounted, appealed] = await Promise.all([
     foldActivitiesInSlices(m, folder, scope, asOf, opts.settings, people, only, opts.activitySlice ?? ACTIVITY_SLICE),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     loadNotCounted(m, scope, week, asOf, only),
+    loadAppealed(m, scope, week, asOf, only),
   ]);
-  return { quarter, asOf, week, people, goals, facts: folder.finish(), notCounted };
+  return { quarter, asOf, week, people, goals, facts: folder.finish(), notCounted, appealed };
 }
 
 /** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */
@@ -180,5 +181,14 @@ async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string
     { ...scope, isoWeek: week, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
     { personId: 1, type: 1, day: 1, accountName: 1, reasons: 1 },
   ).lean();
-  return rows.map((a) => ({ personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? null, reasons: a.reasons }));
+  return rows.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? null, reasons: a.reasons }));
+}
+
+/** The report week's activities that count because an appeal was accepted (shown as 经申诉计入). */
+async function loadAppealed(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<string[]> {
+  const rows = await m.Activity.find(
+    { ...scope, isoWeek: week, counted: true, 'appealOverride.appealId': { $exists: true }, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
+    { personId: 1 },
+  ).lean();
+  return rows.map((a) => a.personId);
 }
