@@ -43,6 +43,8 @@ import type { DemoLoad } from './demo/load-demo.js';
 import { populateLocalOrg, startSimulator } from './sim/local-mode.js';
 import type { Simulator } from './sim/simulator.js';
 import type { JobSpec } from '../jobs/job-spec.js';
+import { createAppeals } from './services/appeals/index.js';
+import { weekendCalendar } from './domain/time/working-days.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -173,8 +175,11 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
     cleanups.push(() => reports.stop());
 
+    // Appeals (申诉) decide on the working-day calendar (reminders after 2 working days).
+    const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: async () => weekendCalendar, logger: log });
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -202,6 +207,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
       ...activity.jobs,
       reports.job,
+      appeals.job,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,

@@ -48,7 +48,11 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
       const quarterId = quarterOf(range.start, zone).id;
       const { ctx: evalCtx } = await d.activity.core.rules.context(quarterId);
       const docs = await d.models.Activity.find({ personId: subjectId, isoWeek: week }, { raw: 0, dims: 0 }).sort({ startAt: 1 }).lean();
+      const openAppeals = new Set((await d.models.Appeal.find({ personId: subjectId, status: 'open', activityId: { $in: docs.map((a) => String(a._id)) } }, { activityId: 1 }).lean()).map((x) => x.activityId));
       const activities: ReportActivity[] = docs.map((a) => ({
+        id: String(a._id),
+        appealed: !!a.appealOverride?.appealId,
+        appealOpen: openAppeals.has(String(a._id)),
         type: a.type,
         source: a.source,
         startAt: a.startAt,

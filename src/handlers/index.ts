@@ -12,7 +12,9 @@ import type { Logger } from '../logger.js';
 import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
+import type { AppealService } from '../services/appeals/appeal-service.js';
 import { registerActivity } from './activity.js';
+import { registerAppeals } from './appeals.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
@@ -38,6 +40,8 @@ export interface HandlerDeps {
   activity: ActivityModule;
   /** The Friday report: builder, runner, on-request views. */
   reports: WeeklyReports;
+  /** Appeals (申诉) of not-counted activities. */
+  appeals: AppealService;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -48,6 +52,7 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerOrgAdmin(bot, goals);
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   registerActivity(bot, deps);
+  registerAppeals(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerHelp(bot);

@@ -28,7 +28,7 @@ export interface WriteResult {
   touched: Array<{ personId: string; day: string; type: string; quarterId: string; source: string; grouped?: boolean }>;
 }
 
-type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt' | 'versionAt'> & GroupFacts;
+type Existing = Pick<ActivityContent, 'source' | 'sourceId' | 'personId' | 'day' | 'type' | 'quarterId' | 'contentHash' | 'sourceUpdatedAt' | 'versionAt'> & GroupFacts & { appealOverride?: { appealId?: string } };
 
 /**
  * Bulk writes of activities, idempotent on (source, sourceId). New records go in with one insertMany
@@ -41,7 +41,7 @@ export class ActivityStore {
     private readonly now: () => Date,
   ) {}
 
-  async write(batch: readonly PreparedActivity[], reevaluate: (doc: PreparedActivity & GroupFacts) => Verdict): Promise<WriteResult> {
+  async write(batch: readonly PreparedActivity[], reevaluate: (doc: PreparedActivity & GroupFacts & { appealOverride?: { appealId?: string } }) => Verdict): Promise<WriteResult> {
     const result: WriteResult = { created: 0, updated: 0, unchanged: 0, stale: 0, touched: [] };
     if (batch.length === 0) return result;
     const unique = dedupeLastWins(batch);
@@ -78,7 +78,8 @@ export class ActivityStore {
         ...(old.mergedInto?.source ? { mergedInto: old.mergedInto } : {}),
         ...(old.evidence ? { evidence: old.evidence } : {}),
       };
-      const verdict = reevaluate({ ...d, ...group });
+      // An accepted appeal is not source content: the new version is judged with it (and the $set keeps it).
+      const verdict = reevaluate({ ...d, ...group, ...(old.appealOverride?.appealId ? { appealOverride: old.appealOverride } : {}) });
       const { unset, set } = splitUnset({ ...d, counted: verdict.counted, reasons: verdict.reasons, updatedAt: at });
       // The filter repeats the staleness guard so a concurrent newer write is never overwritten.
       const filter: Document = { source: d.source, sourceId: d.sourceId };
@@ -116,7 +117,7 @@ export class ActivityStore {
       const rows = await this.m.Activity.collection
         .find(
           { source, sourceId: { $in: ids } },
-          { projection: { source: 1, sourceId: 1, personId: 1, day: 1, type: 1, quarterId: 1, contentHash: 1, sourceUpdatedAt: 1, versionAt: 1, matchGroup: 1, mergedInto: 1, evidence: 1 } },
+          { projection: { source: 1, sourceId: 1, personId: 1, day: 1, type: 1, quarterId: 1, contentHash: 1, sourceUpdatedAt: 1, versionAt: 1, matchGroup: 1, mergedInto: 1, evidence: 1, appealOverride: 1 } },
         )
         .toArray();
       for (const r of rows) out.set(`${String(r.source)}\u0000${String(r.sourceId)}`, r as unknown as Existing);

@@ -100,6 +100,8 @@ export function factsOf(doc: {
   deleted?: boolean | null;
   mergedInto?: { source?: string | null; sourceId?: string | null } | null;
   evidence?: Partial<Evidence> | null;
+  /** An accepted appeal's override (services/appeals); its presence is all a verdict needs. */
+  appealOverride?: { appealId?: string | null } | null;
 }): ActivityFacts {
   const own = hasLatLng(doc.location) ? { lat: doc.location.lat, lng: doc.location.lng } : undefined;
   const ev = doc.evidence ?? undefined;
@@ -114,5 +116,6 @@ export function factsOf(doc: {
     ...(doc.completed === false ? { completed: false } : {}),
     ...(doc.deleted ? { deleted: true } : {}),
     ...(doc.mergedInto?.source && doc.mergedInto.sourceId ? { mergedInto: { source: doc.mergedInto.source, sourceId: doc.mergedInto.sourceId } } : {}),
+    ...(doc.appealOverride?.appealId ? { appealed: true } : {}),
   };
 }

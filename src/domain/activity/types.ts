@@ -63,6 +63,8 @@ export interface ActivityFacts {
   deleted?: boolean;
   /** Set when this record is the same real-world visit as another record that is counted instead. */
   mergedInto?: { source: string; sourceId: string };
+  /** The direct manager accepted an appeal (申诉) for this record: it counts whatever the rules say. */
+  appealed?: boolean;
 }
 
 export function hasLatLng(v: { lat?: number | null; lng?: number | null } | undefined | null): v is LatLng {

@@ -1,4 +1,5 @@
 import { escapeMarkdown } from '../text/markdown.js';
+import { appealCode } from '../appeals/appeal-rules.js';
 import { formatLocal } from '../time/calendar.js';
 import { formatRules } from './rules/rule-format.js';
 import type { EvaluationContext } from './rules/rule-model.js';
@@ -13,6 +14,12 @@ export interface ReportActivity {
   counted: boolean;
   reasons: string[];
   mergedInto?: { source?: string | null } | null;
+  /** The activity's id: its short number (编号) is shown on not-counted lines for `申诉 <编号> <理由>`. */
+  id?: string;
+  /** Counted because the manager accepted an appeal (shown as 经申诉计入). */
+  appealed?: boolean;
+  /** An appeal is waiting for the manager. */
+  appealOpen?: boolean;
 }
 
 export interface WeekReportInput {
@@ -56,14 +63,22 @@ export function weekReport(r: WeekReportInput): { title: string; text: string } 
   } else {
     const parts = [...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${name(t)} ${n}`);
     lines.push(zh ? `**计入 ${counted.length} 条**${parts.length ? `：${parts.join(' · ')}` : ''}` : `**Counted: ${counted.length}**${parts.length ? ` — ${parts.join(' · ')}` : ''}`);
+    const appealed = counted.filter((a) => a.appealed);
+    for (const a of appealed) {
+      const customer = a.accountName ? ` ${a.accountName}` : '';
+      lines.push(zh ? `- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — 经申诉计入` : `- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — counted after appeal (经申诉计入)`);
+    }
     if (notCounted.length) {
       lines.push('', zh ? `**未计入 ${notCounted.length} 条：**` : `**Not counted: ${notCounted.length}**`);
       const max = r.maxLines ?? 15;
       for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(0, max)) {
         const customer = a.accountName ? ` ${escapeMarkdown(a.accountName)}` : '';
-        lines.push(`- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}`);
+        const code = a.id ? ` \`${appealCode(a.id)}\`` : '';
+        const pending = a.appealOpen ? (zh ? '（申诉处理中）' : ' (appeal pending)') : '';
+        lines.push(`-${code} ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}${pending}`);
       }
       if (notCounted.length > max) lines.push(zh ? `- …还有 ${notCounted.length - max} 条` : `- …and ${notCounted.length - max} more`);
+      if (r.self && notCounted.some((a) => a.id)) lines.push(zh ? '有异议可申诉：发送「申诉 <编号> <理由>」，由直属主管认可或驳回。' : 'Disagree? Send "appeal <number> <reason>"; your manager decides.');
     }
     if (merged.length) {
       lines.push('', zh ? `另有 ${merged.length} 条记录与其他系统的同一次拜访合并，只计一次。` : `${merged.length} more record(s) were the same visit as a record in another system and count once.`);

@@ -27,7 +27,7 @@ export interface RepReport {
   goalStatus: string | null;
   /** The metric the chart's progress line follows: the first with a target and a weekly source. */
   primaryMetric: string | null;
-  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null };
+  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null; appealed?: number };
   /** Every week of the quarter: counted activities, cumulative attainment of the primary metric, linear pace. */
   trend: Array<{ week: string; counted: number | null; cumulative: number | null; pace: number }>;
   /** Win rate on opportunities (won ÷ closed in the quarter) and, separately, counted visits per won deal. */
@@ -106,6 +106,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
           .map(([type, n]) => ({ type, name: typeName.get(type) ?? type, n }))
           .sort((a, b) => b.n - a.n || a.type.localeCompare(b.type)),
         previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
+        appealed: data.appealed?.filter((id) => id === p.id).length ?? 0,
       },
       trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
       conversion: {

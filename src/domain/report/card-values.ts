@@ -30,7 +30,8 @@ function progressLine(p: MetricProgress): string {
 function activitiesText(r: RepReport): string {
   const byType = r.thisWeek.byType.map((t) => `${t.name} ${t.n}`).join(' · ');
   const prev = r.thisWeek.previousWeekCounted === null ? '' : `（上周 ${r.thisWeek.previousWeekCounted} 次）`;
-  const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${prev}${byType ? `：${byType}` : ''}`];
+  const appealed = r.thisWeek.appealed ? `（其中经申诉计入 ${r.thisWeek.appealed} 次）` : '';
+  const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${appealed}${prev}${byType ? `：${byType}` : ''}`];
   const c = r.conversion;
   const median = c.peerMedian === null ? '' : `，全员中位数 ${pct(c.peerMedian)}`;
   const perWon = c.visitsPerWon === null ? '' : `；每单有效${c.visitName} ${round1(c.visitsPerWon)} 次`;
@@ -81,6 +82,12 @@ function goalNote(status: string | null): string {
   return `；目标${{ draft: '还是草稿', submitted: '待主管审批', returned: '被退回修改' }[status] ?? `状态：${status}`}，按当前填写的数字计算`;
 }
 
+/** The card's 申诉 picker: this week's listed not-counted activities (AppealService checks every click). */
+function appealValues(r: RepReport): Record<string, CardValue> {
+  const options = r.notCounted.items.filter((a) => a.id).map((a) => ({ value: a.id!, label: `${a.day.slice(5)} ${a.typeName}${a.accountName ? ` ${a.accountName}` : ''}` }));
+  return { canAppeal: options.length > 0, appealOptions: options };
+}
+
 export function repCardValues(r: RepReport, chartMediaId: string | undefined): Record<string, CardValue> {
   return {
     title: `${r.name} · ${weekLabel(r.week)}活动健康报告`,
@@ -93,6 +100,7 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     activities: activitiesText(r),
     notCounted: notCountedText(r),
     scoreParts: scorePartsText(r),
+    ...appealValues(r),
     footer: `数据截至 ${formatLocal(r.asOf, r.timeZone)}。只统计按有效规则计入的活动；成交按签约日期计入。对数字有疑问请找主管或 HR 核对。`,
   };
 }

@@ -72,6 +72,8 @@ export interface NotCountedReasonCell {
 
 /** One activity of the report week that did not count, with the validity rule's reasons. */
 export interface NotCountedActivity {
+  /** The activity's id, for the card's 申诉 (appeal) picker. */
+  id?: string;
   personId: string;
   type: string;
   day: string;
@@ -94,6 +96,8 @@ export interface ReportDataset {
   facts: ReadonlyMap<string, PersonFacts>;
   /** Not-counted activities of `week` only. */
   notCounted: readonly NotCountedActivity[];
+  /** Owners of the report week's activities counted after an accepted appeal (经申诉计入), one entry each. */
+  appealed?: readonly string[];
 }
 
 /** A boolean activity dimension (dims.<key>) worth contrasting between reps, e.g. proposal customisation. */

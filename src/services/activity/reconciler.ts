@@ -11,7 +11,7 @@ import { DirtyDays, withNeighbours } from './dirty-days.js';
 const PERSON_CHUNK = 100;
 const PROJECTION = {
   personId: 1, source: 1, sourceId: 1, type: 1, startAt: 1, endAt: 1, accountId: 1, customerKey: 1, location: 1, customerLocation: 1,
-  durationMin: 1, completed: 1, deleted: 1, quarterId: 1, day: 1, matchGroup: 1, mergedInto: 1, evidence: 1, counted: 1, reasons: 1, ruleVersion: 1,
+  durationMin: 1, completed: 1, deleted: 1, quarterId: 1, day: 1, matchGroup: 1, mergedInto: 1, evidence: 1, appealOverride: 1, counted: 1, reasons: 1, ruleVersion: 1,
 } as const;
 
 interface VisitDoc {
@@ -33,6 +33,7 @@ interface VisitDoc {
   matchGroup?: string | null;
   mergedInto?: { source?: string | null; sourceId?: string | null } | null;
   evidence?: Partial<Evidence> | null;
+  appealOverride?: { appealId?: string | null } | null;
   counted?: boolean;
   reasons?: string[];
   ruleVersion?: number;

@@ -32,7 +32,7 @@ export class Reevaluator {
     const result: ReevaluationResult = { quarterId, version: ctx.version, scanned: 0, changed: 0, countedBefore: 0, countedAfter: 0 };
     const cursor = this.m.Activity.collection.find(
       { quarterId },
-      { projection: { type: 1, source: 1, durationMin: 1, location: 1, customerLocation: 1, completed: 1, deleted: 1, mergedInto: 1, evidence: 1, counted: 1, reasons: 1, ruleVersion: 1 }, batchSize: BATCH },
+      { projection: { type: 1, source: 1, durationMin: 1, location: 1, customerLocation: 1, completed: 1, deleted: 1, mergedInto: 1, evidence: 1, appealOverride: 1, counted: 1, reasons: 1, ruleVersion: 1 }, batchSize: BATCH },
     );
     let ops: AnyBulkWriteOperation<Document>[] = [];
     let stampOnly: ObjectId[] = [];

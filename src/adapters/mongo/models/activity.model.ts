@@ -58,6 +58,16 @@ export const activitySchema = new Schema(
       durationMin: Number,
       location: { lat: Number, lng: Number },
     },
+    /**
+     * An accepted appeal (申诉): who accepted it, when and why. Not source content, so a re-import keeps it,
+     * and every verdict (ingest, re-evaluation, matching) counts the record while it is set.
+     */
+    appealOverride: {
+      appealId: String,
+      by: String,
+      at: Date,
+      reason: String,
+    },
     /** Hash of the source content: a re-delivered, unchanged record costs no write. */
     contentHash: { type: String },
   },

@@ -6,6 +6,7 @@ import { crmAccountModel } from './crm-account.model.js';
 import { syncCursorModel } from './sync-cursor.model.js';
 import { unmatchedRecordModel } from './unmatched-record.model.js';
 import { userMappingModel } from './user-mapping.model.js';
+import { appealModel } from './appeal.model.js';
 import { auditLogModel } from './audit-log.model.js';
 import { dealModel } from './deal.model.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
@@ -37,6 +38,7 @@ export function createModels(conn: Connection) {
     CrmAccount: crmAccountModel(conn),
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
     ReportRun: reportRunModel(conn),
+    Appeal: appealModel(conn),
   };
 }
 

@@ -41,6 +41,8 @@ export function evaluate(f: ActivityFacts, ctx: EvaluationContext, lang: Lang = 
     return no(zh ? `「${name}」不在本季度统计的行为类型中` : `"${name}" is not an activity type tracked this quarter`);
   }
   if (f.completed === false) return no(zh ? '任务还未完成' : 'the task is not completed');
+  // An accepted appeal overrides the type's rule (any version of it), never the gates above.
+  if (f.appealed) return { counted: true, reasons: [] };
   const rule = ruleFor(ctx.rules, f.type);
   if (!rule) return { counted: true, reasons: [] };
   const reasons = check(rule, f, ctx, lang);

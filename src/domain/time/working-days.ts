@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Which days people work. Days are local "YYYY-MM-DD" strings in the company zone, so callers never mix
+ * instants and dates. The China calendar (adapters' chinese-days data + HR's company days off) and the
+ * plain weekend calendar both fit behind this.
+ */
+export interface WorkingCalendar {
+  isWorkingDay(day: string): boolean;
+  /** Why a day is off or on when it is not the plain weekday/weekend rule ("国庆节", "调休上班", "公司假期：…"). */
+  note?(day: string): string | undefined;
+}
+
+/** Monday–Friday, no holidays: what the system did before the China calendar, and the tests' baseline. */
+export const weekendCalendar: WorkingCalendar = {
+  isWorkingDay: (day) => DateTime.fromISO(day).weekday <= 5,
+};
+
+/** The 7 local days of an ISO week ("2026-W40") in order, Monday first. */
+export function daysOfIsoWeek(weekKey: string): string[] {
+  const [y, w] = weekKey.split('-W').map(Number) as [number, number];
+  const monday = DateTime.fromObject({ weekYear: y, weekNumber: w, weekday: 1 });
+  return Array.from({ length: 7 }, (_, i) => monday.plus({ days: i }).toISODate()!);
+}
+
+/** Days from `start` (inclusive) to `end` (exclusive), as local date strings. */
+export function daysBetween(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let d = DateTime.fromISO(start); d.toISODate()! < end; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  return out;
+}
+
+export function countWorkingDays(days: readonly string[], cal: WorkingCalendar): number {
+  return days.reduce((n, d) => n + (cal.isWorkingDay(d) ? 1 : 0), 0);
+}
+
+/**
+ * The instant `n` working days after `at`, at the same local time: an appeal opened Friday 17:00 is two
+ * working days old on Tuesday 17:00 (Wednesday after a Monday holiday). Days off in between don't count.
+ */
+export function addWorkingDays(at: Date, n: number, cal: WorkingCalendar, zone: string): Date {
+  let d = DateTime.fromJSDate(at, { zone });
+  let left = n;
+  // Bounded: even Spring Festival plus company days off never spans 60 days without a working day.
+  for (let guard = 0; left > 0 && guard < 366; guard++) {
+    d = d.plus({ days: 1 });
+    if (cal.isWorkingDay(d.toISODate()!)) left--;
+  }
+  return d.toJSDate();
+}
+
+/**
+ * The last working day of an ISO week, or null for a week without any (Spring Festival, a company
+ * closure): the weekly report goes out that day instead of a Friday that is a holiday.
+ */
+export function lastWorkingDayOfWeek(weekKey: string, cal: WorkingCalendar): string | null {
+  const days = daysOfIsoWeek(weekKey).filter((d) => cal.isWorkingDay(d));
+  return days.at(-1) ?? null;
+}
+
+/**
+ * The pre-review pack time: T−72h from the review, but never on the night of a day off — moved back to the
+ * nearest working day before it, at the same local time. Pure; feat/outcome's pack job calls it
+ * with the quarter's reviewAt (docs/calendar.md).
+ */
+export function packTimeFor(reviewAt: Date, cal: WorkingCalendar, zone = 'Asia/Shanghai'): Date {
+  let d = DateTime.fromJSDate(reviewAt, { zone }).minus({ hours: 72 });
+  for (let guard = 0; !cal.isWorkingDay(d.toISODate()!) && guard < 366; guard++) d = d.minus({ days: 1 });
+  return d.toJSDate();
+}
