@@ -13,6 +13,7 @@ import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
 import { registerActivity } from './activity.js';
+import { registerApiKeys } from './api-keys.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
@@ -50,5 +51,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerActivity(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
   registerHelp(bot);
 }
