@@ -32,6 +32,7 @@ export function registeredCommands(): readonly CommandSpec[] {
     renderPng: unused('renderPng') as never,
     activity: unused('activity') as never,
     reports: { views: unused('views'), runner: unused('runner'), builder: unused('builder') } as never,
+    appeals: unused('appeals') as never,
   };
   registerHandlers(bot, deps);
   return bot.commands();

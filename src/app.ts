@@ -12,6 +12,7 @@ import { purgeInboxJob } from '../jobs/purge-inbox.job.js';
 import { createRenderPool, type RenderPool } from './adapters/charts/render-pool.js';
 import { DingTalkOrgSource } from './adapters/dingtalk/org-source.js';
 import { createActivityModule, type ActivityModule } from './services/activity/activity-module.js';
+import { createApiModule } from './services/api/api-module.js';
 import { DingTalkMessenger } from './adapters/dingtalk/dingtalk-messenger.js';
 import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
@@ -235,6 +236,8 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       }),
     ];
     routers.push(activity.router);
+    // The read API for IT (/api/v1/…, docs/api.md) on the same server as health and the webhook.
+    routers.push(createApiModule({ models, audit, clock, config, logger: log }).router);
     let simulator: Simulator | undefined;
     if (localDingTalk) {
       routers.push(devRoutes(localDingTalk));

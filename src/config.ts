@@ -109,6 +109,8 @@ export const envSchema = z
     REPORT_LEASE_SECONDS: positiveInt.default(60),
     REPORT_RETRY_MINUTES: positiveInt.default(30),
     REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -179,6 +181,11 @@ export interface Config {
     readonly leaseMs: number;
     readonly retryMs: number;
     readonly concurrency: number;
+  };
+  /** The read API for IT (/api/v1, docs/api.md). */
+  readonly api: {
+    /** Requests per key per minute, shared by all instances; above it: 429 with Retry-After. */
+    readonly rateLimitPerMinute: number;
   };
 }
 
@@ -272,6 +279,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
       // Enough cards in flight to keep the send limiter busy while others render and upload.
       concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
     },
+    api: { rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
   });
 }
 

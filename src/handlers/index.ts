@@ -15,6 +15,7 @@ import type { WeeklyReports } from '../services/weekly-report/index.js';
 import type { AppealService } from '../services/appeals/appeal-service.js';
 import { registerActivity } from './activity.js';
 import { registerAppeals } from './appeals.js';
+import { registerApiKeys } from './api-keys.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
@@ -55,5 +56,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerAppeals(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
   registerHelp(bot);
 }

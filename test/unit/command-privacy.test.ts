@@ -26,6 +26,7 @@ function recordingMessenger(sent: Sent[]): Messenger {
     reply: async (to: InboundMessage, m: OutboundMessage) => void sent.push({ to: to.isGroup ? `group:${to.conversationId}` : `user:${to.senderStaffId}`, what: text(m) }),
     send: async (to: Destination, m: OutboundMessage) => void sent.push({ to: where(to), what: text(m) }),
     uploadImage: async () => 'media1',
+    uploadFile: async () => 'file1',
     sendCard: async (c: CardInstance, to: Destination) => void sent.push({ to: where(to), what: `card ${c.outTrackId}` }),
     updateCard: async () => undefined,
   };

@@ -57,7 +57,44 @@ export async function loadReportDataset(
     loadNotCounted(m, scope, week, asOf, only),
     loadAppealed(m, scope, week, asOf, only),
   ]);
-  const [, , , , notCounted, appealed] = await Promise.all([
+  return { quarter, asOf, week, people, org, goals, facts: folder.finish(), notCounted, appealed };
+}
+
+async function loadOrg(m: M): Promise<ReportPerson[]> {
+  const rows = await m.Person.find({ isActive: true }, { _id: 1, name: 1, managerId: 1 }).sort({ _id: 1 }).lean();
+  return rows.map((p) => ({ id: String(p._id), name: p.name, managerId: p.managerId ?? null }));
+}
+
+/**
+ * Lost opportunities closing in the quarter (up to asOf) and opportunities entered in it (openedDate in
+ * [start, asOf)), counted per person by two $group queries.
+ */
+async function foldClosedAndOpened(m: M, folder: FactsFolder, quarter: ReportQuarter, asOf: Date, only: object | undefined): Promise<void> {
+  const who = only ? { personId: only } : {};
+  const [lost, opened] = await Promise.all([
+    m.Deal.aggregate<{ _id: string; n: number }>([
+      { $match: { quarterId: quarter.id, isClosed: true, isWon: { $ne: true }, deleted: { $ne: true }, $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }], ...who } },
+      { $group: { _id: '$personId', n: { $sum: 1 } } },
+    ]),
+    m.Deal.aggregate<{ _id: string; n: number }>([
+      { $match: { openedDate: { $gte: quarter.start, $lt: asOf < quarter.end ? asOf : quarter.end }, deleted: { $ne: true }, ...who } },
+      { $group: { _id: '$personId', n: { $sum: 1 } } },
+    ]),
+  ]);
+  for (const r of lost) folder.addClosedDeals({ personId: r._id, lost: r.n, opened: 0 });
+  for (const r of opened) folder.addClosedDeals({ personId: r._id, lost: 0, opened: r.n });
+}
+
+/** Not-counted activities of the quarter per person and reason text (reasons are short; an array key groups them). */
+async function foldNotCountedReasons(m: M, folder: FactsFolder, scope: Record<string, unknown>, asOf: Date, only: object | undefined): Promise<void> {
+  const rows = await m.Activity.aggregate<{ _id: { p: string; r: string[] | null }; n: number }>([
+    { $match: { ...scope, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
+    { $group: { _id: { p: '$personId', r: '$reasons' }, n: { $sum: 1 } } },
+  ]);
+  for (const row of rows) {
+    const reasons = row._id.r && row._id.r.length > 0 ? row._id.r : ['未说明原因'];
+    for (const reason of reasons) folder.addNotCountedReason({ personId: row._id.p, reason, n: row.n });
+  }
 }
 
 /** Active reps, plus anyone else active who has a goal this quarter (a manager carrying a quota). */

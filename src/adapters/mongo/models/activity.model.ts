@@ -78,5 +78,8 @@ activitySchema.index({ personId: 1, isoWeek: 1 });
 activitySchema.index({ quarterId: 1, personId: 1, type: 1 });
 activitySchema.index({ personId: 1, day: 1 });
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+activitySchema.index({ updatedAt: 1, _id: 1 });
+
 export type ActivityDoc = InferSchemaType<typeof activitySchema>;
 export const activityModel = (conn: Connection) => conn.model('Activity', activitySchema, 'activities');

@@ -35,5 +35,8 @@ dealSchema.index({ source: 1, sourceId: 1 }, { unique: true });
 dealSchema.index({ quarterId: 1, personId: 1 });
 dealSchema.index({ accountId: 1 });
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+dealSchema.index({ updatedAt: 1, _id: 1 });
+
 export type DealDoc = InferSchemaType<typeof dealSchema>;
 export const dealModel = (conn: Connection) => conn.model('Deal', dealSchema, 'deals');

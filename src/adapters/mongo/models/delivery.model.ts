@@ -35,6 +35,9 @@ export const deliveryClaimSchema = new Schema(
   { versionKey: false },
 );
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+deliverySchema.index({ updatedAt: 1, _id: 1 });
+
 export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;
 export const deliveryModel = (conn: Connection) => conn.model('Delivery', deliverySchema, 'deliveries');
 export const deliveryClaimModel = (conn: Connection) => conn.model('DeliveryClaim', deliveryClaimSchema, 'delivery_claims');

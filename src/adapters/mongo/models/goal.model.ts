@@ -56,5 +56,8 @@ export const goalSchema = new Schema(
 goalSchema.index({ quarterId: 1, ownerId: 1 }, { unique: true });
 goalSchema.index({ quarterId: 1, managerId: 1 });
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+goalSchema.index({ updatedAt: 1, _id: 1 });
+
 export type GoalDoc = InferSchemaType<typeof goalSchema>;
 export const goalModel = (conn: Connection) => conn.model('Goal', goalSchema, 'goals');

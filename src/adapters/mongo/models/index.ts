@@ -16,6 +16,7 @@ import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
 import { reportRunModel } from './report-run.model.js';
+import { apiKeyModel, apiRateWindowModel } from './api-key.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -39,6 +40,9 @@ export function createModels(conn: Connection) {
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
     ReportRun: reportRunModel(conn),
     Appeal: appealModel(conn),
+    // read API for IT (issue 13)
+    ApiKey: apiKeyModel(conn),
+    ApiRateWindow: apiRateWindowModel(conn),
   };
 }
 

@@ -37,5 +37,8 @@ personSchema.index({ managerId: 1, isActive: 1 });
 personSchema.index({ role: 1 });
 personSchema.index({ email: 1 });
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+personSchema.index({ updatedAt: 1, _id: 1 });
+
 export type PersonDoc = InferSchemaType<typeof personSchema>;
 export const personModel = (conn: Connection) => conn.model('Person', personSchema, 'people');

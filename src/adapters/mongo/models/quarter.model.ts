@@ -61,5 +61,8 @@ export const quarterSchema = new Schema(
 );
 quarterSchema.index({ status: 1, startDate: 1 });
 
+// The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).
+quarterSchema.index({ updatedAt: 1, _id: 1 });
+
 export type QuarterDoc = InferSchemaType<typeof quarterSchema>;
 export const quarterModel = (conn: Connection) => conn.model('Quarter', quarterSchema, 'quarters');
