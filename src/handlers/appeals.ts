@@ -36,7 +36,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
   bot.command(
     {
       name: 'appeal-stats',
-      privacy: 'public',
+      privacy: 'personal',
       keywords: ['申诉统计', 'appeal stats', 'appeals'],
       summary: { zh: 'HR：本季度各团队的申诉数、认可、驳回和处理用时（可加季度，如 申诉统计 2026Q3）', en: 'HR: appeals per team this quarter — opened, accepted, rejected, time to decision' },
       example: '申诉统计',
