@@ -64,8 +64,10 @@ describe('read API for IT, end to end', () => {
   it('HR creates keys in a 1:1 chat; the secret is shown once there and only its SHA-256 is stored', async () => {
     const inGroup = h.fake.outbox.deliveries.length;
     say(h.fake, { userId: 'hr01', text: 'API密钥 新建 bi', openConversationId: 'cidTeamEast' });
-    const refused = await h.fake.outbox.waitFor((d) => d.seq > inGroup && d.conversation === 'group:cidTeamEast');
-    expect(refused.text).toBe('请在与我的单聊中新建 API 密钥：密钥只显示一次，不能出现在群里。本次没有新建。');
+    // Where the refusal is shown (the group, or 1:1 once the dispatcher routes personal commands privately)
+    // doesn't matter here; that nothing is created does.
+    const refusal = '请在与我的单聊中新建 API 密钥：密钥只显示一次，不能出现在群里。本次没有新建。';
+    await h.fake.outbox.waitFor((d) => d.seq > inGroup && d.text === refusal);
     expect(await h.service.models.ApiKey.countDocuments()).toBe(0);
 
     expect((await sayAndWait(h, 'rep01', 'API密钥 新建 mine')).text).toBe('「API密钥」只有 HR 可以使用。');
