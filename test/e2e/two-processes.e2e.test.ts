@@ -66,5 +66,7 @@ describe('two bot processes on one database', () => {
     expect([...cardCallsById(fake).values()].every((n) => n === 1)).toBe(true);
     expect(await models.Delivery.countDocuments({ kind: 'weekly-report', status: 'sent' })).toBe(recipients.length);
     expect(run!.counts).toMatchObject({ failed: 0, inFlight: 0 });
+    // Seconds later, still one reply per message: no duplicate push slipped past the inbox late.
+    expect(replies()).toHaveLength(MESSAGES);
   });
 });
