@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/domain/activity/webhook-signature.js';
 import { say } from '../../src/fake-dingtalk/people.js';
-import { PACKS_COLLECTION } from '../../src/services/api/read-service.js';
+import { PACK_LEDGER_KIND } from '../../src/services/api/read-service.js';
 import { sayAndWait } from '../helpers/goal-flow.js';
 import { OpenApiChecker } from '../helpers/openapi-check.js';
 import { eventually, startHarness, type Harness } from '../helpers/service-harness.js';
@@ -55,7 +55,11 @@ describe('read API for IT, end to end', () => {
     for (const [recipientId, part] of [['rep01', 'report'], ['rep03', 'report'], ['mgr01', 'team']] as const) {
       await m.Delivery.create({ _id: `weekly-report|2026-W48|${recipientId}|${part}`, kind: 'weekly-report', period: '2026-W48', recipientId, part, status: 'sent', claimedBy: 'i1', claimedAt: new Date(), sentAt: new Date(), outTrackId: `weekly-report:2026-W48:${recipientId}:${part}` });
     }
-    await m.Person.db.db!.collection(PACKS_COLLECTION).insertOne({ quarterId: '2026Q4', managerId: 'mgr01', groupId: 'cidTeamEast', status: 'sent', sentAt: new Date(), createdAt: new Date(), updatedAt: new Date() });
+    // The pre-review pack's parts as its sender records them in the ledger (period = quarter, recipient = manager).
+    for (const part of ['card', 'csv']) {
+      await m.Delivery.create({ _id: `${PACK_LEDGER_KIND}|2026Q4|mgr01|${part}`, kind: PACK_LEDGER_KIND, period: '2026Q4', recipientId: 'mgr01', part, status: 'sent', claimedBy: 'i1', claimedAt: new Date(), sentAt: new Date() });
+    }
+    await m.Delivery.create({ _id: `${PACK_LEDGER_KIND}|2026Q4|mgr02|card`, kind: PACK_LEDGER_KIND, period: '2026Q4', recipientId: 'mgr02', part: 'card', status: 'failed', lastError: 'HTTP 500', claimedBy: 'i1', claimedAt: new Date() });
   });
   afterAll(async () => {
     await h?.stop();
@@ -109,7 +113,8 @@ describe('read API for IT, end to end', () => {
     expect(ids((await call('GET', '/api/v1/deals', { key: allKey })).body)).toEqual(['rep01', 'rep03']);
     const reports = await call('GET', '/api/v1/weekly-reports?quarter=2026Q4', { key: allKey });
     expect((reports.body.data as Array<Record<string, string>>).map((r) => `${r.recipientId}:${r.part}:${r.status}:${r.quarterId}`).sort()).toEqual(['mgr01:team:sent:2026Q4', 'rep01:report:sent:2026Q4', 'rep03:report:sent:2026Q4']);
-    expect(ids((await call('GET', '/api/v1/packs', { key: allKey })).body, 'managerId')).toEqual(['mgr01']);
+    const packs = await call('GET', '/api/v1/packs?quarter=2026Q4', { key: allKey });
+    expect((packs.body.data as Array<Record<string, string>>).map((p) => `${p.managerId}:${p.part}:${p.status}`).sort()).toEqual(['mgr01:card:sent', 'mgr01:csv:sent', 'mgr02:card:failed']);
     // Paging by cursor through the real service: a page of five, then the last three.
     const p1 = await call('GET', '/api/v1/people?limit=5', { key: allKey });
     const p2 = await call('GET', `/api/v1/people?limit=5&cursor=${p1.body.nextCursor as string}`, { key: allKey });
@@ -121,6 +126,7 @@ describe('read API for IT, end to end', () => {
     expect(ids((await call('GET', '/api/v1/people', { key: eastKey })).body, 'id')).toEqual(['mgr01', 'rep01', 'rep02']);
     expect(ids((await call('GET', '/api/v1/activities', { key: eastKey })).body)).toEqual(['rep01', 'rep01']);
     expect(ids((await call('GET', '/api/v1/weekly-reports', { key: eastKey })).body, 'recipientId')).toEqual(['mgr01', 'rep01']);
+    expect(ids((await call('GET', '/api/v1/packs', { key: eastKey })).body, 'managerId')).toEqual(['mgr01', 'mgr01']);
     expect(await call('GET', '/api/v1/deals?team=mgr02', { key: eastKey })).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
     expect((await call('GET', '/api/v1/goals?person=rep03', { key: eastKey })).status).toBe(403);
     expect((await call('GET', '/api/v1/activities?quarter=2026-4', { key: eastKey })).status).toBe(400);
@@ -135,7 +141,7 @@ describe('read API for IT, end to end', () => {
     expect((await call('GET', '/api/v1/people')).status).toBe(401);
     expect((await sayAndWait(h, 'hr01', 'API密钥 吊销 east')).text).toBe('密钥「east」已经吊销过了。');
     const audit = await h.service.models.AuditLog.find({ entity: 'api_key', entityId: 'east' }).sort({ _id: 1 }).lean();
-    expect(audit.map((a) => a.action)).toEqual(['api_key.create', 'api.read', 'api.read', 'api.read', 'access_denied', 'access_denied', 'api.refused', 'api_key.revoke', 'api.refused']);
+    expect(audit.map((a) => a.action)).toEqual(['api_key.create', 'api.read', 'api.read', 'api.read', 'api.read', 'access_denied', 'access_denied', 'api.refused', 'api_key.revoke', 'api.refused']);
   });
 
   it('a key above the per-minute limit gets 429 with Retry-After', async () => {
