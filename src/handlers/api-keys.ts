@@ -20,8 +20,11 @@ const USAGE = {
  */
 export function registerApiKeys(bot: Bot, d: GoalDeps & { models: Models; config: Config }): void {
   const keys = new ApiKeys({ models: d.models, audit: d.audit, now: () => d.clock.now() });
+  // `privacy` is for the dispatcher that routes personal answers 1:1 (issue 15.2); a variable, not a literal,
+  // so this compiles with and without that field in CommandSpec.
+  const spec = { name: 'api.keys', keywords: ['API密钥', 'api key', 'api keys'], summary: { zh: '管理给 IT 的只读 API 密钥（HR）', en: 'manage read-only API keys for IT (HR)' }, example: 'API密钥 新建 BI系统', privacy: 'personal' as const };
   bot.command(
-    { name: 'api.keys', keywords: ['API密钥', 'api key', 'api keys'], summary: { zh: '管理给 IT 的只读 API 密钥（HR）', en: 'manage read-only API keys for IT (HR)' }, example: 'API密钥 新建 BI系统' },
+    spec,
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;
