@@ -5,6 +5,7 @@ import { itemToInput, validateItem } from '../../domain/activity/activity-item.j
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../domain/activity/webhook-signature.js';
 import type { Logger } from '../../logger.js';
+import { webhookResultSchema } from '../../services/api/schemas.js';
 
 export const MAX_ITEMS = 1000;
 const MAX_DETAILS = 100;
@@ -75,7 +76,8 @@ export function activityWebhookRoutes(d: WebhookDeps): Router {
     }
     const r = await d.ingest.ingest(inputs, { reconcile: 'inline' });
     ctx.status = 200;
-    ctx.body = {
+    // Parsed through the schema the OpenAPI document shows for this answer (services/api/openapi.ts).
+    ctx.body = webhookResultSchema.parse({
       received: inputs.length,
       created: r.created,
       updated: r.updated,
@@ -86,7 +88,7 @@ export function activityWebhookRoutes(d: WebhookDeps): Router {
       parked: r.parked,
       // Stored for HR to map (chat: 未匹配), not lost; the sender need not resend them.
       unmatched: r.unmatched.map((u) => ({ index: u.index, person: u.person.kind === 'email' ? { email: u.person.email } : u.person.kind === 'userId' ? { userId: u.person.userId } : u.person })),
-    };
+    });
   });
   return router;
 }

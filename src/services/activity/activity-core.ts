@@ -45,8 +45,8 @@ export function createActivityCore(o: ActivityCoreOptions) {
   const unmatched = new UnmatchedStore(o.models, now);
   const cursors = new SyncCursorStore(o.models, now);
   const deals = new DealStore(o.models, o.zone, now);
-  const reconciler = new Reconciler(o.models, rules, o.match ?? DEFAULT_MATCH);
-  const reevaluator = new Reevaluator(o.models, rules);
+  const reconciler = new Reconciler(o.models, rules, o.match ?? DEFAULT_MATCH, now);
+  const reevaluator = new Reevaluator(o.models, rules, now);
   let onRulesChanged = o.onRulesChanged ?? (async () => undefined);
   const ingest = new ActivityIngest({
     store,

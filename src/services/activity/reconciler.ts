@@ -52,6 +52,8 @@ export class Reconciler {
     private readonly m: Pick<Models, 'Activity' | 'ActivityQuarterSources'>,
     private readonly rules: RuleStore,
     private readonly settings: MatchSettings,
+    /** Stamps updatedAt on changed verdicts, so readers syncing by updatedAt (/api/v1) see them. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   get matchTypes(): readonly string[] {
@@ -125,7 +127,7 @@ export class Reconciler {
         JSON.stringify(d.reasons ?? []) === JSON.stringify(verdict.reasons) &&
         d.ruleVersion === ctx.version;
       if (same) continue;
-      const set: Document = { counted: verdict.counted, reasons: verdict.reasons, ruleVersion: ctx.version };
+      const set: Document = { counted: verdict.counted, reasons: verdict.reasons, ruleVersion: ctx.version, updatedAt: this.now() };
       const unset: Document = {};
       for (const [k, v] of [['matchGroup', o.matchGroup], ['mergedInto', o.mergedInto], ['evidence', o.evidence]] as const) {
         if (v === undefined) unset[k] = '';

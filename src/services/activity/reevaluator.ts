@@ -24,6 +24,8 @@ export class Reevaluator {
   constructor(
     private readonly m: Pick<Models, 'Activity'>,
     private readonly rules: RuleStore,
+    /** Stamps updatedAt on changed verdicts, so readers syncing by updatedAt (/api/v1) see them. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async quarter(quarterId: string, onProgress?: (scanned: number) => void): Promise<ReevaluationResult> {
@@ -49,7 +51,7 @@ export class Reevaluator {
       if (d.counted) result.countedBefore++;
       if (v.counted) result.countedAfter++;
       if (d.counted !== v.counted || JSON.stringify(d.reasons ?? []) !== JSON.stringify(v.reasons)) {
-        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { counted: v.counted, reasons: v.reasons, ruleVersion: ctx.version } } } });
+        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { counted: v.counted, reasons: v.reasons, ruleVersion: ctx.version, updatedAt: this.now() } } } });
         result.changed++;
       } else if (d.ruleVersion !== ctx.version) stampOnly.push(d._id);
       if (ops.length + stampOnly.length >= BATCH) {

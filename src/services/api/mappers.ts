@@ -132,34 +132,15 @@ export const toWeeklyReport = (d: Document, quarterId: string | null) => ({
   updatedAt: isoReq(d.updatedAt),
 });
 
-/**
- * A pack as feat/outcome stores it. Its full shape isn't settled here, so the documented fields are
- * picked out and every other plain field passes through (dates as ISO strings, ObjectIds as strings).
- */
-export const toPack = (d: Document) => {
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(d)) {
-    if (k === '_id' || k === 'raw') continue;
-    rest[k] = plain(v);
-  }
-  return {
-    ...rest,
-    id: String(d._id),
-    quarterId: str(d.quarterId),
-    managerId: str(d.managerId),
-    status: str(d.status),
-    sentAt: iso(d.sentAt),
-    updatedAt: isoReq(d.updatedAt),
-  };
-};
-
-function plain(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') {
-    if (typeof (v as { toHexString?: unknown }).toHexString === 'function') return String(v);
-    if (Buffer.isBuffer(v) || (v as { _bsontype?: string })._bsontype === 'Binary') return null;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
+/** A pre-review pack part as the delivery ledger holds it: period = quarter, recipient = the team's manager. */
+export const toPack = (d: Document) => ({
+  id: String(d._id),
+  quarterId: String(d.period),
+  managerId: String(d.recipientId),
+  part: String(d.part),
+  status: d.status,
+  attempt: num(d.attempt) ?? 1,
+  sentAt: iso(d.sentAt),
+  lastError: str(d.lastError),
+  updatedAt: isoReq(d.updatedAt),
+});

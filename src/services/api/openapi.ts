@@ -79,7 +79,9 @@ export function buildOpenApi(o: { serverUrl?: string; rateLimitPerMinute: number
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openApi', summary: 'This document', security: [], responses: { '200': jsonBody({ type: 'object' }, 'the OpenAPI 3.1 document') } },
   };
+  // Same path as the activities listing: GET reads (API key), POST is the signed webhook.
   paths['/api/v1/activities'] = {
+    ...paths['/api/v1/activities'],
     post: {
       operationId: 'postActivities',
       summary: 'Send activities from a system without a connector (signed webhook)',

@@ -8,8 +8,12 @@ import type { KeyScope } from './api-keys.js';
 import { toActivity, toDeal, toGoal, toPack, toPerson, toQuarter, toWeeklyReport } from './mappers.js';
 import { RESOURCES, type ResourceName } from './schemas.js';
 
-/** The collection the pre-review pack (feat/outcome, src/services/review-pack/) stores its packs in. */
-export const PACKS_COLLECTION = 'review_packs';
+/**
+ * The ledger kind the pre-review pack (src/services/review-pack/pack-sender.ts, PACK_KIND) sends its parts
+ * under: period = quarter, recipient = the team's manager. Like the weekly report, what was sent is
+ * whatever the ledger says was sent.
+ */
+export const PACK_LEDGER_KIND = 'review-pack';
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
@@ -48,7 +52,6 @@ export class ApiReadService {
   private readonly sources: Record<ResourceName, ResourceSource>;
 
   constructor(private readonly m: Models) {
-    const db = () => m.Person.db.db!;
     const byField = (field: string) => async (q: string) => ({ [field]: q });
     this.sources = {
       people: { collection: () => m.Person.collection as unknown as Collection, personField: '_id', map: async (d) => d.map(toPerson) },
@@ -69,7 +72,7 @@ export class ApiReadService {
           return docs.map((d) => toWeeklyReport(d, quarterOf.get(String(d.period)) ?? null));
         },
       },
-      packs: { collection: () => db().collection(PACKS_COLLECTION), personField: 'managerId', quarter: byField('quarterId'), map: async (d) => d.map(toPack) },
+      packs: { collection: () => m.Delivery.collection as unknown as Collection, personField: 'recipientId', base: { kind: PACK_LEDGER_KIND }, quarter: byField('period'), map: async (d) => d.map(toPack) },
     };
   }
 

@@ -140,15 +140,17 @@ export const weeklyReportSchema = z
     updatedAt: dateTime,
   });
 
-export const packSchema = z
-  .looseObject({
-    id: z.string(),
-    quarterId: z.string().nullable(),
-    managerId: userId.nullable().describe('whose team the pack is for'),
-    status: z.string().nullable(),
-    sentAt: nullableDateTime,
-    updatedAt: dateTime,
-  });
+export const packSchema = z.object({
+  id: z.string().describe('the delivery ledger key'),
+  quarterId,
+  managerId: userId.describe('whose team the pack is for'),
+  part: z.string().describe('card, chart-goal, chart-scatter, chart-ranking, csv; problem: the team was told why there is no pack'),
+  status: z.enum(['sending', 'sent', 'failed']).describe('sent = delivered to DingTalk exactly once'),
+  attempt: z.number().int(),
+  sentAt: nullableDateTime,
+  lastError: z.string().nullable(),
+  updatedAt: dateTime,
+});
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -184,7 +186,7 @@ export const RESOURCES = {
   activities: { item: activitySchema, page: pageSchema(activitySchema), component: 'Activity', filters: ['quarter', 'team', 'person', 'updatedSince'], summary: 'Sales activities, whether each counted and why not' },
   deals: { item: dealSchema, page: pageSchema(dealSchema), component: 'Deal', filters: ['quarter', 'team', 'person', 'updatedSince'], summary: 'Deals/opportunities from the CRM' },
   'weekly-reports': { item: weeklyReportSchema, page: pageSchema(weeklyReportSchema), component: 'WeeklyReport', filters: ['quarter', 'team', 'person', 'updatedSince'], summary: 'Friday report cards: who was sent what, from the delivery ledger' },
-  packs: { item: packSchema, page: pageSchema(packSchema), component: 'ReviewPack', filters: ['quarter', 'team', 'updatedSince'], summary: 'Pre-review packs (collection review_packs)' },
+  packs: { item: packSchema, page: pageSchema(packSchema), component: 'ReviewPack', filters: ['quarter', 'team', 'updatedSince'], summary: 'Pre-review packs: what was sent to each team, part by part, from the delivery ledger' },
 } as const;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -132,9 +132,12 @@ describe('activity ingest against the database', () => {
     expect(await one('salesforce', '00U5')).toMatchObject({ counted: false, reasons: ['时长 20 分钟 < 30 分钟'], ruleVersion: 0 });
     const saved = await f.core.rules.save('2026Q4', '拜访：时长 ≥ 15 分钟 且 有签到', 'hr01');
     expect(saved).toMatchObject({ ok: true, version: 1 });
+    const changedAt = new Date(f.clock.now().getTime() + 60_000);
+    f.clock.set(changedAt);
     const r = await f.core.reevaluator.quarter('2026Q4');
     expect(r).toMatchObject({ version: 1, scanned: 2, changed: 1, countedBefore: 0, countedAfter: 1 });
-    expect(await one('salesforce', '00U5')).toMatchObject({ counted: true, reasons: [], ruleVersion: 1 });
+    // updatedAt moves with the verdict, so readers syncing by updatedAt (/api/v1 ?updatedSince) see it.
+    expect(await one('salesforce', '00U5')).toMatchObject({ counted: true, reasons: [], ruleVersion: 1, updatedAt: changedAt });
     expect(await f.models.Activity.countDocuments({ ruleVersion: 1 })).toBe(2);
     expect(await f.core.reevaluator.quarter('2026Q4')).toMatchObject({ changed: 0 });
   });

@@ -91,7 +91,7 @@ describe('read API keys', () => {
     expect(other).toMatchObject({ status: 400, body: { error: 'bad_cursor' } });
   });
 
-  it('an empty packs listing while the review_packs collection does not exist yet', async () => {
+  it('an empty packs listing while no pack has been sent', async () => {
     expect(await f.get('/api/v1/packs', all)).toMatchObject({ status: 200, body: { data: [], nextCursor: null } });
   });
 });
