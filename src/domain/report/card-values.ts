@@ -1,4 +1,5 @@
 import type { CardValue } from '../cards/fill-card.js';
+import type { PersonQuarterFigures } from '../figures/person-figures.js';
 import { formatLocal } from '../time/calendar.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct, round1, weekLabel } from './format.js';
@@ -14,7 +15,8 @@ export const LEVEL_ICONS: Record<HealthLevel, string> = { healthy: '🟢', watch
 /** Chart colours matching the header colours. */
 export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A24B', watch: '#F58518', risk: '#E45756' };
 
-function progressLine(p: MetricProgress): string {
+/** One metric's line, the same on the rep card and in 我的目标 (formatted from the person's figures). */
+export function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
@@ -77,6 +79,18 @@ function scorePartsText(r: RepReport): string {
 }
 
 /** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
+/**
+ * 我的目标 / 查看目标's figures block: the same progress lines and health score as the Friday card, from
+ * the same person-quarter figures (domain/figures), as of now.
+ */
+export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
+  const lines = [`**本季进度**（季度已过 ${pct(f.share)}）`, ...f.metrics.map(progressLine)];
+  const w = f.winRate;
+  lines.push(`- 赢单率：${w.rate === null ? '—' : `赢单 ${w.won} / 结单 ${w.closed} = ${pct(w.rate)}`} · 本季有效活动 ${f.activity.counted} 次 · 新建商机 ${f.pipeline.opened} 个`);
+  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${d.explain}`).join('')}`);
+  return lines.join('\n');
+}
+
 function goalNote(status: string | null): string {
   if (status === null) return '；本季度还没有目标';
   if (status === 'approved') return '';

@@ -4,6 +4,7 @@ import type { PeopleRepository, Person } from '../../adapters/mongo/people-repos
 import type { ReportRunRepository } from '../../adapters/mongo/report-run-repository.js';
 import type { Clock } from '../../clock.js';
 import type { PeerStats } from '../../domain/report/peers.js';
+import type { PersonQuarterFigures } from '../../domain/figures/person-figures.js';
 import type { Role } from '../../domain/org/access.js';
 import type { QuarterRecord, ReportBuilder } from './report-builder.js';
 import type { ReportSender } from './report-sender.js';
@@ -82,6 +83,14 @@ export class ReportViews {
     if (!summary) return { ok: false, reason: 'no-team' };
     await this.d.sender.view({ recipientId: viewerId, part: 'team', team: summary }, viewerId, viewOutTrackId(built.week, viewerId, viewerId === managerId ? 'team' : `team-${managerId}`, requestKey));
     return { ok: true, cards: 1 };
+  }
+
+  /** A person's quarter figures as of now (我的目标 shows them), with the same peers as a live report. */
+  async figuresOf(personId: string): Promise<PersonQuarterFigures | null> {
+    const basis = await this.basis(undefined);
+    if (!basis.ok) return null;
+    const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [personId] });
+    return built.reports[0]?.figures ?? null;
   }
 
   private async basis(week: string | undefined): Promise<{ ok: true; quarter: QuarterRecord; asOf: Date; peers: PeerStats } | { ok: false; reason: 'no-quarter' | 'no-run' }> {
