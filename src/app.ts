@@ -36,6 +36,7 @@ import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
 import { createWeeklyReports, type WeeklyReports } from './services/weekly-report/index.js';
+import { createReviewPacks, type ReviewPacks } from './services/review-pack/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSync } from './services/org-sync.js';
@@ -69,6 +70,7 @@ export interface Service {
   /** People and reporting lines from DingTalk. */
   orgSync: OrgSync;
   reports: WeeklyReports;
+  packs: ReviewPacks;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
   /** The service's "now" (an OffsetClock in local mode, moved by the simulator). */
@@ -167,8 +169,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
     cleanups.push(() => reports.stop());
 
+    // The pre-review pack renders in the same lazily started pool as boards asked for in chat (a few charts per team).
+    const packs = createReviewPacks({
+      models, messenger, ledger, clock, logger: log, config, reportBuilder: reports.builder,
+      render: (spec, o) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec, o),
+    });
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, packs });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -192,11 +200,13 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const jobPollMs = opts.jobPollMs ?? (localDingTalk ? 1000 : undefined);
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(jobPollMs ? { processEvery: jobPollMs } : {}) });
     activity.attach(agenda);
+    packs.service.attach(agenda);
     const jobSpecs: Array<JobSpec<never>> = [
       purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }),
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
       ...activity.jobs,
       reports.job,
+      ...packs.jobs,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,
@@ -242,7 +252,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const httpUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
     log.info({ httpUrl, instanceId }, 'trichain is up');
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, packs, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

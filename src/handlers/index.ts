@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
+import type { ReviewPacks } from '../services/review-pack/index.js';
 import { registerActivity } from './activity.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
@@ -19,6 +20,7 @@ import { registerHelp } from './help.js';
 import { registerOrgAdmin } from './org-admin.js';
 import { registerQuarterSetup } from './quarter.js';
 import { registerReportHandlers } from './report.js';
+import { registerReviewPackHandlers } from './review-pack.js';
 
 /** What feature handlers may use; each register() takes the parts it needs. */
 export interface HandlerDeps {
@@ -38,6 +40,8 @@ export interface HandlerDeps {
   activity: ActivityModule;
   /** The Friday report: builder, runner, on-request views. */
   reports: WeeklyReports;
+  /** The pre-review pack: builder, sender, when-and-where service. */
+  packs: ReviewPacks;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -50,5 +54,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerActivity(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
   registerHelp(bot);
 }

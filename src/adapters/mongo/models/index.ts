@@ -15,6 +15,7 @@ import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
 import { reportRunModel } from './report-run.model.js';
+import { reviewTeamModel } from './review-team.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -37,6 +38,8 @@ export function createModels(conn: Connection) {
     CrmAccount: crmAccountModel(conn),
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
     ReportRun: reportRunModel(conn),
+    // outcome chain (issue 10): group binding and review-time overrides per team
+    ReviewTeam: reviewTeamModel(conn),
   };
 }
 

@@ -1,0 +1,53 @@
+import { loadReportDataset, toReportQuarter } from '../../adapters/mongo/report-data.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import { computeFigures, type PersonQuarterFigures } from '../../domain/figures/person-figures.js';
+import { attributeTeam, type Attribution } from '../../domain/outcome/attribution.js';
+import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
+import type { ReportSettings } from '../../domain/report/types.js';
+import type { QuarterRecord } from '../weekly-report/report-builder.js';
+
+export interface TeamRef {
+  managerId: string;
+  managerName: string;
+}
+
+export type PackBuild =
+  | { ok: true; pack: ReviewPack; team: PersonQuarterFigures[]; attributions: Attribution[]; ms: { load: number; compute: number } }
+  | { ok: false; problem: PackProblem };
+
+/**
+ * Loads a team's data and turns it into the pack: the weekly report's bulk load (the whole company, so the
+ * health score's comparison figures are the same as on Friday), the ONE figures module, attribution
+ * against the team, then the pure pack builder. Nothing here computes a figure.
+ */
+export class ReviewPackBuilder {
+  constructor(
+    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
+    private readonly settingsFor: (q: QuarterRecord) => ReportSettings,
+  ) {}
+
+  async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean }): Promise<PackBuild> {
+    const t0 = performance.now();
+    const quarter = toReportQuarter(q);
+    const settings = this.settingsFor(q);
+    const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
+    const t1 = performance.now();
+    const set = computeFigures(data, settings);
+    const members = data.people.filter((p) => p.managerId === team.managerId).map((p) => set.byPerson.get(p.id)!);
+    const problem = packProblem(team.managerName, members);
+    if (problem) return { ok: false, problem };
+    const attributions = attributeTeam(members);
+    const pack = buildReviewPack({
+      quarterId: q._id,
+      teamName: team.managerName,
+      managerId: team.managerId,
+      asOf: opts.asOf,
+      reviewAt: opts.reviewAt,
+      timeZone: q.timeZone,
+      preview: opts.preview,
+      team: members,
+      attributions,
+    });
+    return { ok: true, pack, team: members, attributions, ms: { load: t1 - t0, compute: performance.now() - t1 } };
+  }
+}
