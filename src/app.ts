@@ -41,7 +41,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSync } from './services/org-sync.js';
 import type { DemoLoad } from './demo/load-demo.js';
-import { populateLocalOrg, startSimulator } from './sim/local-mode.js';
+import { bindDemoTeamGroups, populateLocalOrg, startSimulator } from './sim/local-mode.js';
 import type { Simulator } from './sim/simulator.js';
 import type { JobSpec } from '../jobs/job-spec.js';
 
@@ -119,6 +119,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       cleanups.push(() => localDingTalk!.stop());
       demo = await populateLocalOrg({ config, fake: localDingTalk, models, clock, logger: log });
       if (demo) cleanups.push(() => demo!.abort());
+      await bindDemoTeamGroups(models, demo);
       const env = localDingTalk.env();
       dingtalk = {
         ...dingtalk,

@@ -26,14 +26,19 @@ export class ReviewPackBuilder {
     private readonly settingsFor: (q: QuarterRecord) => ReportSettings,
   ) {}
 
-  async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean }): Promise<PackBuild> {
+  /**
+   * `memberIds`: who the pack is about, when not the manager's direct reports (a whole sales org for the
+   * docs example and the bench).
+   */
+  async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean; memberIds?: readonly string[] }): Promise<PackBuild> {
     const t0 = performance.now();
     const quarter = toReportQuarter(q);
     const settings = this.settingsFor(q);
     const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
     const t1 = performance.now();
     const set = computeFigures(data, settings);
-    const members = data.people.filter((p) => p.managerId === team.managerId).map((p) => set.byPerson.get(p.id)!);
+    const wanted = opts.memberIds ? new Set(opts.memberIds) : undefined;
+    const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
     const problem = packProblem(team.managerName, members);
     if (problem) return { ok: false, problem };
     const attributions = attributeTeam(members);
@@ -49,5 +54,10 @@ export class ReviewPackBuilder {
       attributions,
     });
     return { ok: true, pack, team: members, attributions, ms: { load: t1 - t0, compute: performance.now() - t1 } };
+  }
+
+  /** A review quarter by id (scripts, bench). */
+  async quarter(id: string): Promise<QuarterRecord | null> {
+    return (await this.m.Quarter.findById(id).lean()) as QuarterRecord | null;
   }
 }
