@@ -13,8 +13,10 @@ export const CONTRAST_RULES = {
   winRateRatio: 1.5,
   /** Both reps need at least this many closed opportunities for their win rate to mean something. */
   minClosed: 3,
-  /** At most this many pairs are listed (largest win-rate ratio first). */
+  /** At most this many pairs are listed (largest win-rate ratio first; each rep in one pair at most). */
   maxPairs: 5,
+  /** A dimension is named only when the two differ on it by at least this (absolute rate). */
+  minDimensionGap: 0.1,
 } as const;
 
 export interface Contrast {
@@ -40,24 +42,32 @@ export function findContrasts(team: readonly PersonQuarterFigures[], rules = CON
       const [hi, lo] = a.winRate.rate! >= b.winRate.rate! ? [a, b] : [b, a];
       const ratio = lo.winRate.rate! === 0 ? (hi.winRate.rate! > 0 ? Number.POSITIVE_INFINITY : 1) : hi.winRate.rate! / lo.winRate.rate!;
       if (ratio < rules.winRateRatio) continue;
-      out.push({ high: side(hi), low: side(lo), ratio, dimension: widestDimension(hi, lo) });
+      out.push({ high: side(hi), low: side(lo), ratio, dimension: widestDimension(hi, lo, rules.minDimensionGap) });
     }
   }
-  return out
-    .sort((x, y) => y.ratio - x.ratio || x.high.personId.localeCompare(y.high.personId) || x.low.personId.localeCompare(y.low.personId))
-    .slice(0, rules.maxPairs);
+  // Each rep in one pair at most: five pairs about five different people say more than one rep five times.
+  const used = new Set<string>();
+  const picked: Contrast[] = [];
+  for (const c of out.sort((x, y) => y.ratio - x.ratio || x.high.personId.localeCompare(y.high.personId) || x.low.personId.localeCompare(y.low.personId))) {
+    if (used.has(c.high.personId) || used.has(c.low.personId)) continue;
+    used.add(c.high.personId);
+    used.add(c.low.personId);
+    picked.push(c);
+    if (picked.length === rules.maxPairs) break;
+  }
+  return picked;
 }
 
 function side(f: PersonQuarterFigures) {
   return { personId: f.personId, name: f.name, visitsPerWeek: f.activity.visitsPerWorkingWeek!, winRate: f.winRate.rate! };
 }
 
-function widestDimension(hi: PersonQuarterFigures, lo: PersonQuarterFigures): Contrast['dimension'] {
+function widestDimension(hi: PersonQuarterFigures, lo: PersonQuarterFigures, minGap: number): Contrast['dimension'] {
   let best: Contrast['dimension'] = null;
   for (const d of hi.dimensions) {
     const other = lo.dimensions.find((x) => x.key === d.key);
     if (d.rate === null || !other || other.rate === null) continue;
     if (!best || Math.abs(d.rate - other.rate) > Math.abs(best.high - best.low)) best = { key: d.key, name: d.name, high: d.rate, low: other.rate };
   }
-  return best;
+  return best && Math.abs(best.high - best.low) >= minGap ? best : null;
 }

@@ -10,6 +10,7 @@ import { rankingTable, type HeatmapMetric, type HeatmapRep } from '../charts/ran
 import { formatValue } from '../charts/bar-chart.js';
 import type { PersonQuarterFigures } from '../figures/person-figures.js';
 import { escapeMd } from '../goals/goal-view.js';
+import { round1 } from '../report/format.js';
 import { median } from '../report/peers.js';
 import { formatLocal } from '../time/calendar.js';
 import type { Attribution } from './attribution.js';
@@ -161,8 +162,8 @@ function contrastLines(cs: readonly Contrast[]): string {
   if (cs.length === 0) return '没有投入相近（有效拜访相差 ≤ 20%）而赢单率相差 1.5 倍以上的两人。';
   return cs
     .map((c) => {
-      const dim = c.dimension ? `；差别最大的维度：${escapeMd(c.dimension.name)} ${pct(c.dimension.high)} vs ${pct(c.dimension.low)}` : '';
-      return `- ${name(c.high.name)} vs ${name(c.low.name)}：有效拜访每周 ${formatValue(c.high.visitsPerWeek, 'number')} vs ${formatValue(c.low.visitsPerWeek, 'number')} 次，赢单率 ${pct(c.high.winRate)} vs ${pct(c.low.winRate)}${dim}`;
+      const dim = c.dimension ? `；差别最大的维度：${escapeMd(c.dimension.name)} ${pct(c.dimension.high)} vs ${pct(c.dimension.low)}` : '；跟踪的维度上两人相差不到 10 个百分点';
+      return `- ${name(c.high.name)} vs ${name(c.low.name)}：有效拜访每周 ${round1(c.high.visitsPerWeek)} vs ${round1(c.low.visitsPerWeek)} 次，赢单率 ${pct(c.high.winRate)} vs ${pct(c.low.winRate)}${dim}`;
     })
     .join('\n');
 }
@@ -180,7 +181,7 @@ function quartileValue(r: QuartileRow, v: number): string {
 
 function quartileLines(t: QuartileTable | null, byId: ReadonlyMap<string, PersonQuarterFigures>): string {
   if (!t) return '团队少于 4 人，不分前后 25%。';
-  const who = (ids: string[]) => ids.map((id) => escapeMd(byId.get(id)?.name ?? id)).join('、');
+  const who = (ids: string[]) => ids.slice(0, 6).map((id) => escapeMd(byId.get(id)?.name ?? id)).join('、') + (ids.length > 6 ? ` 等 ${ids.length} 人` : '');
   const head = `按${t.by === 'attainment' ? '签约达成率' : '签约额'}分：前 25%（${who(t.top)}）vs 后 25%（${who(t.bottom)}）`;
   if (t.rows.length === 0) return `${head}：各项没有差别。`;
   const rows = t.rows.slice(0, QUARTILE_ROWS).map((r) => `- ${escapeMd(r.name)}：${quartileValue(r, r.top)} vs ${quartileValue(r, r.bottom)}（标准化差 ${r.d >= 0 ? '+' : ''}${r.d.toFixed(1)}）`);

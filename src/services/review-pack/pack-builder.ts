@@ -31,29 +31,47 @@ export class ReviewPackBuilder {
    * docs example and the bench).
    */
   async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean; memberIds?: readonly string[] }): Promise<PackBuild> {
+    const [one] = await this.buildMany(q, [{ team, reviewAt: opts.reviewAt, ...(opts.memberIds ? { memberIds: opts.memberIds } : {}) }], opts);
+    return one!;
+  }
+
+  /**
+   * Several teams' packs from ONE load and ONE figures computation (every team due at the same T−72h, the
+   * bench's whole company): loading is most of the cost, and the figures don't depend on the team.
+   */
+  async buildMany(
+    q: QuarterRecord,
+    teams: ReadonlyArray<{ team: TeamRef; reviewAt: Date; memberIds?: readonly string[] }>,
+    opts: { asOf: Date; preview: boolean },
+  ): Promise<PackBuild[]> {
     const t0 = performance.now();
     const quarter = toReportQuarter(q);
     const settings = this.settingsFor(q);
     const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
     const t1 = performance.now();
     const set = computeFigures(data, settings);
-    const wanted = opts.memberIds ? new Set(opts.memberIds) : undefined;
-    const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
-    const problem = packProblem(team.managerName, members);
-    if (problem) return { ok: false, problem };
-    const attributions = attributeTeam(members);
-    const pack = buildReviewPack({
-      quarterId: q._id,
-      teamName: team.managerName,
-      managerId: team.managerId,
-      asOf: opts.asOf,
-      reviewAt: opts.reviewAt,
-      timeZone: q.timeZone,
-      preview: opts.preview,
-      team: members,
-      attributions,
+    const load = (t1 - t0) / teams.length;
+    const compute = (performance.now() - t1) / teams.length;
+    return teams.map(({ team, reviewAt, memberIds }) => {
+      const t2 = performance.now();
+      const wanted = memberIds ? new Set(memberIds) : undefined;
+      const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
+      const problem = packProblem(team.managerName, members);
+      if (problem) return { ok: false as const, problem };
+      const attributions = attributeTeam(members);
+      const pack = buildReviewPack({
+        quarterId: q._id,
+        teamName: team.managerName,
+        managerId: team.managerId,
+        asOf: opts.asOf,
+        reviewAt,
+        timeZone: q.timeZone,
+        preview: opts.preview,
+        team: members,
+        attributions,
+      });
+      return { ok: true as const, pack, team: members, attributions, ms: { load, compute: compute + performance.now() - t2 } };
     });
-    return { ok: true, pack, team: members, attributions, ms: { load: t1 - t0, compute: performance.now() - t1 } };
   }
 
   /** A review quarter by id (scripts, bench). */

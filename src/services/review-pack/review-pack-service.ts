@@ -5,7 +5,7 @@ import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { QuarterRecord } from '../weekly-report/report-builder.js';
-import type { ReviewPackBuilder, TeamRef } from './pack-builder.js';
+import type { PackBuild, ReviewPackBuilder, TeamRef } from './pack-builder.js';
 import { PACK_KIND, PACK_PARTS, type PackSender } from './pack-sender.js';
 
 /** The pack goes out this long before the team's review meeting. */
@@ -100,12 +100,24 @@ export class ReviewPackService {
     const now = this.d.clock.now();
     const teams = await this.teams();
     for (const q of await this.watchedQuarters(now)) {
+      const due: TeamPlan[] = [];
       for (const team of teams) {
         const p = await this.planFor(q, team);
         await this.plan(p);
-        if (p.dueAt <= now && now < p.reviewAt) await this.deliver(q, p);
+        if (p.dueAt <= now && now < p.reviewAt && !(await this.done(q._id, team.managerId))) due.push(p);
       }
+      if (due.length === 0) continue;
+      // Teams due together share one load of the quarter's data.
+      const asOf = now < q.endDate ? now : q.endDate;
+      const built = await this.d.builder.buildMany(q, due.map((p) => ({ team: p.team, reviewAt: p.reviewAt })), { asOf, preview: false });
+      for (const [i, p] of due.entries()) await this.send(q, p, built[i]!);
     }
+  }
+
+  /** Every part of the team's pack (or its problem notice) is out. */
+  private async done(quarterId: string, managerId: string): Promise<boolean> {
+    const rows = await this.d.models.Delivery.find({ kind: PACK_KIND, period: quarterId, recipientId: managerId, status: 'sent' }, { part: 1 }).lean();
+    return rows.length >= PACK_PARTS.length || rows.some((r) => r.part === 'problem');
   }
 
   /** The team job's handler: its planned time has come (the clock may say otherwise after a re-plan). */
@@ -120,11 +132,13 @@ export class ReviewPackService {
 
   /** Scheduled delivery of one team's pack, exactly once through the ledger. */
   async deliver(q: QuarterRecord, p: TeamPlan): Promise<'sent' | 'already-sent' | 'problem'> {
-    const sent = await this.d.models.Delivery.countDocuments({ kind: PACK_KIND, period: q._id, recipientId: p.team.managerId, status: 'sent' });
-    if (sent >= PACK_PARTS.length || (await this.d.models.Delivery.countDocuments({ kind: PACK_KIND, period: q._id, recipientId: p.team.managerId, part: 'problem', status: 'sent' }))) return 'already-sent';
+    if (await this.done(q._id, p.team.managerId)) return 'already-sent';
     const now = this.d.clock.now();
     const asOf = now < q.endDate ? now : q.endDate;
-    const built = await this.d.builder.build(q, p.team, { asOf, reviewAt: p.reviewAt, preview: false });
+    return this.send(q, p, await this.d.builder.build(q, p.team, { asOf, reviewAt: p.reviewAt, preview: false }));
+  }
+
+  private async send(q: QuarterRecord, p: TeamPlan, built: PackBuild): Promise<'sent' | 'already-sent' | 'problem'> {
     const { to, bound } = await this.destinationFor(p.team.managerId);
     if (!built.ok) {
       // Said once, to the manager: a pack of empty charts would help nobody.
