@@ -23,6 +23,7 @@ export function goalDeps(deps: HandlerDeps): GoalDeps {
     timeZone: deps.config.timeZone,
     logger: deps.logger,
     renderPng: deps.renderPng,
+    figures: (personId) => deps.reports.views.figuresOf(personId),
   };
 }
 

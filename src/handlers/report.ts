@@ -98,7 +98,8 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
 }
 
 async function selfView(ctx: MessageContext, d: ReportHandlerDeps, me: string): Promise<void> {
-  const own = await d.views.sendReport(me, me, ctx.event.dedupeKey);
+  // A manager gets their personal report only when they carry a personal book; the team summary always.
+  const own = await d.views.sendReport(me, me, ctx.event.dedupeKey, undefined, { drillDown: false });
   const team = await d.views.sendTeam(me, ctx.event.dedupeKey);
   if (own.ok || team.ok) return;
   const problem = own.reason === 'no-quarter' ? viewProblem(own, ctx.lang)! : undefined;

@@ -54,6 +54,14 @@ export interface PersonQuarterFigures {
   asOf: Date;
   /** Share of the quarter elapsed at asOf (0..1). */
   share: number;
+  /** Has active direct reports (a manager): gets a team summary. */
+  hasTeam: boolean;
+  /**
+   * Carries a personal book: no team, or a manager with own activities or closed deals this quarter. Only
+   * they get a personal report and count in the company comparison figures; a manager whose goal is the
+   * team's roll-up is shown through their team (docs/weekly-report.md).
+   */
+  personalBook: boolean;
   goal: {
     /** Status of the goal document (draft, submitted, approved, returned), null without one. */
     status: string | null;
@@ -133,9 +141,10 @@ function goalLike(g: ReportGoal) {
  * run (resume, a manager opening a report later); computed from everyone's facts otherwise.
  */
 export function computeFigures(data: ReportDataset, settings: ReportSettings, peers?: PeerStats): FiguresSet {
-  const stats = peers ?? peerStats(data.facts, settings);
   const q = data.quarter;
   const tree = alignmentTree(data.org ?? data.people, data.goals.map(goalLike), metricDefsOf(q), q.direction ?? { industries: [], keyAccounts: [] });
+  const book = new Map(data.people.map((p) => [p.id, carriesPersonalBook(tree, p.id, data.facts.get(p.id))]));
+  const stats = peers ?? peerStats(new Map([...data.facts].filter(([id]) => book.get(id) !== false)), settings);
   const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
   const share = elapsedShare(q.start, q.end, data.asOf);
   const workingWeeks = workingDaysElapsed(q, data.asOf) / 5;
@@ -145,6 +154,12 @@ export function computeFigures(data: ReportDataset, settings: ReportSettings, pe
     byPerson.set(p.id, personFigures(p, data.facts.get(p.id) ?? emptyFacts(), goals.get(p.id), { data, settings, stats, tree, share, workingWeeks, typeName }));
   }
   return { byPerson, peers: stats, tree };
+}
+
+/** See PersonQuarterFigures.personalBook. */
+export function carriesPersonalBook(tree: AlignmentTree, personId: string, f: PersonFacts | undefined): boolean {
+  if ((tree.children.get(personId)?.length ?? 0) === 0) return true;
+  return !!f && (f.allTotal > 0 || f.wonDeals + f.lostDeals > 0);
 }
 
 interface Ctx {
@@ -174,6 +189,8 @@ function personFigures(p: ReportPerson, f: PersonFacts, goal: ReportGoal | undef
     quarterId: q.id,
     asOf: c.data.asOf,
     share: c.share,
+    hasTeam: (c.tree.children.get(p.id)?.length ?? 0) > 0,
+    personalBook: carriesPersonalBook(c.tree, p.id, f),
     goal: { status: goal?.status ?? null, state, alignment },
     metrics,
     activity: {

@@ -4,7 +4,8 @@
  * Pure: the board service loads people and goals once and everything is computed here in memory.
  */
 import type { BoardRow, BoardStatus } from '../charts/alignment-board.js';
-import { checkAlignment, type Alignment, type AlignmentContext, type Direction, type GoalLike } from './alignment.js';
+import type { Direction, GoalLike } from './alignment.js';
+import { alignmentInTree, alignmentTree } from './alignment-tree.js';
 import { statusLabel } from './goal-view.js';
 import type { MetricDef } from './metrics.js';
 import { joinList, type Lang } from './msg.js';
@@ -63,17 +64,8 @@ export function buildBoardRows(input: BoardRowsInput): BoardRows {
   };
   walk(input.rootId);
 
-  const alignmentOf = (p: BoardPerson, g: BoardGoal): Alignment => {
-    const mgr = p.managerId ? byId.get(p.managerId) : undefined;
-    const ctx: AlignmentContext = { metrics: input.metrics, company: input.company };
-    if (mgr) {
-      const team = kids(mgr.id).map((x) => goals.get(x.id)).filter((x): x is BoardGoal => x !== undefined);
-      ctx.manager = { name: mgr.name, goal: goals.get(mgr.id) ?? null, team, teamSize: kids(mgr.id).length };
-    }
-    const own = kids(p.id);
-    if (own.length) ctx.ownTeam = { goals: own.map((x) => goals.get(x.id)).filter((x): x is BoardGoal => x !== undefined), size: own.length };
-    return checkAlignment(g, ctx);
-  };
+  // The same live check every other view shows (goal card, 我的目标, reports): one rule, one place.
+  const tree = alignmentTree(input.people, input.goals, input.metrics, input.company);
 
   const root = goals.get(input.rootId);
   const counts: Record<BoardStatus, number> = { none: 0, draft: 0, submitted: 0, approved: 0, returned: 0 };
@@ -87,9 +79,9 @@ export function buildBoardRows(input: BoardRowsInput): BoardRows {
       const note = status === 'draft' ? (input.lang === 'zh' ? '已打开目标卡片，未提交' : 'card opened, not submitted') : input.lang === 'zh' ? '尚未设定目标' : 'no goal yet';
       return { ...base, openedAt: g?.openedAt ?? undefined, misaligned: false, targetsText: '', note };
     }
-    const a = alignmentOf(p, g);
+    const a = alignmentInTree(tree, p.id)!;
     // A member is red for their own direction; a team's roll-up shortfall is red on the manager's row.
-    const red = a.findings.find((f) => f.severity === 'red' && f.code !== 'rollup_under');
+    const red = a.findings.find((f) => f.severity === 'red');
     // A team shortfall belongs on the manager's row, not on every member's.
     const amber = a.findings.find((f) => f.code === 'team_rollup_under');
     if (red) misaligned++;

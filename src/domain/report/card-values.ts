@@ -1,10 +1,11 @@
 import type { CardValue } from '../cards/fill-card.js';
+import type { PersonQuarterFigures } from '../figures/person-figures.js';
 import { formatLocal } from '../time/calendar.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct, round1, weekLabel } from './format.js';
 import type { HealthLevel } from './health.js';
 import type { MetricProgress } from './progress.js';
-import type { TeamSummary } from './team.js';
+import { rollupHeadline, type TeamSummary } from './team.js';
 
 /** Values for cards/weekly-report.json and cards/team-report.json (pure: the report in, strings out). */
 
@@ -14,7 +15,8 @@ export const LEVEL_ICONS: Record<HealthLevel, string> = { healthy: '🟢', watch
 /** Chart colours matching the header colours. */
 export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A24B', watch: '#F58518', risk: '#E45756' };
 
-function progressLine(p: MetricProgress): string {
+/** One metric's line, the same on the rep card and in 我的目标 (formatted from the person's figures). */
+export function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
@@ -69,11 +71,26 @@ function scorePartsText(r: RepReport): string {
     lines.push(`- ${c.name}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
   }
   const skipped = r.health.components.some((c) => c.value === null);
-  lines.push(`- 合计 ${round1(sum)} → **${r.health.score} 分**${skipped ? '（有不计入的项时，其余项的权重按比例放大）' : ''}`);
+  for (const d of r.health.deductions) lines.push(`- 扣分：−${d.points} 分 —— ${d.explain}`);
+  const off = r.health.deductions.reduce((s, d) => s + d.points, 0);
+  lines.push(`- 合计 ${round1(sum)}${off ? ` − ${off}` : ''} → **${r.health.score} 分**${skipped ? '（有不计入的项时，其余项的权重按比例放大）' : ''}`);
+  if (r.health.cappedBy) lines.push(`- ${r.health.cappedBy === 'no-goal' ? '未设目标' : '目标方向与上级不一致'}：等级最高为「关注」`);
   return lines.join('\n');
 }
 
 /** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
+/**
+ * 我的目标 / 查看目标's figures block: the same progress lines and health score as the Friday card, from
+ * the same person-quarter figures (domain/figures), as of now.
+ */
+export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
+  const lines = [`**本季进度**（季度已过 ${pct(f.share)}）`, ...f.metrics.map(progressLine)];
+  const w = f.winRate;
+  lines.push(`- 赢单率：${w.rate === null ? '—' : `赢单 ${w.won} / 结单 ${w.closed} = ${pct(w.rate)}`} · 本季有效活动 ${f.activity.counted} 次 · 新建商机 ${f.pipeline.opened} 个`);
+  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${d.explain}`).join('')}`);
+  return lines.join('\n');
+}
+
 function goalNote(status: string | null): string {
   if (status === null) return '；本季度还没有目标';
   if (status === 'approved') return '';
@@ -102,16 +119,19 @@ export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined,
   // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
   const members = t.members.map((m, i) => {
     const says = m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`;
-    return `${i + 1}. ${LEVEL_ICONS[m.level]} **${m.name}** ${m.score} 分 · ${says}`;
+    // A sub-team's row is its roll-up (mean score of the team), never the manager's personal activity.
+    const who = m.kind === 'team' ? `**${m.name}团队**` : `**${m.name}**`;
+    const score = m.kind === 'team' ? `平均 ${m.score} 分` : `${m.score} 分`;
+    return `${i + 1}. ${LEVEL_ICONS[m.level]} ${who} ${score} · ${says}`;
   });
   return {
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
     color: LEVEL_COLORS[worst],
-    summary: `共 ${t.members.length} 人：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），分数低的在前`,
+    summary: `${rollupHeadline(t.rollup)}\n\n共 ${t.members.length} 行：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），未设目标的在最前，其余分数低的在前`,
     members: members.join('\n'),
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
-    memberOptions: t.members.map((m) => ({ value: m.personId, label: `${m.name}（${m.score} 分）` })),
+    memberOptions: t.members.map((m) => ({ value: m.personId, label: m.kind === 'team' ? `${m.name}团队（平均 ${m.score} 分）` : `${m.name}（${m.score} 分）` })),
     week: t.week,
     footer: `数据截至 ${formatLocal(t.asOf, t.timeZone)}。选一位成员点「发给我看」，会收到 TA 的完整报告（和 TA 收到的一样）。`,
   };

@@ -86,7 +86,7 @@ function conversionPart(f: PersonFacts, peers: PeerStats, settings: ReportSettin
   };
 }
 
-export function levelOf(score: number, settings: ReportSettings): HealthLevel {
+export function levelOf(score: number, settings: Pick<ReportSettings, 'thresholds'>): HealthLevel {
   if (score >= settings.thresholds.healthy) return 'healthy';
   return score >= settings.thresholds.watch ? 'watch' : 'risk';
 }

@@ -9,6 +9,7 @@ import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { OrgSync } from '../org-sync.js';
+import type { PersonQuarterFigures } from '../../domain/figures/person-figures.js';
 
 /** What the goal-chain services share. Built once in handlers/goals.ts. */
 export interface GoalDeps {
@@ -23,6 +24,8 @@ export interface GoalDeps {
   clock: Clock;
   timeZone: string;
   logger: Logger;
+  /** The person's quarter figures as of now (the weekly report's one computation), or null without a quarter. */
+  figures?: (personId: string) => Promise<PersonQuarterFigures | null>;
   /** vega-lite spec → PNG, off the event loop (the render pool in production). */
   renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
 }

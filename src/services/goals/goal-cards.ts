@@ -7,7 +7,7 @@ import { approvalCardValues, goalCardValues, type ApprovalCardState } from '../.
 import type { FieldError, GoalContent } from '../../domain/goals/goal-form.js';
 import type { Lang, Msg } from '../../domain/goals/msg.js';
 import type { GoalDeps } from './deps.js';
-import { alignmentOf, likeOf, loadOwnerContext, type OwnerContext } from './goal-context.js';
+import { liveAlignment, likeOf, loadOwnerContext, type OwnerContext } from './goal-context.js';
 
 export const contentOf = (g: Goal): GoalContent => ({
   targets: g.targets,
@@ -42,7 +42,7 @@ export async function goalCardData(d: GoalDeps, goal: Goal, quarter: QuarterConf
     saved: hasContent(likeOf(goal)) ? contentOf(goal) : undefined,
     ...(x.entered ? { entered: x.entered } : {}),
     ...(x.errors ? { errors: x.errors } : {}),
-    ...(hasContent(likeOf(goal)) ? { alignment: alignmentOf(goal) } : {}),
+    ...(hasContent(likeOf(goal)) ? { alignment: await liveAlignment(d, owner, goal, quarter, ctx) } : {}),
     parent: ctx.parent,
     ...(x.notice ? { notice: x.notice } : {}),
     ...(decided && goal.decidedBy ? { decision: { byName: decider?.name ?? (lang === 'zh' ? '系统（无上级，自动生效）' : 'the system (no manager)'), comment: goal.decisionComment } } : {}),
@@ -55,7 +55,15 @@ export async function updateGoalCard(d: GoalDeps, outTrackId: string, goal: Goal
   await d.messenger.updateCard(outTrackId, d.templates.params('goal-form', await goalCardData(d, goal, quarter, owner, lang, x)));
 }
 
-export function approvalData(goal: Goal, quarter: QuarterConfig, owner: Person, lang: Lang, extra: Pick<ApprovalCardState, 'notice' | 'outcome'> = {}): Record<string, CardValue> {
+export async function approvalData(
+  d: GoalDeps,
+  goal: Goal,
+  quarter: QuarterConfig,
+  owner: Person,
+  lang: Lang,
+  extra: Pick<ApprovalCardState, 'notice' | 'outcome'> = {},
+): Promise<Record<string, CardValue>> {
+  const alignment = await liveAlignment(d, owner, goal, quarter);
   return approvalCardValues({
     lang,
     quarterId: quarter.id,
@@ -64,7 +72,7 @@ export function approvalData(goal: Goal, quarter: QuarterConfig, owner: Person, 
     status: goal.status,
     content: contentOf(goal),
     metrics: quarter.metrics,
-    alignment: alignmentOf(goal),
+    alignment,
     ...(extra.notice ? { notice: extra.notice } : {}),
     ...(extra.outcome ? { outcome: extra.outcome } : {}),
   });

@@ -2,6 +2,7 @@ import type { Goal } from '../../adapters/mongo/goal-repository.js';
 import type { Person } from '../../adapters/mongo/people-repository.js';
 import type { QuarterConfig } from '../../adapters/mongo/quarter-repository.js';
 import { checkAlignment, hasContent, type Alignment, type AlignmentContext, type GoalLike } from '../../domain/goals/alignment.js';
+import { personAlignment } from '../../domain/goals/alignment-tree.js';
 import type { ParentDirection } from '../../domain/goals/goal-card.js';
 import { msg } from '../../domain/goals/msg.js';
 import type { GoalDeps } from './deps.js';
@@ -53,7 +54,17 @@ export function storedAlignment(a: Alignment, at: Date): Goal['alignment'] {
   return { status: a.status, findings: a.findings.map((f) => ({ code: f.code, message: f.message.zh, messageEn: f.message.en, severity: f.severity })), checkedAt: at };
 }
 
-/** Back from the stored shape, for cards and the board. */
+/**
+ * The alignment every goal view shows: checked now against the manager's and the team's current goals,
+ * by the same rule as the board and the reports (domain/goals/alignment-tree.ts). The stored check is a
+ * record of submission time only: demo goals store "unknown", and team goals change after a submission.
+ */
+export async function liveAlignment(d: Pick<GoalDeps, 'people' | 'goals'>, owner: Person, goal: Goal, quarter: QuarterConfig, ctx?: OwnerContext): Promise<Alignment> {
+  const c = ctx ?? (await loadOwnerContext(d, owner, quarter));
+  return personAlignment(checkAlignment(likeOf(goal), c.alignment));
+}
+
+/** Back from the stored shape (what was checked at submission; views use liveAlignment). */
 export function alignmentOf(g: Goal): Alignment {
   return {
     status: g.alignment.status === 'red' ? 'red' : 'green',

@@ -21,7 +21,7 @@ const COMMENT_MAX = 300;
 /** Delivers the approval card for the goal's current version; retires the previous pending one. */
 export async function sendApproval(d: GoalDeps, goal: Goal, quarter: QuarterConfig, owner: Person, manager: Person, previous: string | null): Promise<void> {
   const id = approvalCardId(quarter.id, owner._id, goal.version, manager._id);
-  const card = d.templates.instance('goal-approval', id, approvalData(goal, quarter, owner, langOf(manager)));
+  const card = d.templates.instance('goal-approval', id, await approvalData(d, goal, quarter, owner, langOf(manager)));
   await d.messenger.sendCard(card, { kind: 'user', userId: manager._id });
   await d.goals.setCards(goal, { approvalOutTrackId: id });
   if (previous && previous !== id) {
@@ -59,7 +59,8 @@ export async function decideGoal(d: GoalDeps, ev: InboundCardAction, ref: Approv
       answerInChat(d.messenger, ev.userId),
     );
   }
-  const redraw = (g: Goal, extra: Parameters<typeof approvalData>[4]) => d.messenger.updateCard(ev.outTrackId, d.templates.params('goal-approval', approvalData(g, quarter, owner, lang, extra)));
+  const redraw = async (g: Goal, extra: Parameters<typeof approvalData>[5]) =>
+    d.messenger.updateCard(ev.outTrackId, d.templates.params('goal-approval', await approvalData(d, g, quarter, owner, lang, extra)));
   const cardVersion = Number(ev.params.version) || ref.version;
   if (cardVersion !== goal.version || goal.status !== 'submitted') {
     const decider = goal.decidedBy ? await d.people.get(goal.decidedBy) : null;

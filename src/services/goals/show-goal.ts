@@ -2,10 +2,11 @@
 import type { Person } from '../../adapters/mongo/people-repository.js';
 import { hasContent } from '../../domain/goals/alignment.js';
 import { alignmentView, goalMarkdown, statusLabel } from '../../domain/goals/goal-view.js';
+import { goalFiguresMarkdown } from '../../domain/report/card-values.js';
 import { msg, type Lang } from '../../domain/goals/msg.js';
 import type { Logger } from '../../logger.js';
 import type { GoalDeps } from './deps.js';
-import { alignmentOf, likeOf } from './goal-context.js';
+import { liveAlignment, likeOf } from './goal-context.js';
 import { contentOf } from './goal-cards.js';
 import { refuse } from './refusal.js';
 import { resolvePerson } from './resolve-person.js';
@@ -48,10 +49,13 @@ export async function showGoal(d: GoalDeps, viewer: Person, arg: string, lang: L
           : `${subject.name} has not submitted ${quarter.id} goals yet (${statusLabel(goal?.status ?? 'none', 'en')}).`,
     );
   }
-  const a = alignmentView(alignmentOf(goal), lang);
+  const a = alignmentView(await liveAlignment(d, subject, goal, quarter), lang);
   const head = zh
     ? `### ${subject.name} · ${quarter.id} 目标\n状态：**${statusLabel(goal.status, 'zh')}** · 第 ${goal.version} 版`
     : `### ${subject.name} · ${quarter.id} goal\nStatus: **${statusLabel(goal.status, 'en')}** · version ${goal.version}`;
   const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${goal.decisionComment}` : `\n\nManager's comment: ${goal.decisionComment}`) : '';
-  await reply({ title: zh ? `${subject.name} 的目标` : `${subject.name}'s goal`, text: `${head}\n\n${goalMarkdown(contentOf(goal), quarter.metrics, lang)}\n\n**${a.title}**\n${a.text}${decision}` });
+  // Progress and score: the same figures (and the same lines) as the Friday card.
+  const figures = d.figures ? await d.figures(subject._id) : null;
+  const progress = figures ? `\n\n${goalFiguresMarkdown(figures)}` : '';
+  await reply({ title: zh ? `${subject.name} 的目标` : `${subject.name}'s goal`, text: `${head}\n\n${goalMarkdown(contentOf(goal), quarter.metrics, lang)}\n\n**${a.title}**\n${a.text}${progress}${decision}` });
 }

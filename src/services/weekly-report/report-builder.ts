@@ -64,11 +64,11 @@ export class ReportBuilder {
     const set = buildReports(data, settings, opts.peers ?? undefined);
     const wanted = opts.personIds ? new Set(opts.personIds) : undefined;
     const reports = wanted ? set.reports.filter((r) => wanted.has(r.personId)) : set.reports;
-    const managerIds = [...new Set(reports.map((r) => r.managerId).filter((x): x is string => x !== null))];
-    const managers = await this.m.Person.find({ _id: { $in: managerIds }, isActive: true }, { name: 1 }).lean();
-    const names = new Map(managers.map((p) => [String(p._id), p.name]));
-    // Summaries only for managers still active; a rep whose manager left still gets their own report.
-    const teams = buildTeamSummaries(reports, names).filter((t) => names.has(t.managerId));
+    // The org is every active person: summaries only for managers still active (a rep whose manager left
+    // still gets their own report), and a sub-team's row rolls up its whole subtree.
+    const org = data.org ?? data.people;
+    const names = new Map(org.map((p) => [p.id, p.name]));
+    const teams = buildTeamSummaries(reports, names, org, settings);
     return { quarter, week: data.week, reports, teams, peers: set.peers, ms: { load: t1 - t0, compute: performance.now() - t1 } };
   }
 }

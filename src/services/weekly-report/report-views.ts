@@ -4,6 +4,7 @@ import type { PeopleRepository, Person } from '../../adapters/mongo/people-repos
 import type { ReportRunRepository } from '../../adapters/mongo/report-run-repository.js';
 import type { Clock } from '../../clock.js';
 import type { PeerStats } from '../../domain/report/peers.js';
+import type { PersonQuarterFigures } from '../../domain/figures/person-figures.js';
 import type { Role } from '../../domain/org/access.js';
 import type { QuarterRecord, ReportBuilder } from './report-builder.js';
 import type { ReportSender } from './report-sender.js';
@@ -47,28 +48,49 @@ export class ReportViews {
    * Sends `subjectId`'s report to `viewerId`. With `week` (a button on a team card) it is that week's run,
    * the same figures the rep got; without, it is live as of now.
    */
-  async sendReport(viewerId: string, subjectId: string, requestKey: string, week?: string): Promise<ViewResult> {
+  async sendReport(viewerId: string, subjectId: string, requestKey: string, week?: string, opts: { drillDown?: boolean } = {}): Promise<ViewResult> {
     if (!(await this.canView(viewerId, subjectId))) return { ok: false, reason: 'forbidden' };
     const basis = await this.basis(week);
     if (!basis.ok) return basis;
     const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [subjectId] });
     const report = built.reports[0];
+    // A manager without a personal book is shown through their team: opening them drills down to it.
+    if (!report?.figures.personalBook && (await this.d.people.directReports(subjectId)).length > 0) {
+      return opts.drillDown === false ? { ok: false, reason: 'not-a-subject' } : this.sendTeam(subjectId, requestKey, viewerId, basis);
+    }
     if (!report) return { ok: false, reason: 'not-a-subject' };
     await this.d.sender.view({ recipientId: viewerId, part: 'report', report }, viewerId, viewOutTrackId(built.week, viewerId, subjectId, requestKey));
     return { ok: true, cards: 1 };
   }
 
-  /** A manager's own team summary (their direct reports), live as of now. */
-  async sendTeam(managerId: string, requestKey: string): Promise<ViewResult> {
-    const team = await this.d.people.directReports(managerId);
+  /**
+   * A manager's team summary (direct reports; a sub-team's row rolls up its whole subtree), sent to the
+   * manager themself or, drilling down, to someone above them who may see it. Live unless `basis` is given.
+   */
+  async sendTeam(
+    managerId: string,
+    requestKey: string,
+    viewerId = managerId,
+    given?: { quarter: QuarterRecord; asOf: Date; peers: PeerStats },
+  ): Promise<ViewResult> {
+    if (viewerId !== managerId && !(await this.canView(viewerId, managerId))) return { ok: false, reason: 'forbidden' };
+    const team = await this.d.people.allReports(managerId);
     if (team.length === 0) return { ok: false, reason: 'no-team' };
-    const basis = await this.basis(undefined);
+    const basis = given ? ({ ok: true, ...given } as const) : await this.basis(undefined);
     if (!basis.ok) return basis;
-    const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: team.map((p) => p._id) });
+    const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [managerId, ...team] });
     const summary = built.teams.find((t) => t.managerId === managerId);
     if (!summary) return { ok: false, reason: 'no-team' };
-    await this.d.sender.view({ recipientId: managerId, part: 'team', team: summary }, managerId, viewOutTrackId(built.week, managerId, 'team', requestKey));
+    await this.d.sender.view({ recipientId: viewerId, part: 'team', team: summary }, viewerId, viewOutTrackId(built.week, viewerId, viewerId === managerId ? 'team' : `team-${managerId}`, requestKey));
     return { ok: true, cards: 1 };
+  }
+
+  /** A person's quarter figures as of now (我的目标 shows them), with the same peers as a live report. */
+  async figuresOf(personId: string): Promise<PersonQuarterFigures | null> {
+    const basis = await this.basis(undefined);
+    if (!basis.ok) return null;
+    const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [personId] });
+    return built.reports[0]?.figures ?? null;
   }
 
   private async basis(week: string | undefined): Promise<{ ok: true; quarter: QuarterRecord; asOf: Date; peers: PeerStats } | { ok: false; reason: 'no-quarter' | 'no-run' }> {

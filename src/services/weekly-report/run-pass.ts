@@ -6,7 +6,9 @@ import type { DeliveryItem, DeliveryOutcome, ReportSender } from './report-sende
 /** The cards a run of this scope delivers: managers' summaries first (fewer, and they act on them), then reps. */
 export function itemsFor(scope: ReportScope, built: BuiltReports): DeliveryItem[] {
   const teams = built.teams.map((team): DeliveryItem => ({ recipientId: team.managerId, part: 'team', team }));
-  const reports = built.reports.map((report): DeliveryItem => ({ recipientId: report.personId, part: 'report', report }));
+  // A personal report only for those carrying a personal book (reps; managers with their own activity or
+  // deals): a manager whose goal is the team's roll-up gets the team summary, not a rep's card of zeros.
+  const reports = built.reports.filter((r) => r.figures.personalBook).map((report): DeliveryItem => ({ recipientId: report.personId, part: 'report', report }));
   switch (scope.kind) {
     case 'all':
       return [...teams, ...reports];

@@ -24,9 +24,10 @@ describe('周报 / report arguments', () => {
 });
 
 describe('fan-out helpers', () => {
-  const rep = (personId: string, managerId: string | null) => ({ personId, managerId }) as BuiltReports['reports'][number];
+  const rep = (personId: string, managerId: string | null, personalBook = true) => ({ personId, managerId, figures: { personalBook } }) as BuiltReports['reports'][number];
   const built = {
-    reports: [rep('r1', 'm1'), rep('r2', 'm1'), rep('r3', 'm2'), rep('r4', null)],
+    // m2 has a goal (a subject) but no personal book: a team summary only, no rep card of zeros (12.2).
+    reports: [rep('r1', 'm1'), rep('r2', 'm1'), rep('r3', 'm2'), rep('r4', null), rep('m2', null, false)],
     teams: [{ managerId: 'm1' }, { managerId: 'm2' }],
   } as unknown as BuiltReports;
 

@@ -130,7 +130,8 @@ describe('what to look at', () => {
 describe('team summary', () => {
   it('puts the lowest scores (at risk) on top and counts each level', () => {
     const { reports } = buildReports(repAandB(), S);
-    const teams = buildTeamSummaries(reports, new Map([['mgr01', '王磊'], ['mgr02', '李娜']]));
+    const org = [person('mgr01', null, '王磊'), person('mgr02', null, '李娜'), ...repAandB().people];
+    const teams = buildTeamSummaries(reports, new Map([['mgr01', '王磊'], ['mgr02', '李娜']]), org, S);
     const east = teams.find((t) => t.managerId === 'mgr01')!;
     expect(east.managerName).toBe('王磊');
     expect(east.members.map((m) => m.personId)).toEqual(['repA', 'repC']);
