@@ -166,6 +166,20 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     expect(await ask('hr01', '复盘 团队 mgr9')).toContain('既没有目标也没有商机');
   }, 60_000);
 
+  it('lets HR list the bindings and review times, and tells a manager binding in 1:1 where to do it', async () => {
+    const ask = async (userId: string, text: string) => {
+      const before = h.fake.outbox.deliveries.length;
+      say(h.fake, { userId, text });
+      return (await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === `user:${userId}` && (d.type === 'text' || d.type === 'markdown'), 20_000)).text ?? '';
+    };
+    const list = await ask('hr01', '复盘群');
+    expect(list).toContain(`- ${mgr1.name}团队：群「${mgr1.name}团队」，复盘 12月25日`);
+    expect(list).toContain(`- ${mgr2.name}团队：未绑定（发给主管本人），复盘 12月30日 周三 14:00（单独设置）`);
+    expect(await ask(mgr1.id, '复盘群')).toBe('只有 HR 可以查看全部团队的群绑定。');
+    expect(await ask(mgr1.id, '绑定团队群')).toBe('请在团队群里 @机器人 发送「绑定团队群」。');
+    expect(await ask(mgr1.id, '复盘时间')).toContain(`${org.quarterId} 评审会：12月25日`);
+  }, 60_000);
+
   it('lets a manager see their own pack on request, in 1:1 only', async () => {
     const before = h.fake.outbox.deliveries.length;
     say(h.fake, { userId: mgr1.id, text: '复盘' });
