@@ -188,4 +188,17 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     expect(byType(got, 'card')).toHaveLength(1);
     expect(byType(got, 'image')).toHaveLength(3);
   }, 60_000);
+
+  it('lets a skip-level manager see a sub-team\'s pack, but not the other way round', async () => {
+    await h.service.models.Person.updateOne({ _id: mgr2.id }, { $set: { managerId: mgr1.id } });
+    const before = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: `复盘 团队 ${mgr2.name}` });
+    await eventually(() => h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > before && d.type === 'file').length, (n) => n === 1, 60_000);
+    const file = h.fake.outbox.toUser(mgr1.id).find((d) => d.seq > before && d.type === 'file')!;
+    expect(file.fileName).toBe(`复盘数据-${mgr2.name}团队-${org.quarterId}.csv`);
+    const seq = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr2.id, text: `复盘 团队 ${mgr1.id}` });
+    const refusal = await h.fake.outbox.waitFor((d) => d.seq > seq && d.conversation === `user:${mgr2.id}` && d.type === 'text', 20_000);
+    expect(refusal.text).toBe('你只能查看自己团队和下级团队的复盘包。');
+  }, 90_000);
 });
