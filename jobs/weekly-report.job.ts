@@ -16,5 +16,6 @@ export function weeklyReportJob(deps: { runner: ReportRunner; tickSeconds: numbe
     // up again soon (Agenda waits out the lock before running the job anywhere else).
     lockLifetimeMs: Math.max(10_000, 2 * deps.tickSeconds * 1000),
     handler: () => deps.runner.tick(),
+    catchUp: { stops: (from, to) => deps.runner.reportTimesBetween(from, to), settle: (at) => deps.runner.settleReportAt(at) },
   };
 }

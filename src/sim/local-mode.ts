@@ -66,7 +66,9 @@ export function startSimulator(o: {
     ? new TimeTravel({
         clock: o.clock,
         agenda: o.agenda,
-        jobs: o.jobs.flatMap((j) => (j.every ? [{ name: j.name, interval: j.every.interval, timezone: j.every.timezone ?? o.config.timeZone }] : [])),
+        jobs: o.jobs.flatMap((j) =>
+          j.every ? [{ name: j.name, interval: j.every.interval, timezone: j.every.timezone ?? o.config.timeZone, ...(j.catchUp ? { catchUp: j.catchUp } : {}) }] : [],
+        ),
         logger: log,
       })
     : undefined;

@@ -22,7 +22,7 @@ describe('one set of figures per person, in every view (demo company)', () => {
   let fake: FakeDingTalk;
   beforeAll(async () => {
     const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUriFor(uniqueDbName('figs')), PORT: '0', LOG_LEVEL: 'silent' });
-    service = await startService(config, { logger: createLogger({ level: 'silent' }), jobPollMs: 60_000, clock: { now: () => NOW } });
+    service = await startService(config, { logger: createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent' }), jobPollMs: 60_000, clock: { now: () => NOW } });
     await service.demo!.ready;
     fake = service.localDingTalk!;
   }, 180_000);
@@ -60,12 +60,14 @@ describe('one set of figures per person, in every view (demo company)', () => {
     await ask(reps[0]!._id, '帮助', () => true);
 
     const repScore = new Map<string, number>();
+    const repInsight = new Map<string, string>();
     const repRed = new Map<string, boolean>();
     for (const r of reps) {
       const mine = await ask(r._id, '我的目标', (d) => d.type === 'markdown' || d.type === 'text');
       const report = card(await ask(r._id, '周报', isCard('weekly-report.schema')));
       const score = scoreIn(report.scoreLine!);
       repScore.set(r._id, score);
+      repInsight.set(r._id, report.insight!.replace(/^\*\*看这里\*\*：/, ''));
       if (!/本季进度/.test(mine.text ?? '')) {
         // No goal: 我的目标 says so, and the card says the quarter has no goal for them.
         expect(mine.text, r._id).toContain('还没有提交');
@@ -87,6 +89,7 @@ describe('one set of figures per person, in every view (demo company)', () => {
         const line = summary.members!.split('\n').find((l) => l.includes(`**${r.name}**`));
         expect(line, `${r._id} in ${m._id}'s summary`).toBeDefined();
         expect(Number(/\*\* (\d+) 分/.exec(line!)?.[1]), `${r._id} score: 周报 vs team summary`).toBe(repScore.get(r._id));
+        expect(line, `${r._id} insight: 周报 vs team summary`).toContain(repInsight.get(r._id));
         expect(redOnBoard.has(r.name), `${r._id} red: 我的目标 vs board`).toBe(repRed.get(r._id));
         expect(line!.includes('目标方向与上级不一致'), `${r._id} red: 我的目标 vs team summary`).toBe(repRed.get(r._id));
       }
@@ -111,6 +114,10 @@ describe('one set of figures per person, in every view (demo company)', () => {
       const mine = await ask(m._id, '我的目标', (d) => d.type === 'markdown' || d.type === 'text');
       expect(redOnDirBoard.has(m.name), `${m._id} red: 我的目标 vs director's board`).toBe((mine.text ?? '').includes('❌'));
     }
+    // 12.7: the A-type rep (short visits, most not counted) is told the lever is visit length, not "more activity".
+    const repA = service.demo!.company.manifest.repA;
+    expect(repInsight.get(repA)).toContain('拜访时长');
+    expect(repInsight.get(repA)).not.toContain('先把活动量补上');
     // Managers get no rep card of zeros (12.2): nobody's personal card reads "健康分 0" with "目标 …" and no activity.
     const managerCards = managers.flatMap((m) => fake.outbox.toUser(m._id)).filter(isCard('weekly-report.schema'));
     expect(managerCards).toEqual([]);

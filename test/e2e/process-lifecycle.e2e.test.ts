@@ -29,6 +29,21 @@ describe('the bot as a process', () => {
     await eventually(() => fake!.stream.connectionCount(), (n) => n === 0, 3000);
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops cleanly when %s is sent to the `npm start` process (12.10)', async (signal) => {
+    fake = await new FakeDingTalk().start();
+    fake.org.load(starterOrg());
+    bot = spawnBot({ ...fake.env(), MONGODB_URI: mongoUriFor(uniqueDbName('npm')), PORT: '0' }, { from: 'npm-start' });
+    await bot.waitFor(/trichain is up/);
+    await eventually(() => fake!.stream.connectionCount(), (n) => n === 1);
+    bot.child.kill(signal);
+    const exit = await bot.exited;
+    // npm re-raises an interrupt on itself once its child is done (like any CLI after Ctrl-C); the bot
+    // underneath shut down cleanly either way: it logged "stopped" and closed its stream connection.
+    expect(exit.code === 0 || (signal === 'SIGINT' && exit.signal === 'SIGINT'), JSON.stringify(exit)).toBe(true);
+    expect(bot.output()).toMatch(/"msg":"stopped"/);
+    await eventually(() => fake!.stream.connectionCount(), (n) => n === 0, 3000);
+  });
+
   it('refuses to start with a bad variable, naming it on one line', async () => {
     bot = spawnBot({ PORT: 'abc', DINGTALK_CLIENT_ID: 'only-id' });
     const { code } = await bot.exited;

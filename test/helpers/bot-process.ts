@@ -15,9 +15,11 @@ export interface BotProcess {
  * Runs the bot as a real child process: src/main.ts through tsx, as `npm start` does, or the compiled
  * dist/src/main.js as the Docker image does (`npm run build` first).
  */
-export function spawnBot(env: Record<string, string>, opts: { from?: 'src' | 'dist' } = {}): BotProcess {
+export function spawnBot(env: Record<string, string>, opts: { from?: 'src' | 'dist' | 'npm-start' } = {}): BotProcess {
   const args = opts.from === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, args, {
+  // 'npm-start': exactly what a person types (the signal then reaches npm, not the bot).
+  const [cmd, argv] = opts.from === 'npm-start' ? ['npm', ['start', '--silent']] : [process.execPath, args];
+  const child = spawn(cmd, argv, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -125,3 +125,45 @@ describe('clock presets', () => {
     expect(clockPresets(sh('2026-11-24T10:00:00'), 'Asia/Shanghai', undefined).find((p) => p.key === 'pre-review')!.at).toBeUndefined();
   });
 });
+
+describe('time travel over several report times (12.6)', () => {
+  it('stops at each catch-up time: every job due by then runs there, the catch-up job sees that time and says what it did', async () => {
+    const clock = new OffsetClock();
+    const seen: string[] = [];
+    const activityAt: string[] = [];
+    const fridays = [sh('2026-11-13T17:00:00'), sh('2026-11-20T17:00:00'), sh('2026-11-27T17:00:00')];
+    const agenda = new FakeAgenda({
+      'weekly-report': async () => {
+        seen.push(clock.now().toISOString().slice(0, 16));
+      },
+      'demo-activity': async () => {
+        activityAt.push(clock.now().toISOString().slice(0, 16));
+      },
+    });
+    const tt = new TimeTravel({
+      clock,
+      agenda: agenda as unknown as Pick<Agenda, 'now' | 'on' | 'off'>,
+      jobs: [
+        {
+          name: 'weekly-report',
+          interval: '1 minute',
+          timezone: 'Asia/Shanghai',
+          catchUp: {
+            stops: async (from, to) => fridays.filter((f) => f > from && f <= to),
+            settle: async (at) => `week of ${at.toISOString().slice(0, 10)} sent`,
+          },
+        },
+        { name: 'demo-activity', interval: '1 hour', timezone: 'Asia/Shanghai' },
+      ],
+      logger: silentLogger,
+    });
+    clock.set(sh('2026-11-10T09:00:00'));
+    const report = await tt.jumpTo(sh('2026-11-28T09:00:00'));
+    // Before: one run at the end, and the weeks in between were skipped.
+    expect(seen).toEqual([...fridays.map((f) => f.toISOString().slice(0, 16)), '2026-11-28T01:00']);
+    // The activity job ran at each stop before (in the same round as) the report, so no week is empty.
+    expect(activityAt.slice(0, 3)).toEqual(fridays.map((f) => f.toISOString().slice(0, 16)));
+    const notes = report.ran.filter((r) => r.name === 'weekly-report').map((r) => r.note);
+    expect(notes).toEqual(['week of 2026-11-13 sent', 'week of 2026-11-20 sent', 'week of 2026-11-27 sent', undefined]);
+  });
+});

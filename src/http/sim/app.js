@@ -353,7 +353,8 @@ function onClock({ clock, report }) {
     notice(`时间已回到现在：${when}`);
     return;
   }
-  const runs = report.ran.map((r) => `${r.name}（到期 ${r.dueCount} 次，${{ success: '已完成', failed: `失败：${r.error}`, 'still-running': '仍在运行' }[r.outcome]}）`);
+  // "已运行" says the job ran; what it did comes from its note (the Friday report: which week, how many cards).
+  const runs = report.ran.map((r) => `${r.name}（${r.note ?? { success: '已运行', failed: `失败：${r.error}`, 'still-running': '仍在运行' }[r.outcome]}）`);
   const text = runs.length ? `已运行定时任务：${runs.join('；')}` : '这段时间没有到期的定时任务';
   $('#clock-status').textContent = text;
   notice(`时间已调到 ${when}。${text}`);

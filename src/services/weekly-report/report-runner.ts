@@ -3,7 +3,7 @@ import type { DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
 import type { ReportRun, ReportRunRepository, ReportScope, RunCounts } from '../../adapters/mongo/report-run-repository.js';
 import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
-import { latestDue } from '../../domain/report/schedule.js';
+import { latestDue, nextDue } from '../../domain/report/schedule.js';
 import { weekLabel } from '../../domain/report/format.js';
 import { isoWeekKey } from '../../domain/time/calendar.js';
 import type { Logger } from '../../logger.js';
@@ -81,6 +81,33 @@ export class ReportRunner {
   /** The Friday run of a week, if it has been created. */
   scheduledRunOf(week: string): Promise<ReportRun | null> {
     return this.d.runs.get(`scheduled|${week}`);
+  }
+
+  /** Scheduled report times in (from, to], across quarters (the simulator stops at each; at most 60). */
+  async reportTimesBetween(from: Date, to: Date): Promise<Date[]> {
+    const out: Date[] = [];
+    let t = from;
+    while (out.length < 60) {
+      const q = (await this.d.builder.quarterAt(t)) ?? (await this.d.builder.quarterAt(new Date(t.getTime() + 1)));
+      if (!q) break;
+      const due = nextDue(this.d.builder.scheduleOf(q), q.timeZone, t);
+      if (due > to) break;
+      if (due >= q.startDate && due < q.endDate) out.push(due);
+      t = due;
+    }
+    return out;
+  }
+
+  /** After the tick at a report time: waits for that week's run to finish and says what it delivered. */
+  async settleReportAt(at: Date): Promise<string> {
+    await this.idle();
+    const q = await this.d.builder.quarterAt(at);
+    if (!q) return '不在任何季度内，没有周报';
+    const week = isoWeekKey(at, q.timeZone);
+    const run = await this.scheduledRunOf(week);
+    if (!run) return `${weekLabel(week)}：没有创建周报（见日志）`;
+    const c = run.counts;
+    return `${weekLabel(week)}周报：${run.status === 'done' ? '已发送' : `状态 ${run.status}`}，${c?.sent ?? 0} 张新发出，${c?.alreadySent ?? 0} 张此前已发${c?.failed ? `，${c.failed} 张失败（稍后重试）` : ''}`;
   }
 
   /** Resolves when no pass is running in this instance (tests, bench). */
