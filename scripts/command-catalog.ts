@@ -33,6 +33,7 @@ export function registeredCommands(): readonly CommandSpec[] {
     activity: unused('activity') as never,
     reports: { views: unused('views'), runner: unused('runner'), builder: unused('builder') } as never,
     appeals: unused('appeals') as never,
+    packs: { service: unused('packs') } as never,
   };
   registerHandlers(bot, deps);
   return bot.commands();

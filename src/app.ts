@@ -37,11 +37,12 @@ import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
 import { createWeeklyReports, type WeeklyReports } from './services/weekly-report/index.js';
+import { createReviewPacks, type ReviewPacks } from './services/review-pack/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OrgSync } from './services/org-sync.js';
 import type { DemoLoad } from './demo/load-demo.js';
-import { populateLocalOrg, startSimulator } from './sim/local-mode.js';
+import { bindDemoTeamGroups, populateLocalOrg, startSimulator } from './sim/local-mode.js';
 import type { Simulator } from './sim/simulator.js';
 import type { JobSpec } from '../jobs/job-spec.js';
 import { createAppeals } from './services/appeals/index.js';
@@ -72,6 +73,7 @@ export interface Service {
   /** People and reporting lines from DingTalk. */
   orgSync: OrgSync;
   reports: WeeklyReports;
+  packs: ReviewPacks;
   /** The local DingTalk stand-in, when the service started one (no credentials configured). */
   localDingTalk: FakeDingTalk | undefined;
   /** The service's "now" (an OffsetClock in local mode, moved by the simulator). */
@@ -126,6 +128,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       cleanups.push(() => localDingTalk!.stop());
       demo = await populateLocalOrg({ config, fake: localDingTalk, models, clock, logger: log });
       if (demo) cleanups.push(() => demo!.abort());
+      await bindDemoTeamGroups(models, demo);
       const env = localDingTalk.env();
       dingtalk = {
         ...dingtalk,
@@ -179,8 +182,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     // Appeals (申诉) decide on the working-day calendar (reminders after 2 working days).
     const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: async () => weekendCalendar, logger: log });
 
+    // The pre-review pack renders in the same lazily started pool as boards asked for in chat (a few charts per team).
+    const packs = createReviewPacks({
+      models, messenger, ledger, clock, logger: log, config, reportBuilder: reports.builder,
+      render: (spec, o) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec, o),
+    });
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -203,12 +212,14 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const jobPollMs = opts.jobPollMs ?? (localDingTalk ? 1000 : undefined);
     const agenda = createAgenda({ db: conn.db!, logger: log, instanceName: instanceId, ...(jobPollMs ? { processEvery: jobPollMs } : {}) });
     activity.attach(agenda);
+    packs.service.attach(agenda);
     const jobSpecs: Array<JobSpec<never>> = [
       purgeInboxJob({ inbox, clock, retentionDays: config.inboxRetentionDays, logger: log }),
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
       ...activity.jobs,
       reports.job,
       appeals.job,
+      ...packs.jobs,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,
@@ -265,7 +276,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const streamReady = transport.start().then(() => log.info({ httpUrl, instanceId }, 'trichain is up'));
     streamReady.catch((err: unknown) => log.info({ err: err instanceof Error ? err.message : String(err) }, 'stream: gave up (shutting down)'));
 
-    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, streamReady, stop: stopAll };
+    return { config, httpUrl, models, conn, agenda, bot, transport, messenger, api, ledger, metrics, orgSync, localDingTalk, clock, demo, simulator, activity, reports, packs, streamReady, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -13,6 +13,7 @@ import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
 import type { AppealService } from '../services/appeals/appeal-service.js';
+import type { ReviewPacks } from '../services/review-pack/index.js';
 import { registerActivity } from './activity.js';
 import { registerAppeals } from './appeals.js';
 import { registerApiKeys } from './api-keys.js';
@@ -22,6 +23,7 @@ import { registerHelp } from './help.js';
 import { registerOrgAdmin } from './org-admin.js';
 import { registerQuarterSetup } from './quarter.js';
 import { registerReportHandlers } from './report.js';
+import { registerReviewPackHandlers } from './review-pack.js';
 
 /** What feature handlers may use; each register() takes the parts it needs. */
 export interface HandlerDeps {
@@ -43,6 +45,8 @@ export interface HandlerDeps {
   reports: WeeklyReports;
   /** Appeals (申诉) of not-counted activities. */
   appeals: AppealService;
+  /** The pre-review pack: builder, sender, when-and-where service. */
+  packs: ReviewPacks;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -57,5 +61,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
+  registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
   registerHelp(bot);
 }

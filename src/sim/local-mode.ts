@@ -36,6 +36,22 @@ export async function populateLocalOrg(o: { config: Config; fake: FakeDingTalk; 
   });
 }
 
+/**
+ * The demo's team groups come bound to their teams, as if each manager had sent 「绑定团队群」 there, so
+ * the simulator's T−72h preset shows the pre-review pack arriving in the team group. A binding someone
+ * made in the simulator is kept.
+ */
+export async function bindDemoTeamGroups(models: Pick<Models, 'ReviewTeam'>, demo: DemoLoad | undefined): Promise<void> {
+  if (!demo) return;
+  for (const t of demo.company.teams) {
+    await models.ReviewTeam.updateOne(
+      { _id: t.managerId },
+      { $setOnInsert: { groupId: t.groupId, groupTitle: `${t.name} 团队群`, boundBy: t.managerId, boundAt: demo.company.now } },
+      { upsert: true },
+    );
+  }
+}
+
 export function startSimulator(o: {
   config: Config;
   fake: FakeDingTalk;

@@ -17,6 +17,7 @@ import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
 import { reportRunModel } from './report-run.model.js';
 import { apiKeyModel, apiRateWindowModel } from './api-key.model.js';
+import { reviewTeamModel } from './review-team.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -43,6 +44,8 @@ export function createModels(conn: Connection) {
     // read API for IT (issue 13)
     ApiKey: apiKeyModel(conn),
     ApiRateWindow: apiRateWindowModel(conn),
+    // outcome chain (issue 10): group binding and review-time overrides per team
+    ReviewTeam: reviewTeamModel(conn),
   };
 }
 

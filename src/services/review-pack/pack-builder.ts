@@ -1,0 +1,81 @@
+import { loadReportDataset, toReportQuarter } from '../../adapters/mongo/report-data.js';
+import type { Models } from '../../adapters/mongo/models/index.js';
+import { computeFigures, type PersonQuarterFigures } from '../../domain/figures/person-figures.js';
+import { attributeTeam, type Attribution } from '../../domain/outcome/attribution.js';
+import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
+import type { ReportSettings } from '../../domain/report/types.js';
+import type { QuarterRecord } from '../weekly-report/report-builder.js';
+
+export interface TeamRef {
+  managerId: string;
+  managerName: string;
+}
+
+export type PackBuild =
+  | { ok: true; pack: ReviewPack; team: PersonQuarterFigures[]; attributions: Attribution[]; ms: { load: number; compute: number } }
+  | { ok: false; problem: PackProblem };
+
+/**
+ * Loads a team's data and turns it into the pack: the weekly report's bulk load (the whole company, so the
+ * health score's comparison figures are the same as on Friday), the ONE figures module, attribution
+ * against the team, then the pure pack builder. Nothing here computes a figure.
+ */
+export class ReviewPackBuilder {
+  constructor(
+    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
+    private readonly settingsFor: (q: QuarterRecord) => ReportSettings,
+  ) {}
+
+  /**
+   * `memberIds`: who the pack is about, when not the manager's direct reports (a whole sales org for the
+   * docs example and the bench).
+   */
+  async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean; memberIds?: readonly string[] }): Promise<PackBuild> {
+    const [one] = await this.buildMany(q, [{ team, reviewAt: opts.reviewAt, ...(opts.memberIds ? { memberIds: opts.memberIds } : {}) }], opts);
+    return one!;
+  }
+
+  /**
+   * Several teams' packs from ONE load and ONE figures computation (every team due at the same T−72h, the
+   * bench's whole company): loading is most of the cost, and the figures don't depend on the team.
+   */
+  async buildMany(
+    q: QuarterRecord,
+    teams: ReadonlyArray<{ team: TeamRef; reviewAt: Date; memberIds?: readonly string[] }>,
+    opts: { asOf: Date; preview: boolean },
+  ): Promise<PackBuild[]> {
+    const t0 = performance.now();
+    const quarter = toReportQuarter(q);
+    const settings = this.settingsFor(q);
+    const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
+    const t1 = performance.now();
+    const set = computeFigures(data, settings);
+    const load = (t1 - t0) / teams.length;
+    const compute = (performance.now() - t1) / teams.length;
+    return teams.map(({ team, reviewAt, memberIds }) => {
+      const t2 = performance.now();
+      const wanted = memberIds ? new Set(memberIds) : undefined;
+      const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
+      const problem = packProblem(team.managerName, members);
+      if (problem) return { ok: false as const, problem };
+      const attributions = attributeTeam(members);
+      const pack = buildReviewPack({
+        quarterId: q._id,
+        teamName: team.managerName,
+        managerId: team.managerId,
+        asOf: opts.asOf,
+        reviewAt,
+        timeZone: q.timeZone,
+        preview: opts.preview,
+        team: members,
+        attributions,
+      });
+      return { ok: true as const, pack, team: members, attributions, ms: { load, compute: compute + performance.now() - t2 } };
+    });
+  }
+
+  /** A review quarter by id (scripts, bench). */
+  async quarter(id: string): Promise<QuarterRecord | null> {
+    return (await this.m.Quarter.findById(id).lean()) as QuarterRecord | null;
+  }
+}
