@@ -32,6 +32,7 @@ import type { Config } from './config.js';
 import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
 import { STARTER_HR_IDS } from './fake-dingtalk/starter-org.js';
 import { registerHandlers } from './handlers/index.js';
+import { createPrediction } from './services/prediction/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
@@ -167,8 +168,10 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
     cleanups.push(() => reports.stop());
 
+    const prediction = createPrediction({ models, ledger, messenger, clock, logger: log, config });
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, prediction });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -197,6 +200,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       orgSyncJob({ orgSync, cron: config.orgSyncCron, logger: log }),
       ...activity.jobs,
       reports.job,
+      ...prediction.jobs,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,

@@ -109,6 +109,10 @@ export const envSchema = z
     REPORT_LEASE_SECONDS: positiveInt.default(60),
     REPORT_RETRY_MINUTES: positiveInt.default(30),
     REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+
+    PREDICTION_ALERT_WEEK: z.coerce.number().int().min(4).max(12).default(8),
+    PREDICTION_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.5),
+    PREDICTION_RETRAIN_CRON: z.string().min(1).default('0 3 * * 1'),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -179,6 +183,14 @@ export interface Config {
     readonly leaseMs: number;
     readonly retryMs: number;
     readonly concurrency: number;
+  };
+  readonly prediction: {
+    /** The week of the quarter whose end triggers the managers' risk alert. */
+    readonly alertWeek: number;
+    /** Reps below this probability are at risk (alert, lists). */
+    readonly threshold: number;
+    /** When the weekly retraining runs (cron, company time zone). */
+    readonly retrainCron: string;
   };
 }
 
@@ -272,6 +284,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
       // Enough cards in flight to keep the send limiter busy while others render and upload.
       concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
     },
+    prediction: { alertWeek: e.PREDICTION_ALERT_WEEK, threshold: e.PREDICTION_THRESHOLD, retrainCron: e.PREDICTION_RETRAIN_CRON },
   });
 }
 

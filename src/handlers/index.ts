@@ -12,6 +12,8 @@ import type { Logger } from '../logger.js';
 import { reroutePendingApprovals } from '../services/goals/goal-decide.js';
 import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
+import type { Prediction } from '../services/prediction/index.js';
+import { registerPrediction } from './prediction.js';
 import { registerActivity } from './activity.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
@@ -38,6 +40,8 @@ export interface HandlerDeps {
   activity: ActivityModule;
   /** The Friday report: builder, runner, on-request views. */
   reports: WeeklyReports;
+  /** Attainment prediction: model keeper, risk alert. */
+  prediction: Prediction;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -50,5 +54,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerActivity(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerPrediction(bot, { models: deps.models, messenger: deps.messenger, clock: deps.clock, views, prediction: deps.prediction });
   registerHelp(bot);
 }

@@ -33,8 +33,10 @@ function dimensionsOf(q: { reportDimensions?: Array<{ key?: string | null; name?
  * Loads every quarter that started before `asOf` (the current one included, as far as it has got).
  * Rep-quarters are those of people with the rep role and an approved goal with a positive target.
  */
-export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[]): Promise<LoadedHistory> {
-  const qDocs = await models.Quarter.find({ startDate: { $lt: asOf } }).sort({ startDate: 1 }).lean();
+export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[], o: { lastQuarters?: number } = {}): Promise<LoadedHistory> {
+  let qDocs = await models.Quarter.find({ startDate: { $lt: asOf } }).sort({ startDate: 1 }).lean();
+  // Predicting today needs only today's quarter and the one before (for last quarter's attainment).
+  if (o.lastQuarters) qDocs = qDocs.slice(-o.lastQuarters);
   const quarters: QuarterInfo[] = qDocs.map((q) => ({ id: q._id as unknown as string, startMs: q.startDate.getTime(), endMs: q.endDate.getTime(), dimensions: dimensionsOf(q) }));
   const people = await models.Person.find({ role: 'rep' }, { _id: 1, managerId: 1, name: 1 }).lean();
   const reps = new Set(people.map((p) => String(p._id)));

@@ -15,6 +15,8 @@ import { inboundMessageModel } from './inbound-message.model.js';
 import { personModel } from './person.model.js';
 import { quarterModel } from './quarter.model.js';
 import { reportRunModel } from './report-run.model.js';
+import { predictionModelModel } from './prediction-model.model.js';
+import { predictionModel } from './prediction.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -37,6 +39,9 @@ export function createModels(conn: Connection) {
     CrmAccount: crmAccountModel(conn),
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
     ReportRun: reportRunModel(conn),
+    // prediction (issue 11)
+    PredictionModel: predictionModelModel(conn),
+    Prediction: predictionModel(conn),
   };
 }
 
