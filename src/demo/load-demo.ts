@@ -25,6 +25,8 @@ export interface LoadDemoOptions {
   chunkReps?: number;
   /** Finished quarters loaded after the current one (the prediction's training data); default 4. */
   historyQuarters?: number;
+  /** Reps per manager (default 14); tests use small teams to get several managers from few reps. */
+  teamSize?: number;
 }
 
 export interface DemoMeta {
@@ -34,6 +36,7 @@ export interface DemoMeta {
   generatedAt: Date;
   /** Absent in markers written before the history existed: those companies have none. */
   historyQuarters?: number;
+  teamSize?: number;
   /** The demo's activity and deals are stored up to this instant (advanceDemo moves it with the simulated clock). */
   advancedTo?: Date;
   status: 'loading' | 'loaded';
@@ -89,8 +92,8 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   const meta = await metaCol.findOne({ _id: 'company' });
   // The database wins over the settings: regenerate exactly what it holds.
   const params = meta
-    ? { seed: meta.seed, size: meta.size, now: meta.generatedAt, historyQuarters: meta.historyQuarters ?? 0 }
-    : { seed: o.seed, size: o.size, now: o.now, historyQuarters: o.historyQuarters ?? DEFAULT_HISTORY_QUARTERS };
+    ? { seed: meta.seed, size: meta.size, now: meta.generatedAt, historyQuarters: meta.historyQuarters ?? 0, ...(meta.teamSize ? { teamSize: meta.teamSize } : {}) }
+    : { seed: o.seed, size: o.size, now: o.now, historyQuarters: o.historyQuarters ?? DEFAULT_HISTORY_QUARTERS, ...(o.teamSize ? { teamSize: o.teamSize } : {}) };
   if (meta && (meta.seed !== o.seed || meta.size !== o.size)) {
     log.warn({ stored: { seed: meta.seed, size: meta.size }, requested: { seed: o.seed, size: o.size } }, 'demo company already loaded with other settings; keeping it (delete DATA_DIR to start over)');
   }
@@ -109,7 +112,7 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   }
 
   const insertAllOfIt = async (): Promise<LoadDemoResult> => {
-    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, historyQuarters: params.historyQuarters, status: 'loading' });
+    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, historyQuarters: params.historyQuarters, ...(params.teamSize ? { teamSize: params.teamSize } : {}), status: 'loading' });
     log.info({ seed: params.seed, size: params.size, quarter: company.quarter._id }, meta ? 'resuming the demo company load' : 'loading the demo company');
     const stamp = { createdAt: params.now, updatedAt: params.now };
     const counts: DemoCounts = { people: company.people.length, goals: 0, activities: 0, deals: 0 };

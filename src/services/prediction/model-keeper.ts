@@ -1,12 +1,13 @@
 /**
  * Keeps a trained model in the database: the weekly retrain job calls retrain(); views and the alert call
- * ensure(), which trains once when none is stored yet (a fresh demo company should not wait for Monday).
+ * ensure(), which trains when none is stored or the history changed (a fresh demo company should not
+ * wait for Monday).
  * One training at a time per process; across instances the version counter keeps them apart.
  */
 import type { Models } from '../../adapters/mongo/models/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import { trainAndStore, type TrainResult } from './trainer.js';
+import { historyKey, trainAndStore, type TrainResult } from './trainer.js';
 
 export class ModelKeeper {
   private running: Promise<TrainResult> | undefined;
@@ -18,12 +19,16 @@ export class ModelKeeper {
     return this.running;
   }
 
-  /** Trains now if no model (not even a thin one) is stored; otherwise does nothing. */
+  /**
+   * Trains now if no model is stored, or the history changed since the latest one (a quarter finished,
+   * goals were approved, a demo company finished loading); otherwise does nothing.
+   */
   async ensure(): Promise<void> {
     if (this.running) {
       await this.running;
       return;
     }
-    if ((await this.d.models.PredictionModel.estimatedDocumentCount()) === 0) await this.retrain();
+    const latest = await this.d.models.PredictionModel.findOne({}, { historyKey: 1 }).sort({ _id: -1 }).lean();
+    if (!latest || latest.historyKey !== (await historyKey(this.d.models, this.d.clock.now()))) await this.retrain();
   }
 }

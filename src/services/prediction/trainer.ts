@@ -23,8 +23,16 @@ export interface TrainResult {
   ms: number;
 }
 
+/** Finished quarters and how many approved goals they hold: cheap to read, and changes when the history does. */
+export async function historyKey(models: Models, asOf: Date): Promise<string> {
+  const ids = (await models.Quarter.find({ endDate: { $lte: asOf } }, { _id: 1 }).lean()).map((q) => String(q._id)).sort();
+  const goals = ids.length ? await models.Goal.countDocuments({ quarterId: { $in: ids }, status: 'approved' }) : 0;
+  return `${ids.join(',')}|${goals}`;
+}
+
 export async function trainAndStore(models: Models, asOf: Date, logger: Logger): Promise<TrainResult> {
   const t0 = performance.now();
+  const key = await historyKey(models, asOf);
   const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS);
   const dims = h.quarters.at(-1)?.dimensions ?? [];
   const keys = featureDefs(dims).map((f) => f.key);
@@ -56,6 +64,7 @@ export async function trainAndStore(models: Models, asOf: Date, logger: Logger):
     trainingQuarters: quarters,
     window: { from: spans[0] ? new Date(spans[0].startMs) : null, to: spans.at(-1) ? new Date(spans.at(-1)!.endMs) : null },
     repQuarters: signed.length,
+    historyKey: key,
     dimensions: dims,
     models: byMetric,
     backtest,

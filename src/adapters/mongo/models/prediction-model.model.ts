@@ -17,6 +17,8 @@ export const predictionModelSchema = new Schema(
     trainingQuarters: { type: [String], default: [] },
     window: { from: { type: Date, default: null }, to: { type: Date, default: null } },
     repQuarters: { type: Number, default: 0 },
+    /** What the history looked like (finished quarters and their approved goals): a change means retrain. */
+    historyKey: { type: String, default: '' },
     /** Tracked dimensions the features used (their order is the feature order). */
     dimensions: { type: [{ key: String, name: String, _id: false }], default: [] },
     /** metric → WeekModel[] (src/domain/prediction/model.ts), plain numbers. */
