@@ -34,6 +34,7 @@ export function registeredCommands(): readonly CommandSpec[] {
     reports: { views: unused('views'), runner: unused('runner'), builder: unused('builder') } as never,
     appeals: unused('appeals') as never,
     packs: { service: unused('packs') } as never,
+    prediction: unused('prediction') as never,
   };
   registerHandlers(bot, deps);
   return bot.commands();

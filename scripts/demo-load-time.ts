@@ -26,7 +26,11 @@ try {
   const load = await startDemoLoad({ models, db: conn.db!, seed: DEFAULT_SEED, size, now: new Date(), timeZone: 'Asia/Shanghai', logger: silentLogger, historyQuarters });
   let peopleAt: number | undefined;
   const poll = setInterval(() => {
-    if (peopleAt === undefined) void models.Person.estimatedDocumentCount().then((n) => (n > 0 && peopleAt === undefined ? (peopleAt = performance.now() - t0) : undefined));
+    if (peopleAt === undefined)
+      models.Person.estimatedDocumentCount().then(
+        (n) => void (n > 0 && peopleAt === undefined && (peopleAt = performance.now() - t0)),
+        () => undefined, // the connection closed at the end
+      );
   }, 200);
   const r = await load.ready;
   clearInterval(poll);

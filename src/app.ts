@@ -33,6 +33,7 @@ import type { Config } from './config.js';
 import { FakeDingTalk } from './fake-dingtalk/fake-dingtalk.js';
 import { STARTER_HR_IDS } from './fake-dingtalk/starter-org.js';
 import { registerHandlers } from './handlers/index.js';
+import { createPrediction } from './services/prediction/index.js';
 import { createHttpApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { devRoutes } from './http/routes/dev.js';
@@ -188,8 +189,10 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       render: (spec, o) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec, o),
     });
 
+    const prediction = createPrediction({ models, ledger, messenger, clock, logger: log, config });
+
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs, prediction });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -220,6 +223,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       reports.job,
       appeals.job,
       ...packs.jobs,
+      ...prediction.jobs,
     ];
     await registerJobs(agenda, jobSpecs, {
       metrics,

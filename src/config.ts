@@ -111,6 +111,9 @@ export const envSchema = z
     REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
 
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    PREDICTION_ALERT_WEEK: z.coerce.number().int().min(4).max(12).default(8),
+    PREDICTION_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.5),
+    PREDICTION_RETRAIN_CRON: z.string().min(1).default('0 3 * * 1'),
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -186,6 +189,14 @@ export interface Config {
   readonly api: {
     /** Requests per key per minute, shared by all instances; above it: 429 with Retry-After. */
     readonly rateLimitPerMinute: number;
+  };
+  readonly prediction: {
+    /** The week of the quarter whose end triggers the managers' risk alert. */
+    readonly alertWeek: number;
+    /** Reps below this probability are at risk (alert, lists). */
+    readonly threshold: number;
+    /** When the weekly retraining runs (cron, company time zone). */
+    readonly retrainCron: string;
   };
 }
 
@@ -280,6 +291,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
       concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
     },
     api: { rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
+    prediction: { alertWeek: e.PREDICTION_ALERT_WEEK, threshold: e.PREDICTION_THRESHOLD, retrainCron: e.PREDICTION_RETRAIN_CRON },
   });
 }
 

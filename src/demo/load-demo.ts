@@ -25,6 +25,8 @@ export interface LoadDemoOptions {
   chunkReps?: number;
   /** Finished quarters loaded after the current one (the prediction's training data); default 4. */
   historyQuarters?: number;
+  /** Reps per manager (default 14); tests use small teams to get several managers from few reps. */
+  teamSize?: number;
 }
 
 export interface DemoMeta {
@@ -34,6 +36,7 @@ export interface DemoMeta {
   generatedAt: Date;
   /** Absent in markers written before the history existed: those companies have none. */
   historyQuarters?: number;
+  teamSize?: number;
   /** The demo's activity and deals are stored up to this instant (advanceDemo moves it with the simulated clock). */
   advancedTo?: Date;
   status: 'loading' | 'loaded';
@@ -59,10 +62,15 @@ export interface LoadDemoResult {
 /** A load under way: the org is in place at once, the database fills in the background. */
 export interface DemoLoad {
   company: DemoCompany;
-  /** Settles when the database holds the whole company (rejects if the load failed). */
+  /**
+   * Settles when the current quarter and the people are in: the bot answers with data from then on (rejects
+   * if the load failed). The finished quarters keep loading after it.
+   */
   ready: Promise<LoadDemoResult>;
-  /** Rep-quarters in the database (the current quarter first, then the history), of all of them. */
-  progress(): { repsDone: number; repsTotal: number; done: boolean; error?: string };
+  /** Settles when the whole company, history included, is in. */
+  complete: Promise<LoadDemoResult>;
+  /** Reps whose current quarter is in (done = ready), and the finished quarters loaded so far. */
+  progress(): { repsDone: number; repsTotal: number; done: boolean; historyDone: number; historyTotal: number; complete: boolean; error?: string };
   /** Stops after the current batch (shutdown); the next start resumes. */
   abort(): Promise<void>;
 }
@@ -73,9 +81,9 @@ export function loadedCompany(db: Db): DemoCompany | undefined {
   return companies.get(db);
 }
 
-/** Loads the company and waits for the database to hold all of it (scripts, tests). */
+/** Loads the company and waits for the database to hold all of it, history included (scripts, tests). */
 export async function loadDemoCompany(o: LoadDemoOptions): Promise<LoadDemoResult> {
-  return (await startDemoLoad(o)).ready;
+  return (await startDemoLoad(o)).complete;
 }
 
 /**
@@ -89,8 +97,8 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   const meta = await metaCol.findOne({ _id: 'company' });
   // The database wins over the settings: regenerate exactly what it holds.
   const params = meta
-    ? { seed: meta.seed, size: meta.size, now: meta.generatedAt, historyQuarters: meta.historyQuarters ?? 0 }
-    : { seed: o.seed, size: o.size, now: o.now, historyQuarters: o.historyQuarters ?? DEFAULT_HISTORY_QUARTERS };
+    ? { seed: meta.seed, size: meta.size, now: meta.generatedAt, historyQuarters: meta.historyQuarters ?? 0, ...(meta.teamSize ? { teamSize: meta.teamSize } : {}) }
+    : { seed: o.seed, size: o.size, now: o.now, historyQuarters: o.historyQuarters ?? DEFAULT_HISTORY_QUARTERS, ...(o.teamSize ? { teamSize: o.teamSize } : {}) };
   if (meta && (meta.seed !== o.seed || meta.size !== o.size)) {
     log.warn({ stored: { seed: meta.seed, size: meta.size }, requested: { seed: o.seed, size: o.size } }, 'demo company already loaded with other settings; keeping it (delete DATA_DIR to start over)');
   }
@@ -98,18 +106,19 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
   companies.set(o.db, company);
   o.fake?.org.load(company.fakeOrg);
   const quarters = [company.currentQuarter, ...company.history.slice().reverse()];
-  const repQuarters = quarters.reduce((n, q) => n + (q.current ? company.reps.length : repsIn(company, q).length), 0);
-  const state = { repsDone: 0, repsTotal: repQuarters, done: false, aborted: false, error: undefined as string | undefined };
+  const state = { repsDone: 0, repsTotal: company.reps.length, done: false, historyDone: 0, historyTotal: company.history.length, complete: false, aborted: false, error: undefined as string | undefined };
+  const progress = () => ({ repsDone: state.repsDone, repsTotal: state.repsTotal, done: state.done, historyDone: state.historyDone, historyTotal: state.historyTotal, complete: state.complete, ...(state.error ? { error: state.error } : {}) });
 
   if (meta?.status === 'loaded' && meta.counts) {
-    state.repsDone = state.repsTotal;
-    state.done = true;
+    Object.assign(state, { repsDone: state.repsTotal, done: true, historyDone: state.historyTotal, complete: true });
     const result = { inserted: false, company, counts: meta.counts, ms: performance.now() - t0 };
-    return { company, ready: Promise.resolve(result), progress: () => ({ ...state }), abort: async () => undefined };
+    return { company, ready: Promise.resolve(result), complete: Promise.resolve(result), progress, abort: async () => undefined };
   }
+  let currentIn: (r: LoadDemoResult) => void = () => undefined;
+  const currentReady = new Promise<LoadDemoResult>((resolve) => (currentIn = resolve));
 
   const insertAllOfIt = async (): Promise<LoadDemoResult> => {
-    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, historyQuarters: params.historyQuarters, status: 'loading' });
+    if (!meta) await metaCol.insertOne({ _id: 'company', seed: params.seed, size: params.size, generatedAt: params.now, historyQuarters: params.historyQuarters, ...(params.teamSize ? { teamSize: params.teamSize } : {}), status: 'loading' });
     log.info({ seed: params.seed, size: params.size, quarter: company.quarter._id }, meta ? 'resuming the demo company load' : 'loading the demo company');
     const stamp = { createdAt: params.now, updatedAt: params.now };
     const counts: DemoCounts = { people: company.people.length, goals: 0, activities: 0, deals: 0 };
@@ -128,17 +137,19 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
         await insertAll(o.models.Deal.collection, chunk.deals);
         counts.activities += chunk.activities.length;
         counts.deals += chunk.deals.length;
-        state.repsDone += chunk.reps.length;
+        if (quarter.current) state.repsDone += chunk.reps.length;
         if (performance.now() - lastLog > 5000) {
           lastLog = performance.now();
-          log.info({ quarter: quarter.quarter._id, repQuarters: `${state.repsDone}/${state.repsTotal}`, activities: counts.activities }, 'demo company: loading…');
+          log.info({ quarter: quarter.quarter._id, reps: `${state.repsDone}/${state.repsTotal}`, history: `${state.historyDone}/${state.historyTotal}`, activities: counts.activities }, 'demo company: loading…');
         }
       }
       if (quarter.current) {
         // People after the current quarter: an empty people collection is what the rest of the app sees as "no org yet".
         await insertAll(o.models.Person.collection, company.people.map((p) => ({ ...p, ...stamp })));
         log.info({ ms: Math.round(performance.now() - t0), activities: counts.activities }, 'demo company: current quarter and people loaded; loading the history');
-      }
+        state.done = true;
+        currentIn({ inserted: true, company, counts: { ...counts }, ms: performance.now() - t0 });
+      } else state.historyDone++;
     }
     await metaCol.updateOne({ _id: 'company' }, { $set: { status: 'loaded', counts, loadedAt: new Date() } });
     const ms = performance.now() - t0;
@@ -146,9 +157,9 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
     return { inserted: true, company, counts, ms };
   };
 
-  const ready = insertAllOfIt().then(
+  const complete = insertAllOfIt().then(
     (r) => {
-      state.done = true;
+      state.complete = true;
       return r;
     },
     (err: unknown) => {
@@ -157,14 +168,18 @@ export async function startDemoLoad(o: LoadDemoOptions): Promise<DemoLoad> {
       throw err;
     },
   );
-  ready.catch(() => undefined); // observed through progress() and the log; callers may still await it
+  complete.catch(() => undefined); // observed through progress() and the log; callers may still await it
+  // Ready when the current quarter is in, or failed if the load failed before that.
+  const ready = Promise.race([currentReady, complete]);
+  ready.catch(() => undefined);
   return {
     company,
     ready,
-    progress: () => ({ repsDone: state.repsDone, repsTotal: state.repsTotal, done: state.done, ...(state.error ? { error: state.error } : {}) }),
+    complete,
+    progress,
     abort: async () => {
       state.aborted = true;
-      await ready.catch(() => undefined);
+      await complete.catch(() => undefined);
     },
   };
 }

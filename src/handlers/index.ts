@@ -14,6 +14,8 @@ import type { OrgSync } from '../services/org-sync.js';
 import type { WeeklyReports } from '../services/weekly-report/index.js';
 import type { AppealService } from '../services/appeals/appeal-service.js';
 import type { ReviewPacks } from '../services/review-pack/index.js';
+import type { Prediction } from '../services/prediction/index.js';
+import { registerPrediction } from './prediction.js';
 import { registerActivity } from './activity.js';
 import { registerAppeals } from './appeals.js';
 import { registerApiKeys } from './api-keys.js';
@@ -47,6 +49,8 @@ export interface HandlerDeps {
   appeals: AppealService;
   /** The pre-review pack: builder, sender, when-and-where service. */
   packs: ReviewPacks;
+  /** Attainment prediction: model keeper, risk alert. */
+  prediction: Prediction;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -62,5 +66,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
   registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
+  registerPrediction(bot, { models: deps.models, messenger: deps.messenger, clock: deps.clock, views, prediction: deps.prediction });
   registerHelp(bot);
 }

@@ -94,7 +94,7 @@ export function startSimulator(o: {
  * logged and the jump goes on (the jobs still run, on what is stored).
  */
 async function continueDemo(demo: DemoLoad | undefined, models: Models, to: Date, log: Logger): Promise<void> {
-  if (!demo || !demo.progress().done) return;
+  if (!demo || !demo.progress().complete) return;
   try {
     const r = await advanceDemo({ models, db: models.Person.db.db!, company: demo.company, to });
     if (r.advanced) log.info({ from: r.from, to: r.to, activities: r.activities, deals: r.deals, ms: r.ms }, 'demo company: activity and deals added up to the new time');

@@ -167,3 +167,29 @@ describe('time travel over several report times (12.6)', () => {
     expect(notes).toEqual(['week of 2026-11-13 sent', 'week of 2026-11-20 sent', 'week of 2026-11-27 sent', undefined]);
   });
 });
+
+describe('time travel: the demo company keeps working', () => {
+  it('calls beforeJobs with the span before the jobs that fell due run, and not when the clock goes back', async () => {
+    const order: string[] = [];
+    const clock = new OffsetClock();
+    const agenda = new FakeAgenda({ 'weekly-report': async () => void order.push('job') });
+    const spans: Array<[string, string]> = [];
+    const tt = new TimeTravel({
+      clock,
+      agenda: agenda as unknown as Pick<Agenda, 'now' | 'on' | 'off'>,
+      jobs: [{ name: 'weekly-report', interval: '0 17 * * 5', timezone: 'Asia/Shanghai' }],
+      logger: silentLogger,
+      waitMs: 2000,
+      beforeJobs: async (from, to) => {
+        spans.push([from.toISOString(), to.toISOString()]);
+        order.push('demo');
+      },
+    });
+    clock.set(sh('2026-11-24T10:00:00'));
+    await tt.jumpTo(sh('2026-11-27T17:00:00'));
+    expect(spans).toEqual([[sh('2026-11-24T10:00:00').toISOString(), sh('2026-11-27T17:00:00').toISOString()]]);
+    expect(order).toEqual(['demo', 'job']);
+    await tt.jumpTo(sh('2026-11-20T10:00:00'));
+    expect(spans).toHaveLength(1);
+  });
+});

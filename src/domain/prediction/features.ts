@@ -56,7 +56,7 @@ export interface FeatureDef {
   key: string;
   label: { zh: string; en: string };
   /** How a value is shown: a rate as %, a count with its unit. */
-  format: 'rate' | 'number' | 'multiple';
+  format: 'rate' | 'number' | 'multiple' | 'logRate';
   unit: { zh: string; en: string };
   /** Something the rep can change this quarter (what the advice may point at). */
   actionable: boolean;
@@ -78,6 +78,8 @@ export function featureDefs(dimensions: readonly TrackedDimensionRef[]): Feature
     ...dimensions.map((d): FeatureDef => ({ key: `dim:${d.key}`, label: { zh: d.name, en: d.key }, format: 'rate', unit: { zh: '', en: '' }, actionable: true })),
     { key: 'winRate', label: { zh: '赢单率', en: 'Win rate' }, format: 'rate', unit: { zh: '', en: '' }, actionable: true },
     { key: 'attainmentSoFar', label: { zh: '已完成目标', en: 'Target reached so far' }, format: 'rate', unit: { zh: '', en: '' }, actionable: false },
+    { key: 'paceLog', label: { zh: '按节奏推算达成', en: 'Pace projection ÷ target' }, format: 'logRate', unit: { zh: '', en: '' }, actionable: false },
+    { key: 'forecastLog', label: { zh: '商机加权预计达成', en: 'Pipeline-weighted forecast ÷ target' }, format: 'logRate', unit: { zh: '', en: '' }, actionable: false },
     { key: 'pipelineCoverage', label: { zh: '在谈商机覆盖剩余目标', en: 'Open pipeline ÷ remaining target' }, format: 'multiple', unit: { zh: '倍', en: '×' }, actionable: true },
     { key: 'openCount', label: { zh: '在谈商机', en: 'Open opportunities' }, format: 'number', unit: { zh: '个', en: '' }, actionable: true },
     { key: 'openAgeDays', label: { zh: '在谈商机平均天数', en: 'Open opportunities, mean age' }, format: 'number', unit: { zh: '天', en: 'days' }, actionable: false },
@@ -161,7 +163,14 @@ export function featuresAt(d: RepQuarterData, week: number, dimensions: readonly
   }
   const achieved = achievedBy(d, cutoff);
   const remaining = Math.max(d.target - achieved, d.target * 0.01);
-  const coverage = (d.metric === 'signed_amount' ? openAmount : openNew) / remaining;
+  const open = d.metric === 'signed_amount' ? openAmount : openNew;
+  const coverage = open / remaining;
+  const winRate = (won + WIN_PRIOR.rate * WIN_PRIOR.weight) / (closed + WIN_PRIOR.weight);
+  // A plain sales forecast: signed so far + open pipeline × win rate + the weeks left at this quarter's
+  // signing rate from new opportunities (closed per week × win rate × what a won deal has been worth).
+  const weeksLeft = Math.max(0, (d.endMs - cutoff) / WEEK_MS);
+  const perWon = won > 0 ? achieved / won : 0;
+  const forecast = achieved + open * winRate + weeksLeft * (closed / weeks) * winRate * perWon * 0.5;
   return [
     visits / weeks,
     calls / weeks,
@@ -170,8 +179,10 @@ export function featuresAt(d: RepQuarterData, week: number, dimensions: readonly
     trend,
     allVisits > 0 ? (allVisits - visits) / allVisits : 0,
     ...dimensions.map((dim) => (visits > 0 ? (dimHits.get(dim.key) ?? 0) / visits : 0)),
-    (won + WIN_PRIOR.rate * WIN_PRIOR.weight) / (closed + WIN_PRIOR.weight),
+    winRate,
     Math.min(3, achieved / d.target),
+    Math.log(0.05 + (achieved * weeksInQuarter(d)) / Math.max(1e-9, (cutoff - d.startMs) / WEEK_MS) / d.target),
+    Math.log(0.05 + forecast / d.target),
     Math.min(10, coverage),
     openCount,
     openCount > 0 ? ageSum / openCount : 0,

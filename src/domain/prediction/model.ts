@@ -4,7 +4,6 @@
  * on those out-of-fold scores, so nothing about a held-out quarter shapes the model. Pure.
  */
 import { fitLogistic, logit, predictLogistic, sigmoid } from './logistic.js';
-import { scorePredictions } from './metrics.js';
 
 export interface TrainingRow {
   quarterId: string;
@@ -29,7 +28,7 @@ export interface WeekModel {
   trainingQuarters: string[];
 }
 
-export const L2_GRID: readonly number[] = [0.03, 0.1, 0.3, 1, 3, 10, 30];
+export const L2_GRID: readonly number[] = [0.1, 0.3, 1, 3, 10, 30, 100];
 
 /** Thin data: fewer past quarters or rep-quarters than this and the model is not trusted (issue 11). */
 export const THIN = { minQuarters: 2, minRepQuarters: 30 } as const;
@@ -41,8 +40,11 @@ export function isThin(rows: readonly TrainingRow[]): boolean {
 export function trainWeekModel(rows: readonly TrainingRow[], week: number, featureKeys: string[], grid: readonly number[] = L2_GRID): WeekModel {
   if (rows.length === 0) throw new RangeError('trainWeekModel: no rows');
   const quarters = [...new Set(rows.map((r) => r.quarterId))].sort();
-  // Penalty and calibration from leave-one-quarter-out scores within the training quarters.
-  let best = { l2: grid[Math.floor(grid.length / 2)]!, loss: Infinity, z: [] as number[], y: [] as number[] };
+  // Penalty and calibration from leave-one-quarter-out scores within the training quarters. The penalty
+  // is the largest whose out-of-fold log loss is within one standard error of the best (the "one-SE
+  // rule"): with a few hundred rows and a dozen features the best-scoring small penalty overfits.
+  type Cv = { l2: number; loss: number; se: number; z: number[]; y: number[] };
+  const results: Cv[] = [];
   if (quarters.length >= 2) {
     for (const l2 of grid) {
       const z: number[] = [];
@@ -57,10 +59,17 @@ export function trainWeekModel(rows: readonly TrainingRow[], week: number, featu
           y.push(r.y);
         }
       }
-      const loss = scorePredictions(z.map(sigmoid), y).logLoss;
-      if (z.length > 0 && loss < best.loss) best = { l2, loss, z, y };
+      if (z.length === 0) continue;
+      const losses = z.map((v, i) => -Math.log(Math.max(1e-15, y[i] ? sigmoid(v) : 1 - sigmoid(v))));
+      const loss = losses.reduce((s, v) => s + v, 0) / losses.length;
+      const sd = Math.sqrt(losses.reduce((s, v) => s + (v - loss) ** 2, 0) / Math.max(1, losses.length - 1));
+      results.push({ l2, loss, se: sd / Math.sqrt(losses.length), z, y });
     }
   }
+  const min = results.reduce<Cv | undefined>((a, r) => (!a || r.loss < a.loss ? r : a), undefined);
+  const best = min
+    ? results.filter((r) => r.loss <= min.loss + min.se).reduce((a, r) => (r.l2 > a.l2 ? r : a), min)
+    : { l2: grid[Math.floor(grid.length / 2)]!, loss: Infinity, se: 0, z: [] as number[], y: [] as number[] };
   const m = fitRaw(rows, best.l2);
   // Platt: a one-feature logistic on the out-of-fold scores (lightly penalised so a tiny fold can't explode it).
   let calibration = { a: 1, b: 0 };

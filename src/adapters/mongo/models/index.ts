@@ -18,6 +18,8 @@ import { quarterModel } from './quarter.model.js';
 import { reportRunModel } from './report-run.model.js';
 import { apiKeyModel, apiRateWindowModel } from './api-key.model.js';
 import { reviewTeamModel } from './review-team.model.js';
+import { predictionModelModel } from './prediction-model.model.js';
+import { predictionModel } from './prediction.model.js';
 
 /** All models bound to one connection (no global mongoose state, so tests can run several). */
 export function createModels(conn: Connection) {
@@ -46,6 +48,9 @@ export function createModels(conn: Connection) {
     ApiRateWindow: apiRateWindowModel(conn),
     // outcome chain (issue 10): group binding and review-time overrides per team
     ReviewTeam: reviewTeamModel(conn),
+    // prediction (issue 11)
+    PredictionModel: predictionModelModel(conn),
+    Prediction: predictionModel(conn),
   };
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Rolling-origin backtest: for each finished quarter with at least two earlier ones, train only on the
+ * earlier quarters (penalty and calibration chosen inside them), predict each rep of the held-out quarter
+ * at week N, and compare with whether they reached the target at quarter end. The two baselines are fitted
+ * on the same training quarters: pace (achieved so far × weeks ÷ weeks elapsed, as a ratio to target) and
+ * last quarter's attainment. Pure.
+ */
+import { featureDefs, featuresAt, paceProjection, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
+import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow } from './model.js';
+import { scorePredictions, type Scores } from './metrics.js';
+
+export interface BacktestWeek {
+  week: number;
+  /** Held-out quarters scored at this week. */
+  quarters: string[];
+  model: Scores;
+  pace: Scores;
+  lastQuarter: Scores;
+}
+
+export interface BacktestResult {
+  metric: string;
+  threshold: number;
+  weeks: BacktestWeek[];
+  /** Quarters in the data, oldest first, and those skipped as origins (fewer than two before them). */
+  quartersSeen: string[];
+  skipped: string[];
+}
+
+export interface BacktestOptions {
+  weeks: readonly number[];
+  /** Only held-out quarters from this one on (e.g. "2025Q1"); earlier ones still train. */
+  fromQuarter?: string;
+  threshold: number;
+  dimensions: readonly TrackedDimensionRef[];
+}
+
+/** Rep-quarters grouped by quarter, quarters in time order. */
+export function byQuarter(data: readonly RepQuarterData[]): Array<{ quarterId: string; startMs: number; reps: RepQuarterData[] }> {
+  const m = new Map<string, { quarterId: string; startMs: number; reps: RepQuarterData[] }>();
+  for (const d of data) {
+    const q = m.get(d.quarterId) ?? { quarterId: d.quarterId, startMs: d.startMs, reps: [] };
+    q.reps.push(d);
+    m.set(d.quarterId, q);
+  }
+  return [...m.values()].sort((a, b) => a.startMs - b.startMs);
+}
+
+export function trainingRows(data: readonly RepQuarterData[], week: number, dims: readonly TrackedDimensionRef[]): TrainingRow[] {
+  return data.map((d) => ({ quarterId: d.quarterId, x: featuresAt(d, week, dims), y: reachedTarget(d) ? 1 : 0 }));
+}
+
+export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOptions): BacktestResult {
+  const quarters = byQuarter(finished);
+  const keys = featureDefs(o.dimensions).map((f) => f.key);
+  const origins = quarters.filter((q, i) => i >= THIN.minQuarters && (!o.fromQuarter || q.quarterId >= o.fromQuarter));
+  const skipped = quarters.filter((q) => !origins.includes(q)).map((q) => q.quarterId);
+  const weeks: BacktestWeek[] = o.weeks.map((week) => {
+    const acc = { model: [] as number[], pace: [] as number[], last: [] as number[], y: [] as number[] };
+    for (const origin of origins) {
+      const train = quarters.filter((q) => q.startMs < origin.startMs).flatMap((q) => q.reps);
+      const rows = trainingRows(train, week, o.dimensions);
+      if (new Set(rows.map((r) => r.y)).size < 2) continue;
+      const model = trainWeekModel(rows, week, keys);
+      const pace = fitBaseline(train.map((d) => paceFeature(d, week)), rows.map((r) => r.y));
+      const last = fitBaseline(train.map((d) => (d.lastAttainment === null ? Number.NaN : d.lastAttainment)), rows.map((r) => r.y));
+      for (const d of origin.reps) {
+        acc.model.push(predictProbability(model, featuresAt(d, week, o.dimensions)));
+        acc.pace.push(predictBaseline(pace, paceFeature(d, week)));
+        acc.last.push(predictBaseline(last, d.lastAttainment === null ? Number.NaN : d.lastAttainment));
+        acc.y.push(reachedTarget(d) ? 1 : 0);
+      }
+    }
+    return {
+      week,
+      quarters: origins.map((q) => q.quarterId),
+      model: scorePredictions(acc.model, acc.y, o.threshold),
+      pace: scorePredictions(acc.pace, acc.y, o.threshold),
+      lastQuarter: scorePredictions(acc.last, acc.y, o.threshold),
+    };
+  });
+  return { metric: finished[0]?.metric ?? 'signed_amount', threshold: o.threshold, weeks, quartersSeen: quarters.map((q) => q.quarterId), skipped };
+}
+
+/** The pace baseline's one feature: the projected ÷ target ratio, on a log scale (ratios are skewed). */
+export function paceFeature(d: RepQuarterData, week: number): number {
+  return Math.log(0.05 + paceProjection(d, week).ratio);
+}

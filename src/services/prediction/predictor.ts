@@ -1,0 +1,134 @@
+/**
+ * Today's prediction for the quarter in progress: per rep and metric, the calibrated probability of
+ * reaching the target from the latest stored model, with the top three factors against the team's
+ * median; or, with thin history (or before week 4), the pace projection labelled as such.
+ */
+import type { Models } from '../../adapters/mongo/models/index.js';
+import { factorText, type FactorText, type Lang } from '../../domain/prediction/explain-text.js';
+import { featureDefs, featuresAt, paceProjection, type PredictedMetric } from '../../domain/prediction/features.js';
+import { columnMedians, explain, predictProbability, type WeekModel } from '../../domain/prediction/model.js';
+import { latestModel } from './trainer.js';
+import { loadRepQuarters } from './rep-quarter-loader.js';
+
+export const FIRST_PREDICTION_WEEK = 4;
+const WEEK_MS = 7 * 86_400_000;
+
+export interface RepPrediction {
+  personId: string;
+  name: string;
+  managerId: string | null;
+  metric: PredictedMetric;
+  /** Null when thin / too early: then only the pace projection is shown. */
+  probability: number | null;
+  target: number;
+  achieved: number;
+  paceProjected: number;
+  factors: FactorText[];
+}
+
+export type PredictionSet =
+  | { status: 'no-quarter' }
+  | {
+      status: 'ok' | 'thin' | 'too-early';
+      quarterId: string;
+      week: number;
+      asOf: Date;
+      modelVersion: number | null;
+      trainingQuarters: string[];
+      repQuarters: number;
+      rows: RepPrediction[];
+    };
+
+/** Week of the quarter at `asOf`: 1 in its first seven days. */
+export function weekOfQuarter(startMs: number, asOf: Date): number {
+  return Math.max(1, Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS) + 1));
+}
+
+export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number } = {}): Promise<PredictionSet> {
+  const lang = o.lang ?? 'zh';
+  const metrics = o.metrics ?? ['signed_amount'];
+  const h = await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2 });
+  const current = h.quarters.at(-1);
+  if (!current || current.endMs <= asOf.getTime()) return { status: 'no-quarter' };
+  // Features as of the last whole week (week N = the first N weeks have passed).
+  const week = o.week ?? Math.min(13, Math.floor((asOf.getTime() - current.startMs) / WEEK_MS));
+  const stored = await latestModel(models);
+  const tooEarly = week < FIRST_PREDICTION_WEEK;
+  const thin = !stored || stored.status === 'thin';
+  const dims = stored && !thin ? stored.dimensions : current.dimensions;
+  const defs = featureDefs(dims);
+  const rows: RepPrediction[] = [];
+  for (const metric of metrics) {
+    const data = (h.data.get(metric) ?? []).filter((d) => d.quarterId === current.id);
+    const model = !thin && !tooEarly ? modelFor(stored!.models[metric] ?? [], week) : undefined;
+    const features = data.map((d) => featuresAt(d, week, dims));
+    const teams = new Map<string | null, number[][]>();
+    data.forEach((d, i) => {
+      const m = h.managerOf.get(d.personId) ?? null;
+      teams.set(m, [...(teams.get(m) ?? []), features[i]!]);
+    });
+    const medians = new Map([...teams].map(([m, f]) => [m, columnMedians(f)]));
+    data.forEach((d, i) => {
+      const managerId = h.managerOf.get(d.personId) ?? null;
+      const pace = paceProjection(d, week);
+      const x = features[i]!;
+      rows.push({
+        personId: d.personId,
+        name: h.names.get(d.personId) ?? d.personId,
+        managerId,
+        metric,
+        probability: model ? predictProbability(model, x) : null,
+        target: d.target,
+        achieved: pace.achieved,
+        paceProjected: pace.projected,
+        factors: model ? explain(model, x, medians.get(managerId) ?? x).map((e) => factorText(defs[e.index]!, e, lang)) : [],
+      });
+    });
+  }
+  return {
+    status: tooEarly ? 'too-early' : thin || rows.every((r) => r.probability === null) ? 'thin' : 'ok',
+    quarterId: current.id,
+    week,
+    asOf,
+    modelVersion: stored?.version ?? null,
+    trainingQuarters: stored?.trainingQuarters ?? [],
+    repQuarters: stored?.repQuarters ?? 0,
+    rows,
+  };
+}
+
+/** The model of this week, else the nearest earlier one (a quarter's week 13 uses week 12's). */
+function modelFor(list: readonly WeekModel[], week: number): WeekModel | undefined {
+  return [...list].filter((m) => m.week <= week).sort((a, b) => b.week - a.week)[0];
+}
+
+/** Stores the predictions (first write wins: what an alert was sent on stays what it was). */
+export async function storePredictions(models: Models, set: Extract<PredictionSet, { rows: unknown }>): Promise<void> {
+  if (set.rows.length === 0) return;
+  await models.Prediction.bulkWrite(
+    set.rows.map((r) => ({
+      updateOne: {
+        filter: { _id: `${set.quarterId}|w${set.week}|${r.personId}|${r.metric}` },
+        update: {
+          $setOnInsert: {
+            quarterId: set.quarterId,
+            week: set.week,
+            personId: r.personId,
+            managerId: r.managerId,
+            metric: r.metric,
+            probability: r.probability,
+            modelVersion: set.modelVersion,
+            thin: r.probability === null,
+            target: r.target,
+            achieved: r.achieved,
+            paceProjected: r.paceProjected,
+            factors: r.factors,
+            asOf: set.asOf,
+          },
+        },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+}

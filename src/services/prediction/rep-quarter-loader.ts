@@ -1,0 +1,104 @@
+/**
+ * Reads what the database stores (quarters, approved goals, activities, deals, people) into the compact
+ * per rep-quarter shape the prediction domain works on. It reads nothing else: the same code serves
+ * imported CSVs, Salesforce and the demo company alike.
+ */
+import type { Models } from '../../adapters/mongo/models/index.js';
+import { achievedBy, type CompactActivity, type CompactDeal, type PredictedMetric, type RepQuarterData, type TrackedDimensionRef } from '../../domain/prediction/features.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../domain/report/types.js';
+
+export interface QuarterInfo {
+  id: string;
+  startMs: number;
+  endMs: number;
+  dimensions: TrackedDimensionRef[];
+}
+
+export interface LoadedHistory {
+  quarters: QuarterInfo[];
+  /** Per metric: every rep-quarter with an approved target for it. */
+  data: Map<PredictedMetric, RepQuarterData[]>;
+  /** Who each rep reports to today (the alert and the team medians group by it). */
+  managerOf: Map<string, string | null>;
+  names: Map<string, string>;
+}
+
+/** The tracked dimensions of a quarter: HR's own, else the report default (方案定制率). */
+function dimensionsOf(q: { reportDimensions?: Array<{ key?: string | null; name?: string | null }> | null }): TrackedDimensionRef[] {
+  const own = (q.reportDimensions ?? []).filter((d): d is { key: string; name: string } => !!d.key && !!d.name).map((d) => ({ key: d.key, name: d.name }));
+  return own.length ? own : DEFAULT_REPORT_SETTINGS.dimensions.map((d) => ({ key: d.key, name: d.name }));
+}
+
+/**
+ * Loads every quarter that started before `asOf` (the current one included, as far as it has got).
+ * Rep-quarters are those of people with the rep role and an approved goal with a positive target.
+ */
+export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[], o: { lastQuarters?: number } = {}): Promise<LoadedHistory> {
+  let qDocs = await models.Quarter.find({ startDate: { $lt: asOf } }).sort({ startDate: 1 }).lean();
+  // Predicting today needs only today's quarter and the one before (for last quarter's attainment).
+  if (o.lastQuarters) qDocs = qDocs.slice(-o.lastQuarters);
+  const quarters: QuarterInfo[] = qDocs.map((q) => ({ id: q._id as unknown as string, startMs: q.startDate.getTime(), endMs: q.endDate.getTime(), dimensions: dimensionsOf(q) }));
+  const people = await models.Person.find({ role: 'rep' }, { _id: 1, managerId: 1, name: 1 }).lean();
+  const reps = new Set(people.map((p) => String(p._id)));
+  const managerOf = new Map(people.map((p) => [String(p._id), (p.managerId as string | null | undefined) ?? null]));
+  const names = new Map(people.map((p) => [String(p._id), p.name ?? String(p._id)]));
+  const ids = quarters.map((q) => q.id);
+  const goals = await models.Goal.find({ quarterId: { $in: ids }, status: 'approved' }, { quarterId: 1, ownerId: 1, targets: 1 }).lean();
+  const targets = new Map<string, Map<string, number>>(); // quarter|person → metric → value
+  for (const g of goals) {
+    if (!reps.has(g.ownerId)) continue;
+    const m = new Map<string, number>();
+    for (const t of g.targets ?? []) if (t.metric && typeof t.value === 'number' && t.value > 0) m.set(t.metric, t.value);
+    targets.set(`${g.quarterId}|${g.ownerId}`, m);
+  }
+  const people2 = [...new Set(goals.map((g) => g.ownerId).filter((id) => reps.has(id)))];
+
+  // Activities: only the fields the features read, streamed (a company's history can be large).
+  const acts = new Map<string, CompactActivity[]>(); // quarter|person
+  const dimKeys = [...new Set(quarters.flatMap((q) => q.dimensions.map((d) => d.key)))];
+  const cursor = models.Activity.find({ quarterId: { $in: ids }, personId: { $in: people2 }, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
+  for await (const a of cursor) {
+    const key = `${a.quarterId}|${a.personId}`;
+    let list = acts.get(key);
+    if (!list) acts.set(key, (list = []));
+    const dims = a.dims as Record<string, unknown> | undefined;
+    list.push({ t: a.startAt.getTime(), type: a.type, counted: a.counted === true, merged: !!a.mergedInto?.sourceId, dims: dims ? dimKeys.filter((k) => dims[k] === true) : [] });
+  }
+
+  // Deals as stored now; their state at a past week is rebuilt from the dates (features.ts).
+  const deals = new Map<string, CompactDeal[]>();
+  const dealCursor = models.Deal.find({ personId: { $in: people2 }, deleted: { $ne: true } }, { personId: 1, openedDate: 1, closeDate: 1, isClosed: 1, isWon: 1, amountCny: 1, isNewCustomer: 1, createdAt: 1 }).lean().cursor({ batchSize: 5000 });
+  for await (const d of dealCursor) {
+    let list = deals.get(d.personId);
+    if (!list) deals.set(d.personId, (list = []));
+    // A deal only ever seen closed before asOf counts as closed; one closing after asOf was still open then.
+    const close = d.closeDate ? d.closeDate.getTime() : null;
+    const closed = d.isClosed === true && close !== null && close < asOf.getTime();
+    const opened = (d as { openedDate?: Date | null }).openedDate?.getTime() ?? null;
+    if (opened !== null && opened >= asOf.getTime()) continue;
+    list.push({ opened, close, closed, won: closed && d.isWon === true, amount: d.amountCny ?? 0, isNew: d.isNewCustomer === true });
+  }
+
+  const data = new Map<PredictedMetric, RepQuarterData[]>();
+  for (const metric of metrics) {
+    const list: RepQuarterData[] = [];
+    quarters.forEach((q, qi) => {
+      for (const person of people2) {
+        const target = targets.get(`${q.id}|${person}`)?.get(metric);
+        if (!target) continue;
+        const prev = qi > 0 ? quarters[qi - 1]! : undefined;
+        const prevTarget = prev ? targets.get(`${prev.id}|${person}`)?.get(metric) : undefined;
+        const all = deals.get(person) ?? [];
+        const mine = all.filter((x) => (x.close === null || x.close >= q.startMs) && (x.opened === null || x.opened < q.endMs));
+        const d: RepQuarterData = { personId: person, quarterId: q.id, startMs: q.startMs, endMs: q.endMs, metric, target, lastAttainment: null, activities: acts.get(`${q.id}|${person}`) ?? [], deals: mine };
+        if (prev && prevTarget) {
+          const prevDeals = all.filter((x) => x.close !== null && x.close >= prev.startMs && x.close < prev.endMs);
+          d.lastAttainment = achievedBy({ ...d, startMs: prev.startMs, endMs: prev.endMs, deals: prevDeals }, prev.endMs) / prevTarget;
+        }
+        list.push(d);
+      }
+    });
+    data.set(metric, list);
+  }
+  return { quarters, data, managerOf, names };
+}
