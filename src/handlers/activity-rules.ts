@@ -3,6 +3,8 @@ import { escapeMarkdown } from '../domain/text/markdown.js';
 import { formatRules } from '../domain/activity/rules/rule-format.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+import { msg } from '../domain/goals/msg.js';
+import { refuse } from '../services/goals/refusal.js';
 
 const SET = /^(设置|修改|改为|set)\s*[:：]?\s*/i;
 const EXAMPLE = '行为规则 设置 拜访：时长 ≥ 30 分钟 且（距客户 ≤ 1 公里 或 有签到）；电话：时长 ≥ 2 分钟';
@@ -40,7 +42,8 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
       }
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       if (viewer.role !== 'hr') {
-        return ctx.reply(ctx.lang === 'en' ? 'Sorry, only HR / sales operations can change the activity rules.' : '抱歉，只有 HR / 销售运营可以修改行为规则。你可以发「行为规则」查看当前规则。');
+        const reason = msg('抱歉，只有 HR / 销售运营可以修改行为规则。你可以发「行为规则」查看当前规则。', 'Sorry, only HR / sales operations can change the activity rules.');
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: viewer.id, what: 'activity.rules.set', entity: 'activity_rules', entityId: quarterId, lang: ctx.lang, reason }, (t) => ctx.reply(t));
       }
       const text = ctx.args.replace(SET, '');
       const saved = await rules.save(quarterId, text, viewer.id);

@@ -49,6 +49,6 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   registerActivity(bot, deps);
   const { views, runner, builder } = deps.reports;
-  registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock, logger: deps.logger });
   registerHelp(bot);
 }
