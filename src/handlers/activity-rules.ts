@@ -1,5 +1,6 @@
 import type { Bot } from '../bot/bot.js';
 import { escapeMarkdown } from '../domain/text/markdown.js';
+import { typesCountingNothing } from '../domain/activity/rules/rule-checks.js';
 import { formatRules } from '../domain/activity/rules/rule-format.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
@@ -53,8 +54,13 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
       if (!saved.ok) return ctx.reply('规则刚被别人改过，没有保存。请发「行为规则」看最新规则后再改。');
       await d.audit.record({ actorId: viewer.id, action: 'activity.rules.set', entity: 'activity_rules', entityId: quarterId, before: { version: saved.previous.version, text: saved.previous.text }, after: { version: saved.version, text } });
       await d.activity.queueReevaluation({ quarterId, notifyUserId: viewer.id });
-      const shown = formatRules(saved.rules, 'zh', await label());
-      const warn = saved.unknownTypes.length ? `\n注意：${saved.unknownTypes.join('、')} 不在本季度统计的行为类型中，这些规则暂不生效。` : '';
+      const typeLabel = await label();
+      const shown = formatRules(saved.rules, 'zh', typeLabel);
+      const none = typesCountingNothing(saved.rules).map((t) => typeLabel(t));
+      const warn = [
+        saved.unknownTypes.length ? `\n注意：${saved.unknownTypes.join('、')} 不在本季度统计的行为类型中，这些规则暂不生效。` : '',
+        none.length ? `\n⚠️ 注意：按这条规则，${none.join('、')} 一条都不会计入（「不计」或被「且 不计」排除）。如果不是有意的，请重新设置。` : '',
+      ].join('');
       await ctx.reply(`已保存 ${quarterId} 行为规则 v${saved.version}（原 v${saved.previous.version}）：\n${shown}\n本季度的行为正在按新规则重新评估，完成后通知你。${warn}`);
     },
   );

@@ -156,3 +156,23 @@ describe('我的行为 / activity in chat', () => {
     }
   });
 });
+
+describe('chat input at the limits (issue 15.12)', () => {
+  it('echoes a long argument cut to 40 characters, never splitting an emoji', async () => {
+    const name = `${'张'.repeat(38)}👨‍👩‍👧‍👦${'😀'.repeat(3000)}`;
+    const reply = await ask('mgr01', `我的行为 ${name}`);
+    expect(reply).toBe(`没有找到叫「${'张'.repeat(38)}👨‍👩‍👧‍👦…」的同事。`);
+    expect(reply).toBe(reply.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'));
+  });
+
+  it('a 5,000-deep parenthesised rule gets the parser’s error; a rule that counts nothing is saved with a warning', async () => {
+    const deep = await ask('hr01', `行为规则 设置 拜访：${'('.repeat(5000)}有签到${')'.repeat(5000)}`);
+    expect(deep).toContain('规则没有保存');
+    expect(deep).toContain('规则太长：10006 个字符，最多 4000 个');
+    const versions = await h.service.models.ActivityRuleSet.countDocuments();
+    const none = await ask('hr01', '行为规则 设置 拜访：有签到 且 不计；电话：时长 ≥ 2 分钟');
+    expect(none).toContain('已保存');
+    expect(none).toContain('⚠️ 注意：按这条规则，拜访 一条都不会计入');
+    expect(await h.service.models.ActivityRuleSet.countDocuments()).toBe(versions + 1);
+  });
+});

@@ -43,7 +43,15 @@ const WORDS: Record<string, string> = {
 
 const HINT_ZH = '可以用：时长 ≥ N 分钟、距客户 ≤ N 公里、有签到、有位置、总是、不计，用「且」「或」和括号组合';
 
+/** A real rule set is a few hundred characters; far more is a paste accident (or an attack on the parser). */
+export const MAX_RULE_TEXT = 4000;
+/** Brackets inside brackets: three or four levels say everything a rule needs; the parser recurses per level. */
+export const MAX_RULE_DEPTH = 20;
+
 export function parseRules(text: string, typeAliases: ReadonlyMap<string, string> = new Map()): RuleParseResult {
+  if (text.length > MAX_RULE_TEXT) {
+    return { ok: false, errors: [{ at: MAX_RULE_TEXT + 1, message: `规则太长：${text.length} 个字符，最多 ${MAX_RULE_TEXT} 个。每种行为类型写一条，用分号分隔` }] };
+  }
   const lexed = tokenize(text, typeAliases);
   if ('error' in lexed) return { ok: false, errors: [lexed.error] };
   const p = new Parser(lexed.tokens, typeAliases);
@@ -121,6 +129,8 @@ class Parser {
     private readonly typeAliases: ReadonlyMap<string, string>,
   ) {}
 
+  private depth = 0;
+
   rules(): RuleParseResult {
     const rules: TypeRule[] = [];
     const errors: RuleParseError[] = [];
@@ -129,6 +139,7 @@ class Parser {
         this.i++;
         continue;
       }
+      this.depth = 0; // a failed rule may have stopped inside brackets
       try {
         const rule = this.rule();
         const dup = rules.find((r) => r.type === rule.type);
@@ -179,7 +190,9 @@ class Parser {
   private atom(): Expr {
     const tok = this.next();
     if (tok.t === 'lp') {
+      if (++this.depth > MAX_RULE_DEPTH) throw this.fail(tok, `括号嵌套太深：最多 ${MAX_RULE_DEPTH} 层`);
       const inner = this.expr();
+      this.depth--;
       const close = this.next();
       if (close.t !== 'rp') throw this.fail(close, '少了右括号「）」');
       return inner;
