@@ -196,7 +196,7 @@ async function forEachRow(
   const decoder = decodeStream(encoding);
   const parser = source.pipe(decoder).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false, skip_records_with_error: true, on_skip: onSkip }));
   // pipe() does not pass errors on: a bad byte (or a read error) must end the loop below, not hang it.
-  for (const s of [source, decoder]) s.once('error', (err) => parser.destroy(err));
+  for (const s of [source, decoder]) s.once('error', (err: Error) => parser.destroy(err));
   const reportUnreadable = async () => {
     for (const u of unreadable.splice(0)) {
       rows++;
