@@ -19,6 +19,7 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
     {
       name: 'activity',
       privacy: 'personal',
+      access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['我的行为', '行为', 'activity', 'activities'],
       summary: { zh: '本周计入和未计入的行为及原因（主管可加姓名查看下属）', en: "this week's counted and not-counted activities, with reasons" },
       example: '我的行为',

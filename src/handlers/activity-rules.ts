@@ -19,6 +19,7 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
     {
       name: 'activity-rules',
       privacy: 'public',
+      access: { rep: 'read', manager: 'read', hr: 'yes' },
       keywords: ['行为规则', '有效行为规则', 'rules', 'activity rules'],
       summary: { zh: '查看行为计入规则；HR 可发「行为规则 设置 …」修改', en: 'show the activity validity rules; HR can change them with "rules set …"' },
       example: '行为规则',

@@ -68,6 +68,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
     {
       name: 'weekly-report',
       privacy: 'personal',
+      access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['周报', '健康报告', 'report'],
       summary: { zh: '查看本周活动健康报告（HR 可「周报 推送 张伟/团队 王磊/全部」立即推送）', en: 'see this week\'s activity health report (HR: "report send <name> | team <manager> | all")' },
       example: '周报',
@@ -93,6 +94,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
     {
       name: 'report-schedule',
       privacy: 'public',
+      access: { rep: 'read', manager: 'read', hr: 'yes' },
       keywords: ['周报时间', 'report time'],
       summary: { zh: '查看周报推送时间（HR 可「周报时间 周五 17:00」修改）', en: 'see when weekly reports go out (HR: "report time fri 17:00")' },
       example: '周报时间',
