@@ -208,7 +208,7 @@ async function forEachRow(
   let rows = 0;
   let lastReport = 0;
   // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
-  // both lines, never "the last one wins". Keys only, so a million rows stay a few tens of MB.
+  // both lines, never "the last one wins". Keys only (about 100 bytes a row), not the rows.
   const firstLine = new Map<string, number>();
   try {
     for await (const row of parser as AsyncIterable<Row>) {

@@ -24,6 +24,12 @@ describe('rule parser limits (issue 15.12)', () => {
     if (!r.ok) expect(r.errors[0]!.message).toMatch(/^规则太长：\d+ 个字符/);
   });
 
+  it('echoes an unknown word cut to 40 characters, never a wall of text', () => {
+    const r = parseRules(`visit: ${'x'.repeat(3000)}`, aliases);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toMatch(new RegExp(`^第 8 个字符：(不认识条件|不认识)「x{39}…」`));
+  });
+
   it('a deep error in one rule does not leak its depth into the next rule', () => {
     const r = parseRules(`${nested(MAX_RULE_DEPTH + 1)}；电话：${'('.repeat(MAX_RULE_DEPTH)}总是${')'.repeat(MAX_RULE_DEPTH)}`, aliases);
     expect(r.ok).toBe(false);

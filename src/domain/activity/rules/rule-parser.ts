@@ -1,3 +1,4 @@
+import { echoArg } from '../../text/cut.js';
 import { TYPE_KEY, type Expr, type RuleSet, type TypeRule } from './rule-model.js';
 
 /**
@@ -112,7 +113,7 @@ function tokenize(text: string, typeAliases: ReadonlyMap<string, string>): { tok
       const w = cjkVocab.find((v) => text.startsWith(v, i));
       if (!w) {
         const word = /^[^\s\x00-\x7f（）：；，≥≤＞＜＝]{1,6}/.exec(text.slice(i))?.[0] ?? c;
-        return { error: { at, message: `第 ${at} 个字符：不认识「${word}」。${HINT_ZH}` } };
+        return { error: { at, message: `第 ${at} 个字符：不认识「${echoArg(word)}」。${HINT_ZH}` } };
       }
       tokens.push({ t: 'word', v: w, at });
       i += w.length;
@@ -143,7 +144,7 @@ class Parser {
       try {
         const rule = this.rule();
         const dup = rules.find((r) => r.type === rule.type);
-        if (dup) throw this.fail(this.toks[this.i - 1]!, `「${rule.type}」写了两条规则；每种行为类型只能有一条（用「且」「或」合并）`);
+        if (dup) throw this.fail(this.toks[this.i - 1]!, `「${echoArg(rule.type)}」写了两条规则；每种行为类型只能有一条（用「且」「或」合并）`);
         rules.push(rule);
       } catch (err) {
         if (!(err instanceof ParseFailure)) throw err;
@@ -160,9 +161,9 @@ class Parser {
     const head = this.next();
     if (head.t !== 'word') throw this.fail(head, '每条规则以行为类型开头，例如「拜访：」或「visit:」');
     const type = this.typeAliases.get(head.v) ?? head.v;
-    if (!TYPE_KEY.test(type) || WORDS[head.v] !== undefined) throw this.fail(head, `「${head.v}」不是行为类型（类型用英文小写键，如 visit，或已配置的中文名，如 拜访）`);
+    if (!TYPE_KEY.test(type) || WORDS[head.v] !== undefined) throw this.fail(head, `「${echoArg(head.v)}」不是行为类型（类型用英文小写键，如 visit，或已配置的中文名，如 拜访）`);
     const colon = this.next();
-    if (colon.t !== 'colon') throw this.fail(colon, `类型「${head.v}」后面要跟冒号「：」`);
+    if (colon.t !== 'colon') throw this.fail(colon, `类型「${echoArg(head.v)}」后面要跟冒号「：」`);
     const when = this.expr();
     const after = this.peek();
     if (after.t !== 'sep' && after.t !== 'end') throw this.fail(after, `这里应该是「且」「或」或者下一条规则（用分号分隔）`);
@@ -220,7 +221,7 @@ class Parser {
       case 'never':
         return { kind: 'never' };
       default:
-        throw this.fail(tok, `不认识条件「${tok.v}」。${HINT_ZH}`);
+        throw this.fail(tok, `不认识条件「${echoArg(tok.v)}」。${HINT_ZH}`);
     }
   }
 
