@@ -25,9 +25,25 @@ export interface CommandSpec {
    * sent. `public`: the same for whoever asks (help, the rules, the report time); answered where asked.
    */
   privacy: CommandPrivacy;
+  /**
+   * What each role may do with the command, as the service enforces it (the service checks; this states
+   * it once so docs/security.md's role × command matrix is generated from the registered commands).
+   */
+  access: CommandAccess;
 }
 
 export type CommandPrivacy = 'personal' | 'public';
+
+/**
+ * `yes`: may use it. `own`: their own data only. `team`: their own and everyone below them (skip-level
+ * included). `company`: anyone's. `read`: may look, not change. `no`: refused, politely, and audited.
+ */
+export type AccessLevel = 'yes' | 'own' | 'team' | 'company' | 'read' | 'no';
+export interface CommandAccess {
+  rep: AccessLevel;
+  manager: AccessLevel;
+  hr: AccessLevel;
+}
 
 /** What the group hears when a personal answer went to the asker's 1:1 chat. */
 export const SENT_PRIVATELY = { zh: '涉及个人数据，已私聊发送给你。', en: 'That is personal; I sent it to you in a 1:1 chat.' } as const;

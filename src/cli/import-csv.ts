@@ -109,6 +109,7 @@ function report(r: CsvImportResult, file: string, dryRun: boolean): number {
     r.headerErrors.forEach((e) => err(`  - ${e}`));
     return 2;
   }
+  if (r.encoding === 'gb18030') err('文件不是 UTF-8，已按 GB18030（GBK，Excel 中文版的默认编码）读取。');
   for (const e of r.errors) err(`  第 ${e.line} 行${e.column ? ` ${e.column}` : ''}：${e.message}`);
   if (r.errorCount > r.errors.length) err(`  …共 ${r.errorCount} 行有错误，只列出前 ${r.errors.length} 条`);
   if (!r.stored) {

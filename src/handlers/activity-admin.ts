@@ -4,6 +4,9 @@ import { consistencyReport } from '../domain/activity/consistency.js';
 import { formatLocal, quarterOf } from '../domain/time/calendar.js';
 import { findPerson, personNotFound, viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
 import { echoArg } from '../domain/text/cut.js';
+import { msg } from '../domain/goals/msg.js';
+import { refuse } from '../services/goals/refusal.js';
+import { cutText } from '../domain/text/cut.js';
 
 const SF_USER_ID = /^005[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x * 100)}%`);
@@ -14,9 +17,12 @@ const pct = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(
  */
 export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   bot.command(
-    { name: 'activity-unmatched', privacy: 'personal', keywords: ['未匹配', '未匹配用户', 'unmatched'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
+    { name: 'activity-unmatched', privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'yes' }, keywords: ['未匹配', '未匹配用户', 'unmatched'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
     async (ctx) => {
-      if ((await viewerOf(d, ctx.event.senderStaffId)).role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以查看未匹配用户。');
+      if ((await viewerOf(d, ctx.event.senderStaffId)).role !== 'hr') {
+        const reason = msg('抱歉，只有 HR / 销售运营可以查看未匹配用户。', 'Sorry, only HR / sales operations can see unmatched users.');
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: ctx.event.senderStaffId, what: 'activity.unmatched.view', entity: 'user_mapping', entityId: '-', lang: ctx.lang, reason }, (t) => ctx.reply(t));
+      }
       const users = await d.activity.core.unmatched.users(20);
       if (users.length === 0) return ctx.reply('没有未匹配的记录：所有外部系统的记录都对应到了钉钉同事。');
       const lines = users.map((u) => {
@@ -31,10 +37,13 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   );
 
   bot.command(
-    { name: 'activity-map-user', privacy: 'personal', keywords: ['映射', 'map user', 'map'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
+    { name: 'activity-map-user', privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'yes' }, keywords: ['映射', 'map user', 'map'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
     async (ctx) => {
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
-      if (viewer.role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以设置用户映射。');
+      if (viewer.role !== 'hr') {
+        const reason = msg('抱歉，只有 HR / 销售运营可以设置用户映射。', 'Sorry, only HR / sales operations can map users.');
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: viewer.id, what: 'activity.user_map.set', entity: 'user_mapping', entityId: cutText(ctx.args.split(' ')[0] || '-', 100), lang: ctx.lang, reason }, (t) => ctx.reply(t));
+      }
       const [external, ...rest] = ctx.args.split(' ');
       const target = rest.join(' ').trim();
       if (!external || (!target && ctx.event.atStaffIds.length === 0)) return ctx.reply('用法：映射 <Salesforce 用户 ID 或邮箱> <钉钉 userid 或姓名>，例如：映射 005Ec000004oBPNIA2 张伟');
@@ -57,6 +66,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
     {
       name: 'activity-consistency',
       privacy: 'personal',
+      access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['一致性', '数据一致性', 'consistency'],
       summary: { zh: '本季度 CRM 拜访与钉钉签到互相印证的比例（主管看团队，HR 看全公司）', en: 'share of CRM visits and DingTalk check-ins that agree this quarter' },
     },

@@ -4,6 +4,8 @@ import { evaluate } from '../domain/activity/rules/evaluate.js';
 import { weekReport, type ReportActivity } from '../domain/activity/week-report.js';
 import { isoWeekKey, isoWeekRange, quarterOf } from '../domain/time/calendar.js';
 import { findPerson, personNotFound, viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+import { msg } from '../domain/goals/msg.js';
+import { refuse } from '../services/goals/refusal.js';
 
 const LAST_WEEK = /^(上周|上星期|last\s*week)\s*/i;
 
@@ -17,6 +19,7 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
     {
       name: 'activity',
       privacy: 'personal',
+      access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['我的行为', '行为', 'activity', 'activities'],
       summary: { zh: '本周计入和未计入的行为及原因（主管可加姓名查看下属）', en: "this week's counted and not-counted activities, with reasons" },
       example: '我的行为',
@@ -35,12 +38,8 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
         subjectName = found.person.name;
       }
       if (!(await d.activity.people.canView(viewer, subjectId))) {
-        ctx.log.info({ subjectId }, 'activity report refused');
-        return ctx.reply(
-          ctx.lang === 'en'
-            ? `Sorry, you can only see your own activities and those of people who report to you, not ${subjectName}'s.`
-            : `抱歉，你只能查看自己和下属的行为记录，看不了${subjectName}的。`,
-        );
+        const reason = msg(`抱歉，你只能查看自己和下属的行为记录，看不了${subjectName}的。`, `Sorry, you can only see your own activities and those of people who report to you, not ${subjectName}'s.`);
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: viewer.id, what: 'activity.view', entity: 'person', entityId: subjectId, lang: ctx.lang, reason }, (t) => ctx.reply(t));
       }
       const now = d.clock.now();
       const week = isoWeekKey(new Date(now.getTime() - (lastWeek ? 7 * 86_400_000 : 0)), zone);

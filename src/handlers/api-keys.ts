@@ -21,7 +21,7 @@ const USAGE = {
 export function registerApiKeys(bot: Bot, d: GoalDeps & { models: Models; config: Config }): void {
   const keys = new ApiKeys({ models: d.models, audit: d.audit, now: () => d.clock.now() });
   bot.command(
-    { name: 'api.keys', privacy: 'personal', keywords: ['API密钥', 'api key', 'api keys'], summary: { zh: '管理给 IT 的只读 API 密钥（HR）', en: 'manage read-only API keys for IT (HR)' }, example: 'API密钥 新建 BI系统' },
+    { name: 'api.keys', privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'yes' }, keywords: ['API密钥', 'api key', 'api keys'], summary: { zh: '管理给 IT 的只读 API 密钥（HR）', en: 'manage read-only API keys for IT (HR)' }, example: 'API密钥 新建 BI系统' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;

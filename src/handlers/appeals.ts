@@ -15,7 +15,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
   bot.command(
     {
       name: 'appeal',
-      privacy: 'personal',
+      privacy: 'personal', access: { rep: 'own', manager: 'own', hr: 'own' },
       keywords: ['申诉', 'appeal'],
       summary: { zh: '对未计入的行为申诉：申诉 <编号> <理由>（编号见「我的行为」），由直属主管认可或驳回', en: 'appeal a not-counted activity: appeal <number> <reason>; your manager decides' },
       example: '申诉 3f9a01c2 客户临时改到会议室，实际拜访 45 分钟',
@@ -36,7 +36,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
   bot.command(
     {
       name: 'appeal-stats',
-      privacy: 'personal',
+      privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'company' },
       keywords: ['申诉统计', 'appeal stats', 'appeals'],
       summary: { zh: 'HR：本季度各团队的申诉数、认可、驳回和处理用时（可加季度，如 申诉统计 2026Q3）', en: 'HR: appeals per team this quarter — opened, accepted, rejected, time to decision' },
       example: '申诉统计',

@@ -11,7 +11,7 @@ import { privateIo, sender } from './goal-deps.js';
 /** The goal chain in chat: 目标 (card), 我的目标 / 查看目标, 团队看板, and the goal and approval card buttons. */
 export function registerGoals(bot: Bot, d: GoalDeps): void {
   bot.command(
-    { name: 'goal', privacy: 'personal', keywords: ['目标', '设定目标', '填目标', 'goal', 'goals', 'set goal'], summary: { zh: '设定本季度目标（发送目标卡片）', en: "set this quarter's goals (sends the goal card)" }, example: '目标' },
+    { name: 'goal', privacy: 'personal', access: { rep: 'own', manager: 'own', hr: 'own' }, keywords: ['目标', '设定目标', '填目标', 'goal', 'goals', 'set goal'], summary: { zh: '设定本季度目标（发送目标卡片）', en: "set this quarter's goals (sends the goal card)" }, example: '目标' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;
@@ -32,7 +32,7 @@ export function registerGoals(bot: Bot, d: GoalDeps): void {
   );
 
   bot.command(
-    { name: 'goal.view', privacy: 'personal', keywords: ['我的目标', '查看目标', 'my goal', 'my goals', 'view goal', 'show goal'], summary: { zh: '查看目标（自己的，或团队成员的：查看目标 张伟）', en: 'view a goal (yours, or a report\'s: view goal <name>)' }, example: '我的目标' },
+    { name: 'goal.view', privacy: 'personal', access: { rep: 'own', manager: 'team', hr: 'company' }, keywords: ['我的目标', '查看目标', 'my goal', 'my goals', 'view goal', 'show goal'], summary: { zh: '查看目标（自己的，或团队成员的：查看目标 张伟）', en: 'view a goal (yours, or a report\'s: view goal <name>)' }, example: '我的目标' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;
@@ -41,7 +41,7 @@ export function registerGoals(bot: Bot, d: GoalDeps): void {
   );
 
   bot.command(
-    { name: 'board', privacy: 'personal', keywords: ['团队看板', '看板', 'board', 'team board'], summary: { zh: '团队目标对齐看板（主管、HR）', en: 'team goal alignment board (managers, HR)' }, example: '团队看板' },
+    { name: 'board', privacy: 'personal', access: { rep: 'no', manager: 'team', hr: 'company' }, keywords: ['团队看板', '看板', 'board', 'team board'], summary: { zh: '团队目标对齐看板（主管、HR）', en: 'team goal alignment board (managers, HR)' }, example: '团队看板' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;

@@ -5,7 +5,7 @@ import { helpText, unknownText } from '../domain/help-text.js';
 /** `帮助` / `help`, and the reply to anything no command understood. */
 export function registerHelp(bot: Bot): void {
   bot.command(
-    { name: 'help', privacy: 'public', keywords: ['帮助', '菜单', 'help', '?', '？'], summary: { zh: '查看我能做什么', en: 'show what I can do' }, example: '帮助' },
+    { name: 'help', privacy: 'public', access: { rep: 'yes', manager: 'yes', hr: 'yes' }, keywords: ['帮助', '菜单', 'help', '?', '？'], summary: { zh: '查看我能做什么', en: 'show what I can do' }, example: '帮助' },
     async (ctx) => {
       const visible = bot.commands().filter((c) => !c.hidden);
       const { title, text } = helpText(visible, ctx.lang);

@@ -63,7 +63,7 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerActivity(bot, deps);
   registerAppeals(bot, deps);
   const { views, runner, builder } = deps.reports;
-  registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
+  registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock, logger: deps.logger });
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
   registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
   registerPrediction(bot, { models: deps.models, messenger: deps.messenger, clock: deps.clock, views, prediction: deps.prediction });

@@ -10,7 +10,7 @@ export function registerOrgAdmin(bot: Bot, d: GoalDeps): void {
   const hrOnly = (what: string) => msg(`「${what}」只有 HR 可以使用。`, `Only HR can use "${what}".`);
 
   bot.command(
-    { name: 'org.sync', privacy: 'personal', keywords: ['同步组织', '同步通讯录', 'sync org'], summary: { zh: '立即从钉钉同步组织架构（HR）', en: 'sync the org from DingTalk now (HR)' }, example: '同步组织' },
+    { name: 'org.sync', privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'yes' }, keywords: ['同步组织', '同步通讯录', 'sync org'], summary: { zh: '立即从钉钉同步组织架构（HR）', en: 'sync the org from DingTalk now (HR)' }, example: '同步组织' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;
@@ -32,6 +32,7 @@ export function registerOrgAdmin(bot: Bot, d: GoalDeps): void {
       {
         name: on ? 'org.hr.grant' : 'org.hr.revoke',
         privacy: 'personal',
+        access: { rep: 'no', manager: 'no', hr: 'yes' },
         keywords: on ? ['设为HR', '设置HR', 'make hr'] : ['取消HR', 'revoke hr'],
         summary: on ? { zh: '授予 HR 角色：设为HR 姓名（HR）', en: 'give someone the HR role (HR)' } : { zh: '取消 HR 角色：取消HR 姓名（HR）', en: "remove someone's HR role (HR)" },
         hidden: !on,

@@ -28,7 +28,7 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
   bot.command(
     {
       name: 'forecast',
-      privacy: 'personal',
+      privacy: 'personal', access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['预测', 'forecast'],
       summary: { zh: '本季度达成目标的概率与主要因素（经理看团队，「预测 张伟」看某人）', en: 'chance of reaching this quarter\'s target, with the main factors ("forecast <name>")' },
       example: '预测',

@@ -4,6 +4,9 @@ import type { Person } from '../adapters/mongo/people-repository.js';
 import type { Bot, MessageContext } from '../bot/bot.js';
 import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
+import { msg } from '../domain/goals/msg.js';
+import type { Logger } from '../logger.js';
+import { refuse } from '../services/goals/refusal.js';
 import { parseReportArgs } from '../domain/report/command-args.js';
 import { describeSchedule, latestDue, nextDue, parseSchedule } from '../domain/report/schedule.js';
 import { formatLocal, isoWeekKey } from '../domain/time/calendar.js';
@@ -20,6 +23,7 @@ export interface ReportHandlerDeps {
   audit: AuditRepository;
   messenger: Messenger;
   clock: Clock;
+  logger: Logger;
 }
 
 type Lang = 'zh' | 'en';
@@ -52,12 +56,19 @@ function viewProblem(r: ViewResult, lang: Lang): string | undefined {
   }
 }
 
+/** Someone asked for a weekly report they may not see: told so, logged and audited like goal refusals. */
+function refuseView(d: ReportHandlerDeps, viewerId: string, subjectId: string, lang: Lang, answer: (text: string) => Promise<void>): Promise<void> {
+  const reason = msg('你只能查看自己和下属的周报。', "You can only see your own and your reports' weekly reports.");
+  return refuse({ audit: d.audit, logger: d.logger }, { actorId: viewerId, what: 'weekly-report.view', entity: 'person', entityId: subjectId, lang, reason }, answer);
+}
+
 /** `周报` / `report` (view, or HR: push now), `周报时间` / `report time`, and the team card's "open" button. */
 export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
   bot.command(
     {
       name: 'weekly-report',
       privacy: 'personal',
+      access: { rep: 'own', manager: 'team', hr: 'company' },
       keywords: ['周报', '健康报告', 'report'],
       summary: { zh: '查看本周活动健康报告（HR 可「周报 推送 张伟/团队 王磊/全部」立即推送）', en: 'see this week\'s activity health report (HR: "report send <name> | team <manager> | all")' },
       example: '周报',
@@ -70,6 +81,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
         const found = await findPerson(d.models, req.who, ctx.lang);
         if ('problem' in found) return ctx.reply(found.problem);
         const r = await d.views.sendReport(me, found.person._id, ctx.event.dedupeKey);
+        if (!r.ok && r.reason === 'forbidden') return refuseView(d, me, found.person._id, ctx.lang, (t) => ctx.reply(t));
         const problem = viewProblem(r, ctx.lang);
         if (problem) await ctx.reply(problem);
         return;
@@ -82,6 +94,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
     {
       name: 'report-schedule',
       privacy: 'public',
+      access: { rep: 'read', manager: 'read', hr: 'yes' },
       keywords: ['周报时间', 'report time'],
       summary: { zh: '查看周报推送时间（HR 可「周报时间 周五 17:00」修改）', en: 'see when weekly reports go out (HR: "report time fri 17:00")' },
       example: '周报时间',
@@ -95,6 +108,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
     const reply = (text: string) => d.messenger.send({ kind: 'user', userId: ctx.event.userId }, { type: 'text', text });
     if (!subjectId) return reply('请先在卡片上选择一位成员，再点「发给我看」。');
     const r = await d.views.sendReport(ctx.event.userId, subjectId, ctx.event.dedupeKey, week);
+    if (!r.ok && r.reason === 'forbidden') return refuseView(d, ctx.event.userId, subjectId, 'zh', reply);
     const problem = viewProblem(r, 'zh');
     if (problem) await reply(problem);
   });
@@ -118,7 +132,10 @@ async function selfView(ctx: MessageContext, d: ReportHandlerDeps, me: string): 
 
 async function push(ctx: MessageContext, d: ReportHandlerDeps, me: string, req: Exclude<ReturnType<typeof parseReportArgs>, { kind: 'self' | 'view' }>): Promise<void> {
   const { role } = await d.views.viewer(me);
-  if (role !== 'hr') return ctx.reply(t(ctx.lang, '只有 HR 可以立即推送周报。发送「周报」可以查看你自己的。', 'Only HR can push reports now. Send "report" to see yours.'));
+  if (role !== 'hr') {
+    const reason = msg('只有 HR 可以立即推送周报。发送「周报」可以查看你自己的。', 'Only HR can push reports now. Send "report" to see yours.');
+    return refuse({ audit: d.audit, logger: ctx.log }, { actorId: me, what: 'weekly-report.push', entity: 'report_run', entityId: '-', lang: ctx.lang, reason }, (x) => ctx.reply(x));
+  }
   if (req.kind === 'push-missing-target') return ctx.reply(t(ctx.lang, '推送给谁？例如「周报 推送 张伟」「周报 推送 团队 王磊」「周报 推送 全部」。', 'Send to whom? e.g. "report send rep01", "report send team mgr01", "report send all".'));
   const quarter = await d.builder.quarterAt(d.clock.now());
   if (!quarter) return ctx.reply(viewProblem({ ok: false, reason: 'no-quarter' }, ctx.lang)!);
@@ -166,7 +183,10 @@ async function schedule(ctx: MessageContext, d: ReportHandlerDeps): Promise<void
     );
   }
   const { role } = await d.views.viewer(ctx.event.senderStaffId);
-  if (role !== 'hr') return ctx.reply(t(ctx.lang, '只有 HR 可以修改周报推送时间。', 'Only HR can change the report time.'));
+  if (role !== 'hr') {
+    const reason = msg('只有 HR 可以修改周报推送时间。', 'Only HR can change the report time.');
+    return refuse({ audit: d.audit, logger: ctx.log }, { actorId: ctx.event.senderStaffId, what: 'quarter.reportSchedule', entity: 'quarter', entityId: q._id, lang: ctx.lang, reason }, (x) => ctx.reply(x));
+  }
   const parsed = parseSchedule(ctx.args);
   if (!parsed.ok) return ctx.reply(parsed.problem);
   await d.models.Quarter.updateOne({ _id: q._id }, { $set: { reportSchedule: parsed.schedule, updatedBy: ctx.event.senderStaffId } });

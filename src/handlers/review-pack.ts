@@ -48,7 +48,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
   bot.command(
     {
       name: 'review-pack',
-      privacy: 'personal',
+      privacy: 'personal', access: { rep: 'no', manager: 'team', hr: 'company' },
       keywords: ['复盘', '复盘包', 'review'],
       summary: { zh: '查看本团队的复盘包（评审前 72 小时自动发到团队群；HR 可「复盘 团队 王磊」）', en: 'see your team\'s pre-review pack (HR: "review team <manager>")' },
       example: '复盘',
@@ -96,7 +96,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
   bot.command(
     {
       name: 'review-time',
-      privacy: 'public',
+      privacy: 'public', access: { rep: 'read', manager: 'read', hr: 'yes' },
       keywords: ['复盘时间', '评审时间', 'review time'],
       summary: { zh: '查看复盘会时间（HR 可「复盘时间 团队 王磊 2026-12-24 14:00」单独设置）', en: 'see the review meeting time (HR: "review time team <manager> 2026-12-24 14:00")' },
       example: '复盘时间',
@@ -107,7 +107,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
   bot.command(
     {
       name: 'bind-team-group',
-      privacy: 'public',
+      privacy: 'public', access: { rep: 'no', manager: 'own', hr: 'no' },
       keywords: ['绑定团队群', 'bind team group'],
       summary: { zh: '在团队群里发送：复盘包发到这个群', en: 'send in your team group: the pre-review pack goes there' },
       example: '绑定团队群',
@@ -132,7 +132,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
   bot.command(
     {
       name: 'review-groups',
-      privacy: 'personal',
+      privacy: 'personal', access: { rep: 'no', manager: 'no', hr: 'company' },
       keywords: ['复盘群', '团队群绑定', 'review groups'],
       summary: { zh: 'HR：查看各团队绑定的群和复盘时间', en: 'HR: list the teams\' bound groups and review times' },
       example: '复盘群',

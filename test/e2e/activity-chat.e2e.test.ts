@@ -124,6 +124,22 @@ describe('我的行为 / activity in chat', () => {
     expect(text).toContain('张伟：67%（2/3；只有 CRM 1 条，只有签到 0 条）');
   });
 
+  it('refusals of activity, mapping and report commands are in the audit log like goal refusals (issue 15.6)', async () => {
+    const before = await h.service.models.AuditLog.countDocuments({ action: 'access_denied' });
+    const asks: Array<[string, string, string]> = [
+      ['rep02', '我的行为 张伟', 'activity.view'],
+      ['rep01', '行为规则 设置 拜访：总是计入', 'activity.rules.set'],
+      ['rep01', '未匹配', 'activity.unmatched.view'],
+      ['rep01', '映射 005FK0000000099AAA 孙强', 'activity.user_map.set'],
+      ['rep02', '周报 张伟', 'weekly-report.view'],
+      ['rep01', '周报 推送 全部', 'weekly-report.push'],
+    ];
+    for (const [userId, text] of asks) await ask(userId, text);
+    const denied = await h.service.models.AuditLog.find({ action: 'access_denied' }).sort({ _id: 1 }).lean();
+    expect(denied.slice(before).map((a) => [a.actorId, (a.note ?? '').split(':')[0]])).toEqual(asks.map(([u, , what]) => [u, what]));
+    expect(denied.slice(before)[0]).toMatchObject({ entity: 'person', entityId: 'rep01' });
+  });
+
   it('asked in a group, one person’s activities and HR’s consistency go 1:1; the group hears only that (issue 15.2)', async () => {
     for (const [userId, text, expected] of [
       ['mgr01', '我的行为 张伟', '张伟 · 本周行为'],
@@ -138,5 +154,25 @@ describe('我的行为 / activity in chat', () => {
       const inGroup = h.fake.outbox.inGroup('cidTeamEast').filter((d) => d.seq > before);
       expect(inGroup.map((d) => d.text)).toEqual(['涉及个人数据，已私聊发送给你。']);
     }
+  });
+});
+
+describe('chat input at the limits (issue 15.12)', () => {
+  it('echoes a long argument cut to 40 characters, never splitting an emoji', async () => {
+    const name = `${'张'.repeat(38)}👨‍👩‍👧‍👦${'😀'.repeat(3000)}`;
+    const reply = await ask('mgr01', `我的行为 ${name}`);
+    expect(reply).toBe(`没有找到叫「${'张'.repeat(38)}👨‍👩‍👧‍👦…」的同事。`);
+    expect(reply).toBe(reply.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'));
+  });
+
+  it('a 5,000-deep parenthesised rule gets the parser’s error; a rule that counts nothing is saved with a warning', async () => {
+    const deep = await ask('hr01', `行为规则 设置 拜访：${'('.repeat(5000)}有签到${')'.repeat(5000)}`);
+    expect(deep).toContain('规则没有保存');
+    expect(deep).toContain('规则太长：10006 个字符，最多 4000 个');
+    const versions = await h.service.models.ActivityRuleSet.countDocuments();
+    const none = await ask('hr01', '行为规则 设置 拜访：有签到 且 不计；电话：时长 ≥ 2 分钟');
+    expect(none).toContain('已保存');
+    expect(none).toContain('⚠️ 注意：按这条规则，拜访 一条都不会计入');
+    expect(await h.service.models.ActivityRuleSet.countDocuments()).toBe(versions + 1);
   });
 });

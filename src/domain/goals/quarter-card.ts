@@ -6,6 +6,7 @@ import type { FieldError } from './goal-form.js';
 import { errorsMarkdown } from './goal-view.js';
 import { metricName, type MetricDef } from './metrics.js';
 import { joinList, type Lang, type Msg } from './msg.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import { metricsToText } from './quarter-form.js';
 
 export interface QuarterView {
@@ -84,7 +85,8 @@ function savedText(s: QuarterCardState): string {
   const lastDay = DateTime.fromJSDate(v.end, { zone: s.zone }).minus({ days: 1 }).toFormat('yyyy-MM-dd');
   const first = DateTime.fromJSDate(v.start, { zone: s.zone }).toFormat('yyyy-MM-dd');
   const metrics = v.metrics.map((m) => `${metricName(m, s.lang)}（${UNIT[m.unit][s.lang]}）`);
-  const l = (items: readonly string[]) => joinList(items, s.lang) || '—';
+  // HR typed these (metric names, industries, customers): escaped where they enter the card's markdown.
+  const l = (items: readonly string[]) => joinList(items.map(escapeMarkdown), s.lang) || '—';
   return (zh
     ? [
         `**已保存（第 ${s.revision} 版）**`,

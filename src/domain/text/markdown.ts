@@ -23,8 +23,3 @@ export function escapeMarkdown(s: string): string {
       .replace(/^(\s*\d+)([.)])/, '$1\\$2')
   );
 }
-
-/** Tagged template: every interpolated value is escaped, the literal parts (our own markup) are not. */
-export function md(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
-  return strings.reduce((out, lit, i) => out + lit + (i < values.length ? (typeof values[i] === 'number' ? String(values[i]) : escapeMarkdown(values[i] as string)) : ''), '');
-}

@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse, type Info } from 'csv-parse';
+import { parse, type CsvError, type Info } from 'csv-parse';
 import { csvLayout, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
 import type { PreparedBatch } from './ingest.js';
+import { CsvEncodingError, decodeStream, detectCsvEncoding, type CsvEncoding } from './csv-encoding.js';
 
 export interface CsvRowError {
   line: number;
@@ -43,6 +44,8 @@ export interface CsvImportResult {
   errors: CsvRowError[];
   /** The header itself was unusable: nothing was read further. */
   headerErrors: string[];
+  /** How the file was read (GB18030 covers GBK, what Excel in China writes). */
+  encoding: CsvEncoding | undefined;
   stored: boolean;
   created: number;
   updated: number;
@@ -66,12 +69,19 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   const totalBytes = (await stat(o.file)).size;
   const maxErrors = o.maxErrors ?? 100;
   const result: CsvImportResult = {
-    rows: 0, valid: 0, errorCount: 0, errors: [], headerErrors: [], stored: false,
+    rows: 0, valid: 0, errorCount: 0, errors: [], headerErrors: [], encoding: undefined, stored: false,
     created: 0, updated: 0, unchanged: 0, stale: 0, parked: 0, unmatchedPeople: new Map(), matched: { records: 0, changed: 0 },
   };
 
+  const detected = await detectCsvEncoding(o.file);
+  if (!detected.ok) {
+    result.headerErrors = [detected.error];
+    return result;
+  }
+  result.encoding = detected.encoding;
+
   // Pass 1: check.
-  const checked = await forEachRow(o, totalBytes, 'check', (input, line, issues) => {
+  const checked = await forEachRow(o, detected.encoding, totalBytes, 'check', (input, line, issues) => {
     result.rows++;
     if (input) result.valid++;
     else {
@@ -125,7 +135,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       failed = { error };
     });
   };
-  await forEachRow(o, totalBytes, 'import', async (input) => {
+  await forEachRow(o, detected.encoding, totalBytes, 'import', async (input) => {
     if (!input) return;
     const t = input.startAt.getTime();
     if (t < minStart) minStart = t;
@@ -168,17 +178,37 @@ function quartersBetween(min: number, max: number, zone: string): string[] {
 /** Streams the file's rows through `each`; the header is read and checked first. */
 async function forEachRow(
   o: CsvImportOptions,
+  encoding: CsvEncoding,
   totalBytes: number,
   phase: 'check' | 'import',
   each: (input: ActivityInput | undefined, line: number, issues: Array<{ column?: string; message: string }>) => void | Promise<void>,
 ): Promise<{ ok: true } | { ok: false; errors: string[] }> {
-  const parser = createReadStream(o.file).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
+  // A record the parser can't read (a stray or unclosed quote) is reported with its line like any bad row,
+  // and skipped with --skip-invalid; the parser goes on with the next record.
+  const unreadable: Array<{ line: number; message: string }> = [];
+  const onSkip = (err: CsvError | undefined): undefined => {
+    if (!err) return undefined;
+    const line = (err as CsvError & { lines?: number }).lines ?? 0;
+    if (unreadable.at(-1)?.line !== line) unreadable.push({ line, message: quoteProblem(err) });
+    return undefined;
+  };
+  const source = createReadStream(o.file);
+  const decoder = decodeStream(encoding);
+  const parser = source.pipe(decoder).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false, skip_records_with_error: true, on_skip: onSkip }));
+  // pipe() does not pass errors on: a bad byte (or a read error) must end the loop below, not hang it.
+  for (const s of [source, decoder]) s.once('error', (err: Error) => parser.destroy(err));
+  const reportUnreadable = async () => {
+    for (const u of unreadable.splice(0)) {
+      rows++;
+      await each(undefined, u.line, [{ message: u.message }]);
+    }
+  };
   let layout: CsvLayout | undefined;
   let width = 0;
   let rows = 0;
   let lastReport = 0;
   // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
-  // both lines, never "the last one wins". Keys only, so a million rows stay a few tens of MB.
+  // both lines, never "the last one wins". Keys only (about 100 bytes a row), not the rows.
   const firstLine = new Map<string, number>();
   try {
     for await (const row of parser as AsyncIterable<Row>) {
@@ -189,6 +219,7 @@ async function forEachRow(
         width = row.record.length;
         continue;
       }
+      if (layout) await reportUnreadable();
       const line = row.info.lines;
       rows++;
       if (row.record.length !== width) {
@@ -205,13 +236,29 @@ async function forEachRow(
         o.onProgress({ phase, bytes: row.info.bytes, totalBytes, rows });
       }
     }
+    if (layout) await reportUnreadable();
   } catch (err) {
-    // An unclosed quote and the like: the parser cannot go on, so say where it stopped.
+    if (err instanceof CsvEncodingError) return { ok: false, errors: [err.message] };
+    // Anything else the parser cannot go on from: say where it stopped.
     const e = err as { code?: string; lines?: number; message?: string };
     if (e.code?.startsWith('CSV_')) return { ok: false, errors: [`第 ${e.lines ?? '?'} 行附近无法解析：${e.message}`] };
     throw err;
   }
-  if (!layout) return { ok: false, errors: ['文件是空的：第一行应是表头'] };
+  if (!layout) return { ok: false, errors: [unreadable[0] ? `第 ${unreadable[0].line} 行（表头）无法解析：${unreadable[0].message}` : '文件是空的：第一行应是表头'] };
   o.onProgress?.({ phase, bytes: totalBytes, totalBytes, rows });
   return { ok: true };
+}
+
+/** What a reader can do about a record the CSV parser could not read. */
+function quoteProblem(err: { code?: string; message: string }): string {
+  switch (err.code) {
+    case 'INVALID_OPENING_QUOTE':
+      return '格子中间有引号「"」：格内的引号要写成两个（""），并用引号把整格括起来';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return '右引号后面还有字符：用引号括起来的格，右引号后应直接是逗号或换行';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return '引号没有闭合：从前面某个引号起到文件结尾都被当成了一格';
+    default:
+      return `无法解析：${err.message}`;
+  }
 }

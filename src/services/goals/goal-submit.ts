@@ -18,9 +18,14 @@ import { contentOf, goalCardData, updateGoalCard } from './goal-cards.js';
 import { loadOwnerContext, refreshAlignment, storedAlignment } from './goal-context.js';
 import { sendApproval } from './goal-decide.js';
 import { answerInChat, refuse } from './refusal.js';
+import { closedQuarterRefusal } from '../../domain/goals/quarter-open.js';
 
 /** Sends the goal card for `quarter` (creating the draft), or says where the already-sent card is. */
 export async function openGoalCard(d: GoalDeps, person: Person, quarter: QuarterConfig, lang: Lang, io: { reply(text: string): Promise<void>; replyCard(card: CardInstance): Promise<void> }): Promise<void> {
+  const closed = closedQuarterRefusal(quarter, d.clock.now());
+  if (closed) {
+    return refuse({ audit: d.audit, logger: d.logger }, { actorId: person._id, what: 'goal.open', entity: 'goal', entityId: `${quarter.id}:${person._id}`, lang, reason: closed }, io.reply);
+  }
   const goal = await d.goals.open(quarter.id, person._id, person.managerId ?? null, person._id);
   const id = goalCardId(quarter.id, person._id, goal.version);
   if (goal.cardOutTrackId === id) {
@@ -105,6 +110,12 @@ export async function submitGoal(d: GoalDeps, ev: InboundCardAction, ref: GoalRe
   const { owner, quarter, lang } = l;
   let goal = l.goal;
   const redraw = (x: Parameters<typeof updateGoalCard>[6]) => updateGoalCard(d, ev.outTrackId, goal, quarter, owner, lang, x);
+  // A card from before the quarter ended: nothing is saved or sent for approval.
+  const closed = closedQuarterRefusal(quarter, d.clock.now());
+  if (closed) {
+    await refuse({ audit: d.audit, logger: log }, { actorId: owner._id, what: 'goal.submit', entity: 'goal', entityId: `${quarter.id}:${owner._id}`, lang, reason: closed }, answerInChat(d.messenger, ev.userId));
+    return redraw({ notice: closed });
+  }
 
   const keys = quarter.metrics.map((m) => m.key).join(',');
   if (typeof ev.params.metricKeys === 'string' && ev.params.metricKeys !== keys) {

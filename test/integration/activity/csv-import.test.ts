@@ -29,6 +29,7 @@ async function file(name: string, text: string): Promise<string> {
   await writeFile(p, text);
   return p;
 }
+const hex = (h: string) => Buffer.from(h, 'hex');
 const run = (path: string, extra: Partial<Parameters<typeof importCsv>[0]> = {}) => importCsv({ file: path, core: f.core, zone: 'Asia/Shanghai', typeAliases: typeAliases(), batchSize: 3, ...extra });
 
 const GOOD = [
@@ -106,6 +107,56 @@ describe('CSV import', () => {
     expect(await f.models.Activity.countDocuments()).toBe(0);
     expect(await run(p, { skipInvalid: true, batchSize: 1 })).toMatchObject({ stored: true, created: 2, updated: 0 });
     expect(await f.models.Activity.findOne({ sourceId: 'csv:d1' }).lean()).toMatchObject({ durationMin: 5 });
+  });
+
+  it('reads a GBK/GB18030 file (what Excel in China saves) correctly, never garbled (issue 15.13)', async () => {
+    // 华为技术 and 腾讯 in GBK, and 𠀀 (a 4-byte GB18030 character), in a file without a single UTF-8 sequence.
+    const bytes = Buffer.concat([
+      Buffer.from('id,person_userid,type,start,end,customer_name\r\n'),
+      Buffer.from('g1,rep01,visit,2026-11-24 10:00,2026-11-24 10:45,'), hex('bbaaceaabcbccaf5'), Buffer.from('\r\n'),
+      Buffer.from('g2,rep01,visit,2026-11-24 14:00,2026-11-24 14:45,'), hex('ccdad1b6'), hex('95328236'), Buffer.from('\r\n'),
+    ]);
+    const p = join(dir, 'gbk.csv');
+    await writeFile(p, bytes);
+    expect(await run(p)).toMatchObject({ encoding: 'gb18030', created: 2, errorCount: 0 });
+    const names = (await f.models.Activity.find({}, { accountName: 1 }).sort({ sourceId: 1 }).lean()).map((a) => a.accountName);
+    expect(names).toEqual(['华为技术', '腾讯𠀀']);
+  });
+
+  it('refuses a file that is neither UTF-8 nor GB18030, or UTF-16, with "文件不是 UTF-8，请另存为 UTF-8 CSV", storing nothing (issue 15.13)', async () => {
+    const latin1 = join(dir, 'latin1.csv');
+    await writeFile(latin1, Buffer.concat([Buffer.from('id,person_userid,type,start,customer_name\n1,rep01,call,2026-11-24 10:00,Caf'), Buffer.from([0xe9, 0x2c, 0x0a])]));
+    expect(await run(latin1)).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV'], stored: false });
+    const utf16 = join(dir, 'utf16.csv');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,person_userid\n', 'utf16le')]));
+    expect(await run(utf16)).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV（这是 UTF-16 文件）'], stored: false });
+    // Valid UTF-8 for the first megabyte, then a stray GBK byte pair: the check pass stops, nothing is stored.
+    const late = join(dir, 'late.csv');
+    const rows = Array.from({ length: 30_000 }, (_, i) => `l${i},rep01,call,2026-11-24 10:00,2026-11-24 10:05,客户`).join('\n');
+    await writeFile(late, Buffer.concat([Buffer.from(`id,person_userid,type,start,end,customer_name\n${rows}\nlx,rep01,call,2026-11-24 10:00,2026-11-24 10:05,`), hex('bbaa'), Buffer.from('\n')]));
+    expect(await run(late, { batchSize: 1000 })).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV'], stored: false });
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+  });
+
+  it('a stray quote is reported with its line number and skipped with skipInvalid (issue 15.13)', async () => {
+    const p = await file('quote.csv', [
+      'id,person_userid,type,start,end,customer_name',
+      'q1,rep01,call,2026-11-24 10:00,2026-11-24 10:05,华为',
+      'q2,rep01,call,2026-11-24 11:00,2026-11-24 11:05,客户"A"公司',
+      'q3,rep01,call,2026-11-24 13:00,2026-11-24 13:05,"阿里 ""云"""',
+      // A closing quote followed by more text: csv-parse can't tell where this record ends, so the rest of
+      // the file is part of it. It is last here; anywhere else the lines after it are reported too.
+      'q4,rep01,call,2026-11-24 12:00,2026-11-24 12:05,"腾讯"x',
+    ].join('\n'));
+    const r = await run(p);
+    expect(r).toMatchObject({ rows: 4, valid: 2, errorCount: 2, stored: false });
+    expect(r.errors).toEqual([
+      { line: 3, message: '格子中间有引号「"」：格内的引号要写成两个（""），并用引号把整格括起来' },
+      { line: 5, message: '右引号后面还有字符：用引号括起来的格，右引号后应直接是逗号或换行' },
+    ]);
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+    expect(await run(p, { skipInvalid: true })).toMatchObject({ stored: true, created: 2, errorCount: 2 });
+    expect((await f.models.Activity.find({}).sort({ sourceId: 1 }).lean()).map((a) => [a.sourceId, a.accountName])).toEqual([['csv:q1', '华为'], ['csv:q3', '阿里 "云"']]);
   });
 
   it('matches imported visits with DingTalk check-ins already stored', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../src/http/sim/markdown.js';
-import { escapeMarkdown, md } from '../../../src/domain/text/markdown.js';
+import { escapeMarkdown } from '../../../src/domain/text/markdown.js';
+import { weekReport } from '../../../src/domain/activity/week-report.js';
+import { evaluationContext, typeAliases } from '../../../src/domain/activity/rules/context.js';
+import { parseRules } from '../../../src/domain/activity/rules/rule-parser.js';
 import { cutText, echoArg, wellFormed } from '../../../src/domain/text/cut.js';
 
 /** What a reader sees: the simulator's renderer (DingTalk-like), tags stripped. */
@@ -42,8 +45,20 @@ describe('escapeMarkdown: one rule for outside text in markdown (issue 15.3)', (
     expect(escapeMarkdown('12. x 3.5')).toBe('12\\. x 3.5');
   });
 
-  it('md`` escapes interpolated values and keeps the template’s own markup', () => {
-    expect(md`**${'*x*'}** ${3}`).toBe('**\\*x\\*** 3');
+  it('我的行为: a person’s and a customer’s name from outside stay text in the week report', () => {
+    const rules = parseRules('visit: duration >= 30min', typeAliases());
+    if (!rules.ok) throw new Error('rules');
+    const r = weekReport({
+      personName: '**张伟**', self: false, weekKey: '2026-W48', weekStart: new Date('2026-11-22T16:00:00Z'), zone: 'Asia/Shanghai', lang: 'zh',
+      ctx: evaluationContext(rules.rules, 1),
+      activities: [{ type: 'visit', source: 'webhook', startAt: new Date('2026-11-24T02:00:00Z'), accountName: '[请点此处](http://evil.example)', counted: false, reasons: ['时长 10 分钟 < 30 分钟'] }],
+    });
+    expect(r.text).toContain('### \\*\\*张伟\\*\\* · 本周行为');
+    expect(r.text).toContain('\\[请点此处\\](http://evil.example)');
+    const html = renderMarkdown(r.text);
+    expect(html).not.toContain('<a ');
+    expect(html).toContain('<h3>**张伟** · 本周行为');
+    expect(html).toContain('[请点此处](http://evil.example)');
   });
 });
 

@@ -1,3 +1,4 @@
+import { echoArg } from '../../text/cut.js';
 import { TYPE_KEY, type Expr, type RuleSet, type TypeRule } from './rule-model.js';
 
 /**
@@ -43,7 +44,15 @@ const WORDS: Record<string, string> = {
 
 const HINT_ZH = '可以用：时长 ≥ N 分钟、距客户 ≤ N 公里、有签到、有位置、总是、不计，用「且」「或」和括号组合';
 
+/** A real rule set is a few hundred characters; far more is a paste accident (or an attack on the parser). */
+export const MAX_RULE_TEXT = 4000;
+/** Brackets inside brackets: three or four levels say everything a rule needs; the parser recurses per level. */
+export const MAX_RULE_DEPTH = 20;
+
 export function parseRules(text: string, typeAliases: ReadonlyMap<string, string> = new Map()): RuleParseResult {
+  if (text.length > MAX_RULE_TEXT) {
+    return { ok: false, errors: [{ at: MAX_RULE_TEXT + 1, message: `规则太长：${text.length} 个字符，最多 ${MAX_RULE_TEXT} 个。每种行为类型写一条，用分号分隔` }] };
+  }
   const lexed = tokenize(text, typeAliases);
   if ('error' in lexed) return { ok: false, errors: [lexed.error] };
   const p = new Parser(lexed.tokens, typeAliases);
@@ -104,7 +113,7 @@ function tokenize(text: string, typeAliases: ReadonlyMap<string, string>): { tok
       const w = cjkVocab.find((v) => text.startsWith(v, i));
       if (!w) {
         const word = /^[^\s\x00-\x7f（）：；，≥≤＞＜＝]{1,6}/.exec(text.slice(i))?.[0] ?? c;
-        return { error: { at, message: `第 ${at} 个字符：不认识「${word}」。${HINT_ZH}` } };
+        return { error: { at, message: `第 ${at} 个字符：不认识「${echoArg(word)}」。${HINT_ZH}` } };
       }
       tokens.push({ t: 'word', v: w, at });
       i += w.length;
@@ -121,6 +130,8 @@ class Parser {
     private readonly typeAliases: ReadonlyMap<string, string>,
   ) {}
 
+  private depth = 0;
+
   rules(): RuleParseResult {
     const rules: TypeRule[] = [];
     const errors: RuleParseError[] = [];
@@ -129,10 +140,11 @@ class Parser {
         this.i++;
         continue;
       }
+      this.depth = 0; // a failed rule may have stopped inside brackets
       try {
         const rule = this.rule();
         const dup = rules.find((r) => r.type === rule.type);
-        if (dup) throw this.fail(this.toks[this.i - 1]!, `「${rule.type}」写了两条规则；每种行为类型只能有一条（用「且」「或」合并）`);
+        if (dup) throw this.fail(this.toks[this.i - 1]!, `「${echoArg(rule.type)}」写了两条规则；每种行为类型只能有一条（用「且」「或」合并）`);
         rules.push(rule);
       } catch (err) {
         if (!(err instanceof ParseFailure)) throw err;
@@ -149,9 +161,9 @@ class Parser {
     const head = this.next();
     if (head.t !== 'word') throw this.fail(head, '每条规则以行为类型开头，例如「拜访：」或「visit:」');
     const type = this.typeAliases.get(head.v) ?? head.v;
-    if (!TYPE_KEY.test(type) || WORDS[head.v] !== undefined) throw this.fail(head, `「${head.v}」不是行为类型（类型用英文小写键，如 visit，或已配置的中文名，如 拜访）`);
+    if (!TYPE_KEY.test(type) || WORDS[head.v] !== undefined) throw this.fail(head, `「${echoArg(head.v)}」不是行为类型（类型用英文小写键，如 visit，或已配置的中文名，如 拜访）`);
     const colon = this.next();
-    if (colon.t !== 'colon') throw this.fail(colon, `类型「${head.v}」后面要跟冒号「：」`);
+    if (colon.t !== 'colon') throw this.fail(colon, `类型「${echoArg(head.v)}」后面要跟冒号「：」`);
     const when = this.expr();
     const after = this.peek();
     if (after.t !== 'sep' && after.t !== 'end') throw this.fail(after, `这里应该是「且」「或」或者下一条规则（用分号分隔）`);
@@ -179,7 +191,9 @@ class Parser {
   private atom(): Expr {
     const tok = this.next();
     if (tok.t === 'lp') {
+      if (++this.depth > MAX_RULE_DEPTH) throw this.fail(tok, `括号嵌套太深：最多 ${MAX_RULE_DEPTH} 层`);
       const inner = this.expr();
+      this.depth--;
       const close = this.next();
       if (close.t !== 'rp') throw this.fail(close, '少了右括号「）」');
       return inner;
@@ -207,7 +221,7 @@ class Parser {
       case 'never':
         return { kind: 'never' };
       default:
-        throw this.fail(tok, `不认识条件「${tok.v}」。${HINT_ZH}`);
+        throw this.fail(tok, `不认识条件「${echoArg(tok.v)}」。${HINT_ZH}`);
     }
   }
 
