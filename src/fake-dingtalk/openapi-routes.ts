@@ -13,7 +13,7 @@ export function registerOpenApiRoutes(f: FakeDingTalk): void {
     if (req.headers.accept !== 'application/json') return { status: 200, contentType: 'application/xml', body: '<xml>accept json</xml>' };
     if (b.clientId !== f.clientId || b.clientSecret !== f.clientSecret) return bad('InvalidClient', 'clientId or clientSecret is wrong', 401);
     const ticket = f.stream.issueTicket(b.subscriptions ?? []);
-    return { status: 200, body: { endpoint: `${f.baseUrl.replace('http', 'ws')}/connect`, ticket } };
+    return { status: 200, body: { endpoint: f.streamEndpoint(), ticket } };
   });
 
   f.route('POST', '/v1.0/oauth2/accessToken', 'oauth2.accessToken', 'none', (req) => {
