@@ -8,7 +8,10 @@ export interface Messenger {
   send(to: Destination, msg: OutboundMessage): Promise<void>;
   /** Uploads a PNG; the media id can be reused in messages and cards. */
   uploadImage(png: Buffer, filename?: string): Promise<string>;
-  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void>;
+  /** `guard` is awaited right before each attempt and throws to stop it (a lost delivery claim). */
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> }): Promise<void>;
+  /** Whether DingTalk has a card with this outTrackId (settles a send whose outcome is unknown). */
+  cardExists(outTrackId: string): Promise<boolean>;
   updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void>;
 }
 

@@ -228,7 +228,11 @@ export class FakeDingTalk {
         };
     if (call) this.calls.push(call);
     let out: FakeResponse;
-    if (fault) {
+    if (fault?.answerAfterMs !== undefined) {
+      out = await r.handler(fr);
+      if (call) call.status = out.status;
+      await new Promise((x) => setTimeout(x, fault.answerAfterMs));
+    } else if (fault) {
       if (fault.delayMs) await new Promise((x) => setTimeout(x, fault.delayMs));
       out = {
         status: fault.status,
