@@ -185,9 +185,12 @@ export class DingTalkOpenApi {
     };
     const retries = this.o.cardRetries ?? 4;
     let uncertain: unknown;
-    for (let attempt = 0; ; attempt++) {
+    // The slot and then the fencing check, right before the request is written (after the token is at hand).
+    const paceThenGuard = async () => {
       await this.pace();
       await opts.guard?.();
+    };
+    for (let attempt = 0; ; attempt++) {
       if (uncertain !== undefined) {
         let exists: boolean;
         try {
@@ -202,7 +205,7 @@ export class DingTalkOpenApi {
         uncertain = undefined;
       }
       try {
-        await this.newApi('POST', '/v1.0/card/instances/createAndDeliver', 'card.createAndDeliver', body, undefined, { retry: false });
+        await this.newApi('POST', '/v1.0/card/instances/createAndDeliver', 'card.createAndDeliver', body, paceThenGuard, { retry: false });
         return;
       } catch (err) {
         const status = err instanceof HttpError ? err.status : -1;
