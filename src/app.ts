@@ -18,10 +18,10 @@ import { DingTalkOpenApi } from './adapters/dingtalk/openapi-client.js';
 import { StreamTransport } from './adapters/dingtalk/stream-transport.js';
 import { TokenProvider } from './adapters/dingtalk/token-provider.js';
 import { HttpClient } from './adapters/http/http-client.js';
-import { createRateLimiter } from './adapters/http/rate-limiter.js';
 import { AuditRepository } from './adapters/mongo/audit-repository.js';
 import { connectMongo, pingMongo } from './adapters/mongo/connect.js';
 import { DeliveryLedger } from './adapters/mongo/delivery-ledger.js';
+import { createSharedRateLimiter } from './adapters/mongo/shared-rate-limiter.js';
 import { InboxRepository } from './adapters/mongo/inbox-repository.js';
 import { startLocalMongo } from './adapters/mongo/local-server.js';
 import { createModels, ensureIndexes, type Models } from './adapters/mongo/models/index.js';
@@ -155,8 +155,10 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       robotCode: dingtalk.robotCode!,
       http,
       tokens,
-      sendLimiter: createRateLimiter(dingtalk.sendQps),
+      // One pace for all instances on this database: DingTalk rate-limits the app, not the process.
+      sendLimiter: createSharedRateLimiter({ db: conn.db!, key: `dingtalk-send:${dingtalk.clientId}`, perSecond: dingtalk.sendQps, logger: log }),
       logger: log,
+      cardRetries: dingtalk.maxRetries,
     });
     const messenger = new DingTalkMessenger(api);
     const inbox = new InboxRepository(models);

@@ -10,7 +10,10 @@ export interface Messenger {
   uploadImage(png: Buffer, filename?: string): Promise<string>;
   /** Uploads a file (media type `file`, e.g. a CSV); the media id goes into a `file` message. */
   uploadFile(data: Buffer, filename: string, contentType?: string): Promise<string>;
-  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void>;
+  /** `guard` is awaited right before each attempt and throws to stop it (a lost delivery claim). */
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> }): Promise<void>;
+  /** Whether DingTalk has a card with this outTrackId (settles a send whose outcome is unknown). */
+  cardExists(outTrackId: string): Promise<boolean>;
   updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { OrgStore } from './org-store.js';
 import { Outbox } from './outbox.js';
@@ -8,6 +9,8 @@ import { registerOpenApiRoutes } from './openapi-routes.js';
 import { registerControlRoutes } from './control-routes.js';
 import { FieldWorkStore, registerFieldWorkRoutes } from './field-work-routes.js';
 import type { FaultRule, RecordedCall } from './types.js';
+import { STAND_IN_TLS_CERT, STAND_IN_TLS_KEY } from './tls-cert.js';
+import { applyCallbackResponse } from './card-callback-ack.js';
 
 export interface FakeRequest {
   method: string;
@@ -45,6 +48,11 @@ export interface FakeDingTalkOptions {
   maxRedeliveries?: number;
   /** A connection told to `disconnect` is closed this long afterwards (DingTalk: about 10 s). */
   disconnectCloseAfterMs?: number;
+  /**
+   * Hand out `wss://` stream endpoints, as DingTalk does (the Java SDK refuses `ws://`): the WebSocket is
+   * served over TLS with a self-signed certificate for 127.0.0.1 (STAND_IN_TLS_CERT; clients must trust it).
+   */
+  wss?: boolean;
   /** Host the fake binds to; always loopback. */
   host?: '127.0.0.1';
 }
@@ -69,8 +77,11 @@ export class FakeDingTalk {
   private readonly routes = new Map<string, Route>();
   private readonly faults: FaultRule[] = [];
   private server: Server | undefined;
+  private tlsServer: TlsServer | undefined;
   private seq = 0;
   baseUrl = '';
+  /** `wss://127.0.0.1:<port>` when started with `wss: true`. */
+  wssBaseUrl = '';
 
   constructor(readonly opts: FakeDingTalkOptions = {}) {
     this.clientId = opts.clientId ?? 'local-client-id';
@@ -82,6 +93,8 @@ export class FakeDingTalk {
       maxRedeliveries: opts.maxRedeliveries ?? 3,
       disconnectCloseAfterMs: opts.disconnectCloseAfterMs ?? 10_000,
     });
+    // DingTalk applies the cardData/privateData a card callback's ack returns to that card.
+    this.stream.on('callback-ack', (e: { topic: string; data: unknown; response: unknown }) => applyCallbackResponse(this, e));
     registerOpenApiRoutes(this);
     registerControlRoutes(this);
     registerFieldWorkRoutes(this, this.fieldWork);
@@ -104,11 +117,36 @@ export class FakeDingTalk {
     });
     const addr = this.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${addr.port}`;
+    if (this.opts.wss) {
+      const tls = createTlsServer({ key: STAND_IN_TLS_KEY, cert: STAND_IN_TLS_CERT }, (_req, res) => {
+        res.writeHead(404).end();
+      });
+      tls.on('upgrade', (req, socket, head) => {
+        if ((req.url ?? '').startsWith('/connect')) this.stream.handleUpgrade(req, socket, head);
+        else socket.destroy();
+      });
+      await new Promise<void>((resolve, reject) => {
+        tls.once('error', reject);
+        tls.listen(0, this.opts.host ?? '127.0.0.1', () => resolve());
+      });
+      this.tlsServer = tls;
+      this.wssBaseUrl = `wss://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    }
     return this;
+  }
+
+  /** The stream endpoint the gateway hands out. */
+  streamEndpoint(): string {
+    return this.opts.wss ? `${this.wssBaseUrl}/connect` : `${this.baseUrl.replace('http', 'ws')}/connect`;
   }
 
   async stop(): Promise<void> {
     await this.stream.close();
+    if (this.tlsServer) {
+      this.tlsServer.closeAllConnections();
+      await new Promise<void>((r) => this.tlsServer!.close(() => r()));
+      this.tlsServer = undefined;
+    }
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server!.close(() => r()));
@@ -190,7 +228,11 @@ export class FakeDingTalk {
         };
     if (call) this.calls.push(call);
     let out: FakeResponse;
-    if (fault) {
+    if (fault?.answerAfterMs !== undefined) {
+      out = await r.handler(fr);
+      if (call) call.status = out.status;
+      await new Promise((x) => setTimeout(x, fault.answerAfterMs));
+    } else if (fault) {
       if (fault.delayMs) await new Promise((x) => setTimeout(x, fault.delayMs));
       out = {
         status: fault.status,

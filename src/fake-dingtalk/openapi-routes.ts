@@ -13,7 +13,7 @@ export function registerOpenApiRoutes(f: FakeDingTalk): void {
     if (req.headers.accept !== 'application/json') return { status: 200, contentType: 'application/xml', body: '<xml>accept json</xml>' };
     if (b.clientId !== f.clientId || b.clientSecret !== f.clientSecret) return bad('InvalidClient', 'clientId or clientSecret is wrong', 401);
     const ticket = f.stream.issueTicket(b.subscriptions ?? []);
-    return { status: 200, body: { endpoint: `${f.baseUrl.replace('http', 'ws')}/connect`, ticket } };
+    return { status: 200, body: { endpoint: f.streamEndpoint(), ticket } };
   });
 
   f.route('POST', '/v1.0/oauth2/accessToken', 'oauth2.accessToken', 'none', (req) => {
@@ -108,7 +108,14 @@ export function registerOpenApiRoutes(f: FakeDingTalk): void {
     const [, kind, target] = m as unknown as [string, string, string];
     const conversation = kind === 'IM_ROBOT' ? `user:${target}` : `group:${target}`;
     const result = { outTrackId, deliverResults: [{ spaceType: kind, spaceId: target, success: true, carrierId: randomUUID() }] };
-    if (f.outbox.cards.has(outTrackId)) return { status: 200, body: { success: true, result } };
+    if (f.outbox.cards.has(outTrackId)) {
+      // DingTalk documents outTrackId as the card's own id (to update it by) but promises nothing about a
+      // second create with it, so the stand-in takes the pessimistic reading: the card arrives again.
+      // The bot must never rely on a repeat being harmless (docs/exactly-once.md).
+      const again = f.outbox.cards.get(outTrackId)!;
+      f.outbox.add({ via: 'card', conversation: again.conversation, userIds: kind === 'IM_ROBOT' ? [target] : (f.org.groupMembers(target) ?? []), type: 'card', outTrackId, title: again.cardParamMap.title ?? '', raw: b });
+      return { status: 200, body: { success: true, result } };
+    }
     if (kind === 'IM_ROBOT' && !f.org.users.has(target)) return bad('param.userNotExist', `user ${target} does not exist`);
     if (kind === 'IM_GROUP' && !f.org.groups.has(target)) return bad('resource.not.found', 'robot is not in this group');
     if (b.callbackType !== 'STREAM') return bad('param.callbackTypeInvalid', 'this fake only routes STREAM card callbacks');
@@ -137,6 +144,8 @@ export function registerOpenApiRoutes(f: FakeDingTalk): void {
     const map = b.cardData?.cardParamMap ?? {};
     const nonString = Object.entries(map).find(([, v]) => typeof v !== 'string');
     if (nonString) return bad('param.cardParamMapInvalid', `cardParamMap.${nonString[0]} must be a string`);
+    // An update that changes nothing (how a sender asks whether a card exists) leaves no trace on the card.
+    if (b.cardUpdateOptions?.updateCardDataByKey && Object.keys(map).length === 0 && !b.privateData) return { status: 200, body: { success: true, result: true } };
     card.cardParamMap = b.cardUpdateOptions?.updateCardDataByKey ? { ...card.cardParamMap, ...(map as Record<string, string>) } : { ...(map as Record<string, string>) };
     for (const [u, p] of Object.entries(unwrapPrivate(b.privateData))) card.privateData[u] = { ...card.privateData[u], ...p };
     card.updates++;

@@ -1,3 +1,4 @@
+import { unionIdOf } from './opaque-ids.js';
 import type { FakeDept, FakeGroup, FakeUser } from './types.js';
 
 /** The fake tenant's org chart and groups, shaped like DingTalk's contact APIs answer. */
@@ -18,7 +19,7 @@ export class OrgStore {
     const leaderIn = new Set(u.leaderInDepts ?? []);
     return {
       userid: u.userid,
-      unionid: `union_${u.userid}`,
+      unionid: unionIdOf(u.userid),
       name: u.name,
       title: u.title ?? '',
       job_number: u.jobNumber ?? '',

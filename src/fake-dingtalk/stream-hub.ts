@@ -64,6 +64,8 @@ export class StreamHub extends EventEmitter {
   issueTicket(subscriptions: Array<{ type?: string; topic?: string }>): string {
     const ticket = randomUUID();
     const topics = new Set(subscriptions.filter((s) => s.type === 'CALLBACK' && s.topic).map((s) => String(s.topic)));
+    // EVENT subscriptions accept only "*" (protocol); event frames carry topic "*".
+    if (subscriptions.some((s) => s.type === 'EVENT' && s.topic === '*')) topics.add('*');
     this.tickets.set(ticket, { topics, expiresAt: Date.now() + 90_000 });
     return ticket;
   }
@@ -118,8 +120,15 @@ export class StreamHub extends EventEmitter {
     };
     this.acks.push(ack);
     if (p && ack.code === 200) {
-      clearTimeout(p.timer);
-      this.pending.delete(messageId);
+      // An event acked {status: LATER} failed to be consumed: it stays pending and is pushed again.
+      const later = p.frame.type === 'EVENT' && (data as { status?: unknown } | undefined)?.status === 'LATER';
+      if (!later) {
+        clearTimeout(p.timer);
+        this.pending.delete(messageId);
+      }
+      if (p.frame.type === 'CALLBACK') {
+        this.emit('callback-ack', { topic: p.frame.headers.topic, data: JSON.parse(p.frame.data) as unknown, response: (data as { response?: unknown } | undefined)?.response });
+      }
     }
     this.emit('ack', ack);
   }
@@ -130,10 +139,35 @@ export class StreamHub extends EventEmitter {
 
   /** Pushes a CALLBACK frame to one subscribed connection; returns its messageId. */
   pushCallback(topic: string, data: unknown, opts: { messageId?: string; copies?: number } = {}): string {
-    const messageId = opts.messageId ?? `fake_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+    return this.pushFrame('CALLBACK', topic, {}, data, opts);
+  }
+
+  /**
+   * Pushes an EVENT frame (topic "*", with the event headers of the protocol document) to one connection
+   * subscribed to EVENT "*". Acked `{status: "LATER"}` or not acked, it is pushed again later.
+   */
+  pushEvent(eventType: string, data: unknown, opts: { messageId?: string; eventId?: string; corpId?: string } = {}): string {
+    const now = String(Date.now());
+    return this.pushFrame(
+      'EVENT',
+      '*',
+      {
+        eventType,
+        eventId: opts.eventId ?? randomUUID().replaceAll('-', ''),
+        eventCorpId: opts.corpId ?? 'ding_fake_corp',
+        eventBornTime: now,
+        eventUnifiedAppId: this.opts.appId,
+      },
+      data,
+      opts,
+    );
+  }
+
+  private pushFrame(type: 'CALLBACK' | 'EVENT', topic: string, extra: Record<string, string>, data: unknown, opts: { messageId?: string; copies?: number }): string {
+    const messageId = opts.messageId ?? dingtalkStyleMessageId();
     const frame: DownstreamFrame = {
       specVersion: '1.0',
-      type: 'CALLBACK',
+      type,
       headers: {
         topic,
         messageId,
@@ -141,6 +175,7 @@ export class StreamHub extends EventEmitter {
         time: String(Date.now()),
         appId: this.opts.appId,
         connectionId: '',
+        ...extra,
       },
       data: JSON.stringify(data),
     };
@@ -172,16 +207,11 @@ export class StreamHub extends EventEmitter {
     const ids: string[] = [];
     for (const c of this.conns.values()) {
       if (c.draining) continue;
-      const messageId = `sys_${randomUUID()}`;
+      const messageId = dingtalkStyleMessageId();
       ids.push(messageId);
-      c.socket.send(
-        JSON.stringify({
-          specVersion: '1.0',
-          type: 'SYSTEM',
-          headers: { topic: 'ping', messageId, contentType: 'application/json', time: String(Date.now()) },
-          data: JSON.stringify({ opaque: randomUUID() }),
-        }),
-      );
+      const frame = { specVersion: '1.0' as const, type: 'SYSTEM' as const, headers: { topic: 'ping', messageId, contentType: 'application/json', time: String(Date.now()) }, data: JSON.stringify({ opaque: randomUUID() }) };
+      this.pushed.push(frame);
+      c.socket.send(JSON.stringify(frame));
     }
     return ids;
   }
@@ -197,14 +227,9 @@ export class StreamHub extends EventEmitter {
       if (c.draining || c.socket.readyState !== 1) continue;
       c.draining = true;
       n++;
-      c.socket.send(
-        JSON.stringify({
-          specVersion: '1.0',
-          type: 'SYSTEM',
-          headers: { topic: 'disconnect', contentType: 'application/json', time: String(Date.now()) },
-          data: JSON.stringify({ reason }),
-        }),
-      );
+      const frame = { specVersion: '1.0' as const, type: 'SYSTEM' as const, headers: { topic: 'disconnect', contentType: 'application/json', time: String(Date.now()) }, data: JSON.stringify({ reason }) };
+      this.pushed.push(frame);
+      c.socket.send(JSON.stringify(frame));
       const t = setTimeout(() => c.socket.close(1000, 'disconnect'), this.opts.disconnectCloseAfterMs ?? 10_000);
       t.unref();
       c.socket.once('close', () => clearTimeout(t));
@@ -251,4 +276,10 @@ export class StreamHub extends EventEmitter {
     for (const c of this.conns.values()) c.socket.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
+}
+
+/** A messageId shaped like DingTalk's (`212ca9d7_974_1898c159aa6_1783b`: hex, number, hex time, hex). */
+function dingtalkStyleMessageId(): string {
+  const hex = randomUUID().replaceAll('-', '');
+  return `${hex.slice(0, 8)}_${100 + Math.floor(Math.random() * 900)}_${Date.now().toString(16)}_${hex.slice(8, 13)}`;
 }

@@ -58,6 +58,11 @@ export interface FaultRule {
   times: number;
   delayMs?: number;
   retryAfterSec?: number;
+  /**
+   * The call takes effect (the handler runs, e.g. the card is created) and only the answer is held back
+   * this long: a response lost on the way, or a caller killed before it saw it. `status` is then unused.
+   */
+  answerAfterMs?: number;
 }
 
 export interface FakeUser {

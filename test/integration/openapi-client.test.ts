@@ -129,13 +129,44 @@ describe('DingTalk OpenAPI client against the fake', () => {
     await expect(api.uploadImage(Buffer.from('not an image'))).rejects.toBeInstanceOf(DingTalkApiError);
   });
 
-  it('creates a card once per outTrackId and updates it by key', async () => {
+  it('updates a card by key; the stand-in delivers a repeated outTrackId again, as DingTalk promises nothing else', async () => {
     const api = client(fake);
     const card = { templateId: 't.schema', outTrackId: 'notice:1', cardParamMap: { title: '旧', body: 'x' } };
     await api.createAndDeliverCard(card, { kind: 'user', userId: 'rep01' });
-    await api.createAndDeliverCard(card, { kind: 'user', userId: 'rep01' });
-    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(1);
+    expect(await api.cardExists('notice:1')).toBe(true);
+    expect(await api.cardExists('notice:never-sent')).toBe(false);
+    // The lookup changed nothing on the card.
+    expect(fake.outbox.cards.get('notice:1')?.updates).toBe(0);
     await api.updateCard('notice:1', { title: '新' });
     expect(fake.outbox.cards.get('notice:1')?.cardParamMap).toEqual({ title: '新', body: 'x' });
+    // Which is why the client never repeats a create blindly (next test); a caller that does gets two cards.
+    await api.createAndDeliverCard(card, { kind: 'user', userId: 'rep01' });
+    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(2);
+  });
+
+  it('a create that timed out after DingTalk made the card is looked up, not sent again', async () => {
+    const api = client(fake, { timeoutMs: 400 });
+    fake.injectFault({ match: 'card.createAndDeliver', status: 200, answerAfterMs: 1500, times: 1 });
+    await api.createAndDeliverCard({ templateId: 't.schema', outTrackId: 'slow:1', cardParamMap: { title: 't' } }, { kind: 'user', userId: 'rep01' });
+    expect(fake.callsTo('card.createAndDeliver')).toHaveLength(1);
+    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(1);
+  });
+
+  it('a create refused with a 5xx before it took effect is looked up, then sent once', async () => {
+    const api = client(fake);
+    fake.injectFault({ match: 'card.createAndDeliver', status: 503, times: 1 });
+    await api.createAndDeliverCard({ templateId: 't.schema', outTrackId: 'flaky:1', cardParamMap: { title: 't' } }, { kind: 'user', userId: 'rep01' });
+    expect(fake.callsTo('card.createAndDeliver').map((c) => c.status)).toEqual([503, 200]);
+    expect(fake.callsTo('card.update')).toHaveLength(1); // the lookup in between
+    expect(fake.outbox.toUser('rep01').filter((d) => d.type === 'card')).toHaveLength(1);
+  });
+
+  it('stops before a create when the sender no longer holds the card (the fencing guard)', async () => {
+    const api = client(fake);
+    const lost = new Error('claim lost');
+    await expect(
+      api.createAndDeliverCard({ templateId: 't.schema', outTrackId: 'fenced:1', cardParamMap: { title: 't' } }, { kind: 'user', userId: 'rep01' }, { guard: () => Promise.reject(lost) }),
+    ).rejects.toBe(lost);
+    expect(fake.callsTo('card.createAndDeliver')).toHaveLength(0);
   });
 });

@@ -29,6 +29,7 @@ function recordingMessenger(sent: Sent[]): Messenger {
     send: async (to: Destination, m: OutboundMessage) => void sent.push({ to: where(to), what: text(m) }),
     uploadImage: async () => 'media1',
     uploadFile: async () => 'file1',
+    cardExists: async () => false,
     sendCard: async (c: CardInstance, to: Destination) => void sent.push({ to: where(to), what: `card ${c.outTrackId}` }),
     updateCard: async () => undefined,
   };

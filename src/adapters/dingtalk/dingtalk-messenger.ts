@@ -33,8 +33,12 @@ export class DingTalkMessenger implements Messenger {
     return this.api.uploadFile(data, filename, contentType);
   }
 
-  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[] }): Promise<void> {
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> }): Promise<void> {
     return this.api.createAndDeliverCard(card, to, opts);
+  }
+
+  cardExists(outTrackId: string): Promise<boolean> {
+    return this.api.cardExists(outTrackId);
   }
 
   updateCard(outTrackId: string, cardParamMap: Record<string, string>, privateData?: CardInstance['privateData']): Promise<void> {

@@ -17,6 +17,22 @@ export interface OpenApiOptions {
   logger: Logger;
   /** How often users skipped by flow control are re-sent before giving up. */
   flowControlRetries?: number;
+  /** Attempts after the first for a card create (our own loop, see createAndDeliverCard). Default 4. */
+  cardRetries?: number;
+}
+
+/**
+ * A card create that failed in a way that leaves open whether DingTalk created it (timeout, network error,
+ * 5xx) and could not be settled by asking: the caller must look the card up before sending it again.
+ */
+export class UncertainSendError extends Error {
+  constructor(
+    readonly outTrackId: string,
+    readonly reason: unknown,
+  ) {
+    super(`card ${outTrackId}: outcome unknown (${reason instanceof Error ? reason.message : String(reason)})`);
+    this.name = 'UncertainSendError';
+  }
 }
 
 export interface SendResult {
@@ -142,8 +158,18 @@ export class DingTalkOpenApi {
     return res.media_id;
   }
 
-  /** Creates a card and delivers it; with an existing outTrackId DingTalk does not deliver a second one. */
-  async createAndDeliverCard(card: CardInstance, to: Destination, opts: { atUserIds?: string[]; recipients?: string[] } = {}): Promise<void> {
+  /**
+   * Creates a card and delivers it, once. DingTalk documents no idempotent repeat of an outTrackId, so this
+   * never re-sends blindly: it runs its own retry loop (not HttpClient's), calls `guard` right before each
+   * attempt (the sender's fencing check: it throws if another instance now owns the card), and after a
+   * timeout, network error or 5xx — when the card may have been created — asks DingTalk whether the card
+   * exists before trying again. Throws UncertainSendError if that question can't be answered either.
+   */
+  async createAndDeliverCard(
+    card: CardInstance,
+    to: Destination,
+    opts: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> } = {},
+  ): Promise<void> {
     const space =
       to.kind === 'user'
         ? {
@@ -160,21 +186,70 @@ export class DingTalkOpenApi {
               ...(opts.recipients ? { recipients: opts.recipients } : {}),
             },
           };
-    await this.newApi(
-      'POST',
-      '/v1.0/card/instances/createAndDeliver',
-      'card.createAndDeliver',
-      {
-        cardTemplateId: card.templateId,
-        outTrackId: card.outTrackId,
-        callbackType: 'STREAM',
-        cardData: { cardParamMap: card.cardParamMap },
-        ...(card.privateData ? { privateData: toPrivateData(card.privateData) } : {}),
-        userIdType: 1,
-        ...space,
-      },
-      this.pace,
-    );
+    const body = {
+      cardTemplateId: card.templateId,
+      outTrackId: card.outTrackId,
+      callbackType: 'STREAM',
+      cardData: { cardParamMap: card.cardParamMap },
+      ...(card.privateData ? { privateData: toPrivateData(card.privateData) } : {}),
+      userIdType: 1,
+      ...space,
+    };
+    const retries = this.o.cardRetries ?? 4;
+    let uncertain: unknown;
+    // The slot and then the fencing check, right before the request is written (after the token is at hand).
+    const paceThenGuard = async () => {
+      await this.pace();
+      await opts.guard?.();
+    };
+    for (let attempt = 0; ; attempt++) {
+      if (uncertain !== undefined) {
+        let exists: boolean;
+        try {
+          exists = await this.cardExists(card.outTrackId);
+        } catch (err) {
+          throw new UncertainSendError(card.outTrackId, err);
+        }
+        if (exists) {
+          this.o.logger.info({ outTrackId: card.outTrackId }, 'card: an earlier attempt had created it; not sending again');
+          return;
+        }
+        uncertain = undefined;
+      }
+      try {
+        await this.newApi('POST', '/v1.0/card/instances/createAndDeliver', 'card.createAndDeliver', body, paceThenGuard, { retry: false });
+        return;
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : -1;
+        const maybeCreated = status === 0 || status >= 500;
+        if (!maybeCreated && status !== 429) throw err; // a 4xx: repeating can't help
+        if (attempt >= retries) throw maybeCreated ? new UncertainSendError(card.outTrackId, err) : err;
+        if (maybeCreated) uncertain = err;
+        this.o.logger.warn({ endpoint: 'card.createAndDeliver', status, attempt, outTrackId: card.outTrackId }, 'card: retrying');
+        await sleep(backoffDelay(attempt, 300, 10_000));
+      }
+    }
+  }
+
+  /**
+   * Whether a card with this outTrackId exists, asked with an update that changes nothing (no query API
+   * for card instances is documented). "Does not exist" is DingTalk's param.cardNotExist-style 4xx; any
+   * other failure throws, since guessing "no" could send a card twice.
+   */
+  async cardExists(outTrackId: string): Promise<boolean> {
+    try {
+      await this.newApi(
+        'PUT',
+        '/v1.0/card/instances',
+        'card.exists',
+        { outTrackId, cardData: { cardParamMap: {} }, cardUpdateOptions: { updateCardDataByKey: true }, userIdType: 1 },
+        this.pace,
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429 && /not.?exist|not.?found/i.test(JSON.stringify(err.body ?? ''))) return false;
+      throw err;
+    }
   }
 
   /** Changes only the given keys of a delivered card. */
@@ -196,7 +271,7 @@ export class DingTalkOpenApi {
   /** Every attempt of a send (first try and each retry) takes a slot from the send limiter. */
   private readonly pace = () => this.o.sendLimiter.acquire();
 
-  private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown, pace?: () => Promise<void>): Promise<T> {
+  private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown, pace?: () => Promise<void>, opts: { retry?: boolean } = {}): Promise<T> {
     for (let authRetry = 0; ; authRetry++) {
       const token = await this.o.tokens.get();
       try {
@@ -207,6 +282,7 @@ export class DingTalkOpenApi {
           headers: { 'x-acs-dingtalk-access-token': token },
           json,
           ...(pace ? { pace } : {}),
+          ...(opts.retry === false ? { retry: false } : {}),
         });
         return res.data;
       } catch (err) {

@@ -17,6 +17,8 @@ export interface StreamTransportOptions {
   metrics: Metrics;
   /** Called after the frame is acked; never awaited by the socket loop. */
   onEvent: (event: InboundEvent) => void;
+  /** Extra CA (PEM) to trust for the wss:// endpoint, e.g. the local stand-in's self-signed certificate. */
+  tlsCa?: string;
   /** Reconnect backoff bounds (ms). */
   minReconnectMs?: number;
   maxReconnectMs?: number;
@@ -46,6 +48,7 @@ class SupervisedDWClient extends DWClient {
     super({ clientId: opts.clientId, clientSecret: opts.clientSecret, keepAlive: opts.keepAlive, ua: 'trichain/0.1' });
     // Our supervisor owns reconnects; the SDK's own loop multiplies on handshake errors (SDK PR #17).
     Object.assign(this.config, { autoReconnect: false });
+    if (opts.tlsCa) Object.assign(this, { sslopts: { rejectUnauthorized: true, ca: opts.tlsCa } });
   }
 
   get internals(): DWClientInternals {

@@ -8,14 +8,35 @@ export interface DeliveryKey {
   part: string;
 }
 
-export type ClaimResult =
-  | { claimed: true; id: string; attempt: number }
-  | { claimed: false; id: string; reason: 'sent' | 'in-flight' };
+/**
+ * A held claim. `attempt` is its fencing token: every later claim of the same entry has a higher one, and
+ * `confirm` (called right before each send) succeeds only while this attempt still holds the entry.
+ * `previous` describes the attempt before this one when there was one: if it was `sending` (its holder
+ * died or paused past its lease) or failed uncertainly, the card may already exist at DingTalk.
+ */
+export type Claim = {
+  claimed: true;
+  id: string;
+  attempt: number;
+  previous?: { status: 'sending' | 'failed'; runId: string | undefined };
+};
+
+export type ClaimResult = Claim | { claimed: false; id: string; reason: 'sent' | 'in-flight' };
+
+/** Thrown by `ClaimGuard`s when another attempt now holds the entry: the caller must not send. */
+export class ClaimLostError extends Error {
+  constructor(readonly id: string, readonly attempt: number) {
+    super(`delivery ${id}: attempt ${attempt} no longer holds the claim`);
+    this.name = 'ClaimLostError';
+  }
+}
 
 export const deliveryId = (k: DeliveryKey): string => `${k.kind}|${k.period}|${k.recipientId}|${k.part}`;
 
 /**
- * Exactly-once sends. A claim is the insert of a document with a unique _id, so two instances can never
+ * Exactly-once sends. Claims carry a fencing token (the attempt) that the sender re-checks right before
+ * each send (`confirm`/`guard`); a retaken claim tells the sender what the previous attempt was, so a
+ * card it may already have created is looked up at DingTalk before it is sent again (report-sender.ts). A claim is the insert of a document with a unique _id, so two instances can never
  * both hold one, on any MongoDB-wire server (no reliance on findAndModify atomicity). A claim whose holder
  * died is retaken after `leaseMs`, as a new numbered attempt, itself claimed by a unique insert.
  */
@@ -27,7 +48,7 @@ export class DeliveryLedger {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async claim(key: DeliveryKey, extra: { outTrackId?: string } = {}): Promise<ClaimResult> {
+  async claim(key: DeliveryKey, extra: { outTrackId?: string; runId?: string } = {}): Promise<ClaimResult> {
     const id = deliveryId(key);
     const at = this.now();
     try {
@@ -54,26 +75,59 @@ export class DeliveryLedger {
       }
       await this.m.Delivery.updateOne(
         { _id: id, attempt: { $lt: attempt }, status: { $ne: 'sent' } },
-        { $set: { status: 'sending', attempt, claimedBy: this.instanceId, claimedAt: at } },
+        { $set: { status: 'sending', attempt, claimedBy: this.instanceId, claimedAt: at, ...(extra.runId ? { runId: extra.runId } : {}) } },
       );
       const mine = await this.m.Delivery.findById(id).lean();
       if (mine?.status === 'sent') return { claimed: false, id, reason: 'sent' };
-      return { claimed: true, id, attempt };
+      if (mine?.attempt !== attempt || mine.claimedBy !== this.instanceId) return { claimed: false, id, reason: 'in-flight' };
+      const previous = { status: existing.status === 'failed' ? ('failed' as const) : ('sending' as const), runId: existing.runId ?? undefined };
+      return { claimed: true, id, attempt, previous };
     }
     return { claimed: false, id, reason: 'in-flight' };
   }
 
-  async markSent(id: string, attempt: number, info: { mediaId?: string } = {}): Promise<void> {
-    await this.m.Delivery.updateOne({ _id: id, attempt }, { $set: { status: 'sent', sentAt: this.now(), ...info }, $unset: { lastError: 1 } });
+  /**
+   * The fencing check, made right before each send: true (and the lease renewed) only while `attempt` still
+   * holds the entry and its lease has not run out. Once a lease has run out it can't be renewed, so an
+   * instance that was paused past it finds out here instead of sending a card another instance now owns.
+   */
+  async confirm(id: string, attempt: number): Promise<boolean> {
+    const at = this.now();
+    const res = await this.m.Delivery.updateOne(
+      { _id: id, attempt, status: 'sending', claimedBy: this.instanceId, claimedAt: { $gt: new Date(at.getTime() - this.leaseMs) } },
+      { $set: { claimedAt: at } },
+    );
+    return res.matchedCount === 1;
   }
 
-  async markFailed(id: string, attempt: number, error: string): Promise<void> {
-    await this.m.Delivery.updateOne({ _id: id, attempt, status: 'sending' }, { $set: { status: 'failed', lastError: error.slice(0, 500) } });
+  /** A guard for `confirm`: throws ClaimLostError when the claim is gone. Pass it to the sender's call. */
+  guard(claim: Pick<Claim, 'id' | 'attempt'>): () => Promise<void> {
+    return async () => {
+      if (!(await this.confirm(claim.id, claim.attempt))) throw new ClaimLostError(claim.id, claim.attempt);
+    };
   }
 
-  async failed(kind: string, period?: string): Promise<Array<{ id: string; recipientId: string; lastError: string }>> {
+  /**
+   * Records the send. `sentByRunId`: the run whose attempt created the card (for a card found at DingTalk
+   * after its sender died, the run of that earlier attempt). Returns false if another attempt holds the entry.
+   */
+  async markSent(id: string, attempt: number, info: { mediaId?: string; sentByRunId?: string } = {}): Promise<boolean> {
+    const res = await this.m.Delivery.updateOne({ _id: id, attempt }, { $set: { status: 'sent', sentAt: this.now(), ...info }, $unset: { lastError: 1, throttled: 1 } });
+    return res.matchedCount === 1;
+  }
+
+  async markFailed(id: string, attempt: number, error: string, opts: { throttled?: boolean } = {}): Promise<void> {
+    await this.m.Delivery.updateOne({ _id: id, attempt, status: 'sending' }, { $set: { status: 'failed', lastError: error.slice(0, 500), throttled: opts.throttled === true } });
+  }
+
+  async failed(kind: string, period?: string): Promise<Array<{ id: string; recipientId: string; lastError: string; throttled: boolean }>> {
     const rows = await this.m.Delivery.find({ kind, status: 'failed', ...(period ? { period } : {}) }).lean();
-    return rows.map((r) => ({ id: r._id, recipientId: r.recipientId, lastError: r.lastError ?? '' }));
+    return rows.map((r) => ({ id: r._id, recipientId: r.recipientId, lastError: r.lastError ?? '', throttled: r.throttled === true }));
+  }
+
+  /** Cards a run sent, over all its passes and instances (crashed passes included): HR's "本次发出 N 份". */
+  async countSentBy(kind: string, runId: string): Promise<number> {
+    return this.m.Delivery.countDocuments({ kind, status: 'sent', sentByRunId: runId });
   }
 
   async statusOf(key: DeliveryKey): Promise<string | undefined> {

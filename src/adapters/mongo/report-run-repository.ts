@@ -83,16 +83,21 @@ export class ReportRunRepository {
   async finishPass(id: string, counts: RunCounts, next: { status: 'done' | 'pending'; nextRetryAt: Date | null }): Promise<void> {
     await this.m.ReportRun.updateOne(
       { _id: id, heldBy: this.instanceId },
-      { $set: { status: next.status, counts, nextRetryAt: next.nextRetryAt, heldBy: null, heartbeatAt: null, finishedAt: this.now() }, $inc: { sentTotal: counts.sent } },
+      { $set: { status: next.status, counts, nextRetryAt: next.nextRetryAt, heldBy: null, heartbeatAt: null, finishedAt: this.now() } },
     );
   }
 
   /** Gives the run back unfinished: at once for the next tick anywhere (shutdown), or from `retryAt` (an error). */
-  async release(id: string, retryAt: Date | null = null, sent = 0): Promise<void> {
-    await this.m.ReportRun.updateOne(
-      { _id: id, heldBy: this.instanceId },
-      { $set: { status: 'pending', heldBy: null, heartbeatAt: null, nextRetryAt: retryAt }, $inc: { sentTotal: sent } },
-    );
+  async release(id: string, retryAt: Date | null = null): Promise<void> {
+    await this.m.ReportRun.updateOne({ _id: id, heldBy: this.instanceId }, { $set: { status: 'pending', heldBy: null, heartbeatAt: null, nextRetryAt: retryAt } });
+  }
+
+  /**
+   * Cards this run sent over all its passes, as the delivery ledger counts them (each card records the run
+   * that sent it), so a pass that crashed before reporting its counts is still included.
+   */
+  async setSentTotal(id: string, sentTotal: number): Promise<void> {
+    await this.m.ReportRun.updateOne({ _id: id }, { $set: { sentTotal } });
   }
 
   /** The newest run of a week that has peer figures (what "open this rep's report" compares against). */

@@ -37,6 +37,8 @@ export interface RunnerDeps {
 export const CATCH_UP_MS = 24 * 3600_000;
 /** Failed sends stop being retried a week after the report's time: by then the next report is out. */
 const GIVE_UP_MS = 7 * 24 * 3600_000;
+/** A card that failed while DingTalk was rate-limiting is retried this soon (a 429 burst passes in minutes). */
+export const THROTTLED_RETRY_MS = 2 * 60_000;
 
 /**
  * Drives weekly-report runs. `tick()` (the Agenda job, every minute) creates the week's run once its
@@ -198,7 +200,7 @@ export class ReportRunner {
       return;
     }
     if (!result.complete) {
-      await this.d.runs.release(run._id, null, result.counts.sent);
+      await this.d.runs.release(run._id, null);
       log.info({ counts: result.counts }, 'weekly report: pass interrupted; the run is handed back');
       return;
     }
@@ -210,14 +212,16 @@ export class ReportRunner {
     const now = this.d.clock.now();
     let next: { status: 'done' | 'pending'; nextRetryAt: Date | null } = { status: 'done', nextRetryAt: null };
     if (counts.inFlight > 0) next = { status: 'pending', nextRetryAt: new Date(now.getTime() + this.d.options.leaseMs) };
-    else if (counts.failed > 0) {
-      const retryAt = new Date(now.getTime() + this.d.options.retryMs);
+    const failed = counts.failed > 0 ? await this.d.ledger.failed(REPORT_KIND, run.week) : [];
+    if (counts.inFlight === 0 && counts.failed > 0) {
+      const wait = failed.some((f) => f.throttled) ? Math.min(THROTTLED_RETRY_MS, this.d.options.retryMs) : this.d.options.retryMs;
+      const retryAt = new Date(now.getTime() + wait);
       next = { status: 'done', nextRetryAt: retryAt.getTime() < run.asOf.getTime() + GIVE_UP_MS ? retryAt : null };
     }
+    await this.d.runs.setSentTotal(run._id, await this.d.ledger.countSentBy(REPORT_KIND, run._id));
     await this.d.runs.finishPass(run._id, counts, next);
     log.info({ counts, ms: Math.round(ms), renders }, 'weekly report: pass finished');
     if (counts.failed > 0) {
-      const failed = await this.d.ledger.failed(REPORT_KIND, run.week);
       const list = failed.map((f) => ({ recipientId: f.recipientId, part: f.id.split('|')[3], error: f.lastError }));
       if (next.nextRetryAt) log.warn({ failed: list, nextRetryAt: next.nextRetryAt }, `weekly report: ${failed.length} card(s) not delivered after retries; retrying at the next run`);
       else log.error({ failed: list }, `weekly report: ${failed.length} card(s) still not delivered a week later; giving up`);
@@ -231,7 +235,7 @@ export class ReportRunner {
     const claim = await this.d.ledger.claim({ kind: `${REPORT_KIND}-ack`, period: run._id, recipientId: run.requestedBy!, part: 'ack' });
     if (!claim.claimed) return;
     // Sent over all passes of this run; the rest had been sent before it (by the Friday run, or another).
-    const sent = (await this.d.runs.get(run._id))?.sentTotal ?? c.sent;
+    const sent = await this.d.ledger.countSentBy(REPORT_KIND, run._id);
     const text =
       `${weekLabel(run.week)}周报推送完成：共 ${c.recipients} 份，本次发出 ${sent} 份，之前已发 ${c.recipients - sent - c.failed} 份（不重复发送）` +
       (c.failed > 0 ? `，失败 ${c.failed} 份（稍后自动重试）` : '') +

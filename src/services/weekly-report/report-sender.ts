@@ -1,7 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CardTemplates } from '../../adapters/cards/template-store.js';
 import type { RenderPool } from '../../adapters/charts/render-pool.js';
-import type { DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
+import { ClaimLostError, type Claim, type DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
+import { UncertainSendError } from '../../adapters/dingtalk/openapi-client.js';
+import { HttpError } from '../../adapters/http/http-client.js';
 import type { CardInstance } from '../../bot/messages.js';
 import type { Messenger } from '../../bot/messenger.js';
 import { barChartSpec } from '../../domain/charts/bar-chart.js';
@@ -50,20 +52,58 @@ export class ReportSender {
 
   constructor(private readonly d: SenderDeps) {}
 
-  async deliver(item: DeliveryItem, week: string): Promise<DeliveryOutcome> {
+  async deliver(item: DeliveryItem, week: string, runId?: string): Promise<DeliveryOutcome> {
     const outTrackId = reportOutTrackId(week, item.recipientId, item.part);
-    const claim = await this.d.ledger.claim({ kind: REPORT_KIND, period: week, recipientId: item.recipientId, part: item.part }, { outTrackId });
+    const claim = await this.d.ledger.claim({ kind: REPORT_KIND, period: week, recipientId: item.recipientId, part: item.part }, { outTrackId, ...(runId ? { runId } : {}) });
     if (!claim.claimed) return claim.reason === 'sent' ? 'already-sent' : 'in-flight';
+    const log = { recipientId: item.recipientId, part: item.part, week, outTrackId, attempt: claim.attempt };
+    let mediaId: string | undefined;
     try {
-      const { card, mediaId } = await this.card(item, outTrackId);
-      await this.d.messenger.sendCard(card, { kind: 'user', userId: item.recipientId });
-      await this.d.ledger.markSent(claim.id, claim.attempt, mediaId ? { mediaId } : {});
-      return 'sent';
+      // A retaken claim: the attempt before may have created the card (its holder died, or paused past its
+      // lease, between the send and the ledger update). Ask DingTalk before sending it again.
+      if (claim.previous && (await this.d.messenger.cardExists(outTrackId))) {
+        this.d.logger.info(log, 'weekly report: card was created by an earlier attempt; recorded, not sent again');
+        return (await this.record(claim, { sentByRunId: claim.previous.runId })) ? 'sent' : 'in-flight';
+      }
+      const built = await this.card(item, outTrackId);
+      mediaId = built.mediaId;
+      await this.d.messenger.sendCard(built.card, { kind: 'user', userId: item.recipientId }, { guard: this.d.ledger.guard(claim) });
     } catch (err) {
+      if (err instanceof ClaimLostError) {
+        this.d.logger.warn(log, 'weekly report: another instance took this card over; not sending it');
+        return 'in-flight';
+      }
+      // A send whose outcome is unknown may have delivered: look before calling it failed.
+      if (err instanceof UncertainSendError && (await this.d.messenger.cardExists(outTrackId).catch(() => false))) {
+        return (await this.record(claim, { sentByRunId: runId, ...(mediaId ? { mediaId } : {}) })) ? 'sent' : 'in-flight';
+      }
       const message = err instanceof Error ? err.message : String(err);
-      this.d.logger.warn({ err, recipientId: item.recipientId, part: item.part, week }, 'weekly report: send failed after retries');
-      await this.d.ledger.markFailed(claim.id, claim.attempt, message).catch((e: unknown) => this.d.logger.error({ err: e }, 'could not record a failed send'));
+      const throttled = isThrottled(err);
+      this.d.logger.warn({ ...log, err: message, throttled }, 'weekly report: send failed after retries');
+      await this.d.ledger.markFailed(claim.id, claim.attempt, message, { throttled }).catch((e: unknown) => this.d.logger.error({ err: e }, 'could not record a failed send'));
       return 'failed';
+    }
+    // Delivered. From here on nothing may call it failed: if the ledger can't be written (the database went
+    // away), the claim stays 'sending', and whoever retakes it finds the card at DingTalk and records it.
+    if (!(await this.record(claim, { sentByRunId: runId, ...(mediaId ? { mediaId } : {}) }))) {
+      this.d.logger.warn(log, 'weekly report: card delivered but not recorded yet; the next pass confirms it with DingTalk');
+    }
+    return 'sent';
+  }
+
+  /** markSent, retried a few times over ~5 s (a database fail-over); false if it could not be written. */
+  private async record(claim: Claim, info: { sentByRunId?: string | undefined; mediaId?: string }): Promise<boolean> {
+    const clean = Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as { sentByRunId?: string; mediaId?: string };
+    for (let i = 0; ; i++) {
+      try {
+        return await this.d.ledger.markSent(claim.id, claim.attempt, clean);
+      } catch (err) {
+        if (i >= 4) {
+          this.d.logger.error({ err, id: claim.id }, 'weekly report: could not record a delivered card');
+          return false;
+        }
+        await new Promise((r) => setTimeout(r, 250 * 2 ** i));
+      }
     }
   }
 
@@ -115,4 +155,10 @@ export function teamChartSpec(t: TeamSummary): TopLevelSpec {
     orientation: 'horizontal',
     width: 360,
   });
+}
+
+/** DingTalk's rate limiting (429, or users skipped by flow control): clears within minutes. */
+function isThrottled(err: unknown): boolean {
+  if (err instanceof HttpError) return err.status === 429;
+  return err instanceof Error && /flow-controlled|throttl|429/i.test(err.message);
 }

@@ -65,7 +65,7 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   const counts: RunCounts = { recipients: items.length, sent: 0, alreadySent: 0, inFlight: 0, failed: 0 };
   const tally: Record<DeliveryOutcome, keyof RunCounts> = { sent: 'sent', 'already-sent': 'alreadySent', 'in-flight': 'inFlight', failed: 'failed' };
   await forEachBounded(items, d.concurrency, signal, async (item) => {
-    counts[tally[await d.sender.deliver(item, run.week)]]++;
+    counts[tally[await d.sender.deliver(item, run.week, run._id)]]++;
   });
   const done = counts.sent + counts.alreadySent + counts.inFlight + counts.failed;
   return { counts, built, complete: done === items.length };

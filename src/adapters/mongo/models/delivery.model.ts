@@ -24,10 +24,16 @@ export const deliverySchema = new Schema(
     /** Card outTrackId: deterministic from the key, so a resend after a crash can't deliver twice. */
     outTrackId: { type: String },
     mediaId: { type: String },
+    /** The run (or other job) whose attempt holds the claim, and, once sent, whose attempt sent it. */
+    runId: { type: String },
+    sentByRunId: { type: String },
+    /** The last failure was DingTalk's rate limiting (429 / flow control): worth retrying within minutes. */
+    throttled: { type: Boolean },
   },
   { timestamps: true, versionKey: false },
 );
 deliverySchema.index({ kind: 1, period: 1, status: 1 });
+deliverySchema.index({ sentByRunId: 1 }, { sparse: true });
 
 /** One row per claim attempt of a ledger entry: `_id` = `<ledger id>#<attempt>`. */
 export const deliveryClaimSchema = new Schema(
