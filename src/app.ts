@@ -44,7 +44,7 @@ import { populateLocalOrg, startSimulator } from './sim/local-mode.js';
 import type { Simulator } from './sim/simulator.js';
 import type { JobSpec } from '../jobs/job-spec.js';
 import { createAppeals } from './services/appeals/index.js';
-import { weekendCalendar } from './domain/time/working-days.js';
+import { CompanyCalendar } from './services/calendar/company-calendar.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -165,15 +165,18 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const activity = await createActivityModule({ config, models, api, messenger, clock, logger: log, metrics });
     cleanups.push(() => activity.stop());
 
+    // Working days (China's holidays and 调休 + HR's company days): report day, pace, reminders.
+    const calendar = new CompanyCalendar(models, audit);
+
     // Stopped after the bot and jobs (cleanups run in reverse), before the database closes.
-    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
+    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config, calendar: () => calendar.get() });
     cleanups.push(() => reports.stop());
 
     // Appeals (申诉) decide on the working-day calendar (reminders after 2 working days).
-    const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: async () => weekendCalendar, logger: log });
+    const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: () => calendar.get(), logger: log });
 
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, calendar });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 

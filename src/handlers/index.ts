@@ -15,6 +15,8 @@ import type { WeeklyReports } from '../services/weekly-report/index.js';
 import type { AppealService } from '../services/appeals/appeal-service.js';
 import { registerActivity } from './activity.js';
 import { registerAppeals } from './appeals.js';
+import type { CompanyCalendar } from '../services/calendar/company-calendar.js';
+import { registerCalendar } from './calendar.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
@@ -42,6 +44,8 @@ export interface HandlerDeps {
   reports: WeeklyReports;
   /** Appeals (申诉) of not-counted activities. */
   appeals: AppealService;
+  /** Working days: China's public holidays and 调休, plus HR's company days. */
+  calendar: CompanyCalendar;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -53,6 +57,7 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   registerActivity(bot, deps);
   registerAppeals(bot, deps);
+  registerCalendar(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerHelp(bot);

@@ -1,4 +1,5 @@
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
+import { workingShare } from '../time/working-days.js';
 import { conversionOf, dimRateOf, emptyFacts, type PersonFacts } from './facts.js';
 import { healthScore, type HealthScore } from './health.js';
 import { insightLine } from './insight.js';
@@ -59,8 +60,11 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
   }
   const q = data.quarter;
   const weeks = weeksBetween(q.start, q.end, q.timeZone);
-  const share = elapsedShare(q.start, q.end, data.asOf);
-  const pace = weeks.map((w) => elapsedShare(q.start, q.end, new Date(Math.min(isoWeekRange(w, q.timeZone).end.getTime(), q.end.getTime()))));
+  // The linear pace counts working days when the company calendar is known (holidays expect nothing).
+  const cal = data.calendar;
+  const shareAt = (t: Date) => (cal ? workingShare(q.start, q.end, t, cal, q.timeZone) : elapsedShare(q.start, q.end, t));
+  const share = shareAt(data.asOf);
+  const pace = weeks.map((w) => shareAt(new Date(Math.min(isoWeekRange(w, q.timeZone).end.getTime(), q.end.getTime()))));
   const typeName = new Map(q.activityTypes.map((t) => [t.key, t.name]));
   const visitName = typeName.get(settings.conversionType) ?? '拜访';
   const weekIdx = weeks.indexOf(data.week);
