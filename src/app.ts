@@ -230,7 +230,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     let simulator: Simulator | undefined;
     if (localDingTalk) {
       routers.push(devRoutes(localDingTalk));
-      const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log });
+      const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log, calendar: () => calendar.get() });
       simulator = sim.simulator;
       routers.push(sim.router);
       cleanups.push(async () => sim.simulator.close());

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { latestDueOn, nextDueOn } from '../../../src/domain/report/schedule.js';
+import { clockPresets } from '../../../src/sim/clock-presets.js';
 import { chinaCalendar, hasOfficialSchedule } from '../../../src/domain/time/china-calendar.js';
 import { parseCompanyDays } from '../../../src/domain/time/company-days-command.js';
 import { addWorkingDays, countWorkingDays, daysOfIsoWeek, packTimeFor, weekendCalendar, workingShare } from '../../../src/domain/time/working-days.js';
@@ -112,5 +113,15 @@ describe('公司假期 command', () => {
     expect(parseCompanyDays('放假 2026-12-31 至 2026-12-01')).toMatchObject({ ok: false });
     expect(parseCompanyDays('放假 2026-01-01 至 2026-03-01')).toMatchObject({ ok: false });
     expect(parseCompanyDays('休假吧')).toMatchObject({ ok: false });
+  });
+});
+
+describe('simulator clock presets on the working-day calendar', () => {
+  it('jumps to the week of 2026-10-01, where the report preset lands on Wednesday 9/30', () => {
+    const nd = clockPresets(at('2026-12-04T10:00'), ZONE, undefined, cal).find((p) => p.key === 'national-day')!;
+    expect(nd.at).toBe(at('2026-09-28T09:00').toISOString());
+    const report = clockPresets(at('2026-09-28T09:00'), ZONE, undefined, cal).find((p) => p.key === 'weekly-report')!;
+    expect(report.at).toBe(at('2026-09-30T17:00').toISOString());
+    expect(report.note).toContain('节假日');
   });
 });
