@@ -37,6 +37,14 @@ describe('the Friday report on the China working-day calendar, through the SDK a
     expect(h.fake.outbox.deliveries.length).toBe(before);
   });
 
+  it('tells people the next push as it will really happen', async () => {
+    clock.set(new Date('2026-09-28T02:00:00Z'));
+    const n = h.fake.outbox.toUser(org.reps[0]!.id).length;
+    say(h.fake, { userId: org.reps[0]!.id, text: '周报时间' });
+    const d = await h.fake.outbox.waitFor((x) => x.conversation === `user:${org.reps[0]!.id}` && h.fake.outbox.toUser(org.reps[0]!.id).indexOf(x) >= n, 10_000);
+    expect(d.text).toContain('下一次 9月30日 周三 17:00');
+  });
+
   it('lets HR add a company day off (stored, audited) and refuses anyone else', async () => {
     const reply = async (userId: string, text: string) => {
       const n = h.fake.outbox.toUser(userId).length;
