@@ -1,5 +1,5 @@
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
-import { workingShare } from '../time/working-days.js';
+import { countWorkingDays, daysOfIsoWeek, workingShare } from '../time/working-days.js';
 import { conversionOf, dimRateOf, emptyFacts, type PersonFacts } from './facts.js';
 import { healthScore, type HealthScore } from './health.js';
 import { insightLine } from './insight.js';
@@ -26,7 +26,7 @@ export interface RepReport {
   goalStatus: string | null;
   /** The metric the chart's progress line follows: the first with a target and a weekly source. */
   primaryMetric: string | null;
-  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null; appealed?: number };
+  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null; appealed?: number; workingDays?: number };
   /** Every week of the quarter: counted activities, cumulative attainment of the primary metric, linear pace. */
   trend: Array<{ week: string; counted: number | null; cumulative: number | null; pace: number }>;
   conversion: { won: number; visits: number; rate: number | null; peerMedian: number | null; visitName: string };
@@ -98,6 +98,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
           .sort((a, b) => b.n - a.n || a.type.localeCompare(b.type)),
         previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
         appealed: data.appealed?.filter((id) => id === p.id).length ?? 0,
+        ...(cal ? { workingDays: countWorkingDays(daysOfIsoWeek(data.week), cal) } : {}),
       },
       trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
       conversion: { won: f.wonDeals, visits: f.visits, rate: conversionOf(f), peerMedian: stats.medianConversion, visitName },

@@ -2,6 +2,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { latestDueOn, nextDueOn } from '../../../src/domain/report/schedule.js';
 import { clockPresets } from '../../../src/sim/clock-presets.js';
+import { buildReports } from '../../../src/domain/report/build-report.js';
+import { repCardValues } from '../../../src/domain/report/card-values.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../../src/domain/report/types.js';
+import { act, dataset, person } from '../report/fixtures.js';
 import { chinaCalendar, hasOfficialSchedule } from '../../../src/domain/time/china-calendar.js';
 import { parseCompanyDays } from '../../../src/domain/time/company-days-command.js';
 import { addWorkingDays, countWorkingDays, daysOfIsoWeek, packTimeFor, weekendCalendar, workingShare } from '../../../src/domain/time/working-days.js';
@@ -123,5 +127,20 @@ describe('simulator clock presets on the working-day calendar', () => {
     const report = clockPresets(at('2026-09-28T09:00'), ZONE, undefined, cal).find((p) => p.key === 'weekly-report')!;
     expect(report.at).toBe(at('2026-09-30T17:00').toISOString());
     expect(report.note).toContain('节假日');
+  });
+});
+
+describe('the Friday report on the working-day calendar', () => {
+  it('paces the quarter by working days and says the 国庆 week after is short', () => {
+    const asOf = at('2026-10-09T17:00');
+    const d = { ...dataset({ people: [person('rep01', 'mgr01', '张伟')], activities: [act('rep01', '2026-W41', 3)], asOf }), week: '2026-W41', calendar: cal };
+    const r = buildReports(d, DEFAULT_REPORT_SETTINGS).reports[0]!;
+    // Working days elapsed: Thu 10/8 and 17 of Fri 10/9's 24 hours, of Q4's 62.
+    expect(r.share).toBeCloseTo((1 + 17 / 24) / 62, 12);
+    expect(r.thisWeek.workingDays).toBe(3);
+    expect(repCardValues(r, undefined).activities).toContain('**本周有效活动 3 次**（本周 3 个工作日）');
+    // Without the calendar: calendar time, as before.
+    const plain = buildReports({ ...d, calendar: undefined }, DEFAULT_REPORT_SETTINGS).reports[0]!;
+    expect(plain.share).toBeCloseTo((asOf.getTime() - at('2026-10-01T00:00').getTime()) / (at('2027-01-01T00:00').getTime() - at('2026-10-01T00:00').getTime()), 12);
   });
 });
