@@ -137,6 +137,10 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     expect(h.fake.outbox.cards.get(card.outTrackId)!.cardParamMap.decidedText).toContain('已认可');
     const mine = await ask(rep.id, '我的行为');
     expect(mine).toMatch(/拜访 华诚科技 — 经申诉计入/);
+    // The report card, asked for now, counts it and says so.
+    say(h.fake, { userId: rep.id, text: '周报' });
+    const view = await eventually(() => cardsTo(h.fake, rep.id, 'weekly-report.schema').filter((c) => c.outTrackId.startsWith('weekly-report-view:')), (c) => c.length === 1, 15_000);
+    expect(view[0]!.cardParamMap.activities).toContain(`**本周有效活动 ${await countedIn('2026-W48')} 次**（其中经申诉计入 1 次）`);
     expect(mine).toContain(`\`${appealCode(await idOf('crm:short-2'))}\``);
   });
 
