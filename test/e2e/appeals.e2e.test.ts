@@ -190,6 +190,8 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     const managerName = org.managers.find((m) => m.id === managerId)!.name;
     expect(text).toContain(`| ${managerName} | 2 | 1 | 1 | 0 | ${medianH} 小时 |`);
     expect(text).toContain(`| **合计** | 2 | 1 | 1 | 0 | ${medianH} 小时 |`);
+    expect(await ask('hr01', '申诉统计 2026Q3')).toContain('本季度还没有申诉');
+    expect(await ask('hr01', '申诉统计 上季度')).toContain('不是季度');
     const actions = (await h.service.models.AuditLog.find({ entity: { $in: ['appeal', 'activity'] } }).lean()).map((e) => e.action);
     expect(actions.filter((a) => a === 'appeal.opened')).toHaveLength(2);
     expect(actions).toContain('appeal.accepted');
