@@ -35,6 +35,7 @@ export function registeredCommands(): readonly CommandSpec[] {
     appeals: unused('appeals') as never,
     packs: { service: unused('packs') } as never,
     prediction: unused('prediction') as never,
+    calendar: unused('calendar') as never,
   };
   registerHandlers(bot, deps);
   return bot.commands();

@@ -47,7 +47,7 @@ import { bindDemoTeamGroups, populateLocalOrg, startSimulator } from './sim/loca
 import type { Simulator } from './sim/simulator.js';
 import type { JobSpec } from '../jobs/job-spec.js';
 import { createAppeals } from './services/appeals/index.js';
-import { weekendCalendar } from './domain/time/working-days.js';
+import { CompanyCalendar } from './services/calendar/company-calendar.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -178,12 +178,15 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const activity = await createActivityModule({ config, models, api, messenger, clock, logger: log, metrics });
     cleanups.push(() => activity.stop());
 
+    // Working days (China's holidays and 调休 + HR's company days): report day, pace, reminders.
+    const calendar = new CompanyCalendar(models, audit);
+
     // Stopped after the bot and jobs (cleanups run in reverse), before the database closes.
-    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config });
+    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config, calendar: () => calendar.get() });
     cleanups.push(() => reports.stop());
 
     // Appeals (申诉) decide on the working-day calendar (reminders after 2 working days).
-    const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: async () => weekendCalendar, logger: log });
+    const appeals = createAppeals({ models, messenger, audit, ledger, clock, config, activity, calendar: () => calendar.get(), logger: log });
 
     // The pre-review pack renders in the same lazily started pool as boards asked for in chat (a few charts per team).
     const packs = createReviewPacks({
@@ -194,7 +197,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const prediction = createPrediction({ models, ledger, messenger, clock, logger: log, config });
 
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
-    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs, prediction });
+    registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs, prediction, calendar });
     // The stand-in's org is tiny: sync it before taking messages so people and managers exist.
     if (localDingTalk) await orgSync.run('system');
 
@@ -258,7 +261,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     let simulator: Simulator | undefined;
     if (localDingTalk) {
       routers.push(devRoutes(localDingTalk));
-      const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log });
+      const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log, calendar: () => calendar.get() });
       simulator = sim.simulator;
       routers.push(sim.router);
       cleanups.push(async () => sim.simulator.close());

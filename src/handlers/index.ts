@@ -19,6 +19,8 @@ import { registerPrediction } from './prediction.js';
 import { registerActivity } from './activity.js';
 import { registerAppeals } from './appeals.js';
 import { registerApiKeys } from './api-keys.js';
+import type { CompanyCalendar } from '../services/calendar/company-calendar.js';
+import { registerCalendar } from './calendar.js';
 import { goalDeps } from './goal-deps.js';
 import { registerGoals } from './goals.js';
 import { registerHelp } from './help.js';
@@ -51,6 +53,8 @@ export interface HandlerDeps {
   packs: ReviewPacks;
   /** Attainment prediction: model keeper, risk alert. */
   prediction: Prediction;
+  /** Working days: China's public holidays and 调休, plus HR's company days. */
+  calendar: CompanyCalendar;
 }
 
 /** Every feature's commands and card actions; help goes last so it lists them all. */
@@ -62,6 +66,7 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   deps.org.onSynced(async (r) => void (await reroutePendingApprovals(goals, r.managerChanges, deps.logger)));
   registerActivity(bot, deps);
   registerAppeals(bot, deps);
+  registerCalendar(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock, logger: deps.logger });
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });

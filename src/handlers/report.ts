@@ -8,7 +8,7 @@ import { msg } from '../domain/goals/msg.js';
 import type { Logger } from '../logger.js';
 import { refuse } from '../services/goals/refusal.js';
 import { parseReportArgs } from '../domain/report/command-args.js';
-import { describeSchedule, latestDue, nextDue, parseSchedule } from '../domain/report/schedule.js';
+import { describeSchedule, latestDue, nextDue as plainNextDue, nextDueOn, parseSchedule, type ReportSchedule } from '../domain/report/schedule.js';
 import { formatLocal, isoWeekKey } from '../domain/time/calendar.js';
 import type { ReportBuilder } from '../services/weekly-report/report-builder.js';
 import { CATCH_UP_MS, type ReportRunner } from '../services/weekly-report/report-runner.js';
@@ -173,6 +173,9 @@ async function schedule(ctx: MessageContext, d: ReportHandlerDeps): Promise<void
   const q = await d.builder.quarterAt(now);
   if (!q) return ctx.reply(viewProblem({ ok: false, reason: 'no-quarter' }, ctx.lang)!);
   const current = d.builder.scheduleOf(q);
+  // The next push as the runner will really do it: moved off holidays on the company calendar.
+  const cal = await d.builder.workingCalendar();
+  const nextDue = (sc: ReportSchedule, zone: string, at: Date) => (cal && nextDueOn(sc, zone, at, cal)) || plainNextDue(sc, zone, at);
   if (ctx.args === '') {
     return ctx.reply(
       t(

@@ -3,7 +3,9 @@
  * quarter as HR configured it. Pure.
  */
 import { DateTime } from 'luxon';
+import { nextDueOn } from '../domain/report/schedule.js';
 import { formatLocal } from '../domain/time/calendar.js';
+import type { WorkingCalendar } from '../domain/time/working-days.js';
 
 export interface QuarterTimes {
   reviewAt: Date;
@@ -13,7 +15,7 @@ export interface QuarterTimes {
 }
 
 export interface ClockPreset {
-  key: 'weekly-report' | 'pre-review' | 'next-day' | 'next-week';
+  key: 'weekly-report' | 'pre-review' | 'next-day' | 'next-week' | 'national-day';
   label: string;
   /** Undefined when it is not ahead of now (e.g. the review already passed). */
   at: string | undefined;
@@ -23,6 +25,8 @@ export interface ClockPreset {
 
 const DEFAULT_SCHEDULE = { weekday: 5, time: '17:00' };
 export const PRE_REVIEW_HOURS = 72;
+/** Monday of the week of 2026-10-01 (ISO 2026-W40), 09:00 local. */
+const NATIONAL_DAY_WEEK = '2026-09-28T09:00:00';
 
 /** The next weekly report time strictly after `now` (a report exactly now already ran). */
 export function nextWeeklyReport(now: Date, zone: string, schedule = DEFAULT_SCHEDULE): Date {
@@ -33,12 +37,14 @@ export function nextWeeklyReport(now: Date, zone: string, schedule = DEFAULT_SCH
   return at.toJSDate();
 }
 
-export function clockPresets(now: Date, zone: string, quarter: QuarterTimes | undefined): ClockPreset[] {
+export function clockPresets(now: Date, zone: string, quarter: QuarterTimes | undefined, cal?: WorkingCalendar): ClockPreset[] {
   const weekdayNames = ['一', '二', '三', '四', '五', '六', '日'];
   const schedule = quarter?.reportSchedule ?? DEFAULT_SCHEDULE;
-  const report = nextWeeklyReport(now, zone, schedule);
+  // On the working-day calendar the report moves off a holiday (国庆 Friday → Wednesday 9/30).
+  const report = (cal && nextDueOn(schedule, zone, now, cal)) || nextWeeklyReport(now, zone, schedule);
+  const moved = DateTime.fromJSDate(report, { zone }).weekday !== schedule.weekday;
   const presets: ClockPreset[] = [
-    { key: 'weekly-report', label: `跳到周${weekdayNames[schedule.weekday - 1]} ${schedule.time}（周报）`, at: report.toISOString(), note: formatLocal(report, zone) },
+    { key: 'weekly-report', label: `跳到周${weekdayNames[schedule.weekday - 1]} ${schedule.time}（周报）`, at: report.toISOString(), note: `${formatLocal(report, zone)}${moved ? '（节假日，周报提前到本周最后一个工作日）' : ''}` },
   ];
   if (quarter) {
     const pre = new Date(quarter.reviewAt.getTime() - PRE_REVIEW_HOURS * 3_600_000);
@@ -56,5 +62,8 @@ export function clockPresets(now: Date, zone: string, quarter: QuarterTimes | un
   const week = DateTime.fromJSDate(now, { zone }).plus({ weeks: 1 }).toJSDate();
   presets.push({ key: 'next-day', label: '+1 天', at: day.toISOString(), note: formatLocal(day, zone) });
   presets.push({ key: 'next-week', label: '+1 周', at: week.toISOString(), note: formatLocal(week, zone) });
+  // The working-day calendar's showcase: 国庆 week, where the Friday report moves to Wednesday 9/30.
+  const nationalDay = DateTime.fromISO(NATIONAL_DAY_WEEK, { zone }).toJSDate();
+  presets.push({ key: 'national-day', label: '跳到 2026 国庆周', at: nationalDay.toISOString(), note: `${formatLocal(nationalDay, zone)}：10/1–10/7 放假，周报改在 9/30（周三）发` });
   return presets;
 }

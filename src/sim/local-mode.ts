@@ -17,6 +17,7 @@ import { simRoutes } from '../http/routes/sim.js';
 import type { Logger } from '../logger.js';
 import { Simulator } from './simulator.js';
 import { isMovable, TimeTravel } from './time-travel.js';
+import type { WorkingCalendar } from '../domain/time/working-days.js';
 
 /** Fills the stand-in's org now and the database in the background (DEMO_COMPANY_SIZE=0: starter org only). */
 export async function populateLocalOrg(o: { config: Config; fake: FakeDingTalk; models: Models; clock: Clock; logger: Logger }): Promise<DemoLoad | undefined> {
@@ -61,6 +62,7 @@ export function startSimulator(o: {
   jobs: ReadonlyArray<JobSpec<never>>;
   demo: DemoLoad | undefined;
   logger: Logger;
+  calendar?: () => Promise<WorkingCalendar>;
 }): { simulator: Simulator; router: Router } {
   const log = o.logger.child({ component: 'simulator' });
   const timeTravel = isMovable(o.clock)
@@ -84,6 +86,7 @@ export function startSimulator(o: {
     hrUserIds: o.config.hrUserIds,
     demo: o.demo,
     logger: log,
+    ...(o.calendar ? { calendar: o.calendar } : {}),
   });
   return { simulator, router: simRoutes(simulator) };
 }

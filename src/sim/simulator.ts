@@ -13,6 +13,7 @@ import { clickCard } from '../fake-dingtalk/people.js';
 import type { Logger } from '../logger.js';
 import { SimCardCatalog } from './card-catalog.js';
 import { clockPresets, type ClockPreset, type QuarterTimes } from './clock-presets.js';
+import type { WorkingCalendar } from '../domain/time/working-days.js';
 import { simDirectory, type SimPerson } from './directory.js';
 import { SimAccessError, SimError } from './errors.js';
 import { SimChat } from './sim-chat.js';
@@ -29,6 +30,8 @@ export interface SimulatorDeps {
   hrUserIds: readonly string[];
   demo: DemoLoad | undefined;
   logger: Logger;
+  /** The company's working days: the report preset lands where the report really goes (holiday weeks). */
+  calendar?: () => Promise<WorkingCalendar>;
 }
 
 export interface SimCardView {
@@ -109,7 +112,7 @@ export class Simulator extends EventEmitter {
       zone: this.deps.timeZone,
       offsetMs: now.getTime() - Date.now(),
       movable: this.deps.timeTravel !== undefined,
-      presets: clockPresets(now, this.deps.timeZone, q),
+      presets: clockPresets(now, this.deps.timeZone, q, await this.deps.calendar?.()),
       quarterId: q?.id,
     };
   }

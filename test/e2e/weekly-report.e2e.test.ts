@@ -1,3 +1,4 @@
+import chineseDays from 'chinese-days';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValue } from '../../src/domain/charts/bar-chart.js';
@@ -19,6 +20,19 @@ const median = (xs: number[]) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** Elapsed share of the quarter's working days at `at` (the current day by the hour), Shanghai days. */
+function workingDayShare(start: Date, end: Date, at: Date): number {
+  let total = 0;
+  let elapsed = 0;
+  for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
+    const day = new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+    if (!chineseDays.isWorkday(day)) continue;
+    total++;
+    elapsed += Math.min(1, Math.max(0, (at.getTime() - t) / 86_400_000));
+  }
+  return elapsed / total;
+}
+
 interface Expected {
   signed: number;
   signedTarget: number;
@@ -37,7 +51,8 @@ interface Expected {
 async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<string, Expected>> {
   const m = h.service.models;
   const q = (await m.Quarter.findById(org.quarterId).lean())!;
-  const share = (AS_OF.getTime() - q.startDate.getTime()) / (q.endDate.getTime() - q.startDate.getTime());
+  // The linear pace counts working days (National Day week and 调休 included), straight from chinese-days.
+  const share = workingDayShare(q.startDate, q.endDate, AS_OF);
   const acts = await m.Activity.find({ quarterId: org.quarterId, startAt: { $lt: AS_OF } }).lean();
   const closedDeals = (await m.Deal.find({ quarterId: org.quarterId, isClosed: true }).lean()).filter((d) => !d.closeDate || d.closeDate < AS_OF);
   const deals = closedDeals.filter((d) => d.isWon);

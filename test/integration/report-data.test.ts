@@ -99,7 +99,7 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
     expect(r1.newCustomersByWeek).toEqual(new Map([['2026-W46', 1]]));
     expect(r1.signedByWeek).toEqual(new Map([['2026-W46', 100_000], ['2026-W47', 50_000]]));
     expect(d.facts.get('r2')).toMatchObject({ allTotal: 0, wonDeals: 0 }); // its activity is in another quarter
-    expect(d.notCounted).toEqual([{ personId: 'r1', type: 'visit', day: '2026-11-24', accountName: '华诚', reasons: ['时长 12 分钟 < 30 分钟'] }]);
+    expect(d.notCounted).toEqual([{ id: expect.any(String), personId: 'r1', type: 'visit', day: '2026-11-24', accountName: '华诚', reasons: ['时长 12 分钟 < 30 分钟'] }]);
   });
 
   it('gives the same facts when the activity groups are read a slice of people at a time', async () => {

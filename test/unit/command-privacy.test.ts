@@ -15,6 +15,7 @@ const PUBLIC_BECAUSE: Record<string, string> = {
   help: 'the list of commands',
   'activity-rules': 'the rule is the same for everyone (HR changing it is audited, not personal)',
   'report-schedule': 'when reports go out, the same for everyone',
+  'company-days': 'the company calendar is the same for everyone (HR changing it is audited)',
   'review-time': 'when the review meeting is, the same for the whole team',
   'bind-team-group': 'said in the team group on purpose: binding it is a group act, and the answer names no one',
 };

@@ -9,7 +9,7 @@
  * - win rate = won ÷ closed (won + lost) opportunities closing in the quarter up to asOf;
  * - visits per won deal = counted visits ÷ won deals; average won deal = signed ÷ won deals;
  * - pipeline = opportunities entered (created / engaged date) in the quarter up to asOf;
- * - per working week = counted activities ÷ (Mon–Fri days elapsed ÷ 5);
+ * - per working week = counted activities ÷ (working days elapsed ÷ 5; Mon–Fri without the company calendar);
  * - dimension rates = share of counted visits that had the dimension (方案定制率), with the target when the
  *   quarter has a percent metric for it.
  */
@@ -22,6 +22,7 @@ import { peerStats, type PeerStats } from '../report/peers.js';
 import { progressOf, type MetricProgress } from '../report/progress.js';
 import type { ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../report/types.js';
 import { dayKey, elapsedShare } from '../time/calendar.js';
+import { workingShare, type WorkingCalendar } from '../time/working-days.js';
 
 export type GoalState = GoalStanding['state'];
 
@@ -112,7 +113,7 @@ export function reasonKind(reason: string): ReasonCount['kind'] {
 }
 
 /** Mon–Fri days from the quarter's start up to asOf (the day asOf falls in counts once it has begun). */
-export function workingDaysElapsed(q: Pick<ReportQuarter, 'start' | 'end' | 'timeZone'>, asOf: Date): number {
+export function workingDaysElapsed(q: Pick<ReportQuarter, 'start' | 'end' | 'timeZone'>, asOf: Date, cal?: WorkingCalendar): number {
   const until = Math.min(asOf.getTime(), q.end.getTime());
   let n = 0;
   const seen = new Set<string>();
@@ -121,6 +122,10 @@ export function workingDaysElapsed(q: Pick<ReportQuarter, 'start' | 'end' | 'tim
     const key = dayKey(new Date(t), q.timeZone);
     if (seen.has(key)) continue;
     seen.add(key);
+    if (cal) {
+      if (cal.isWorkingDay(key)) n++;
+      continue;
+    }
     const wd = new Date(`${key}T12:00:00Z`).getUTCDay();
     if (wd !== 0 && wd !== 6) n++;
   }
@@ -146,8 +151,11 @@ export function computeFigures(data: ReportDataset, settings: ReportSettings, pe
   const book = new Map(data.people.map((p) => [p.id, carriesPersonalBook(tree, p.id, data.facts.get(p.id))]));
   const stats = peers ?? peerStats(new Map([...data.facts].filter(([id]) => book.get(id) !== false)), settings);
   const goals = new Map(data.goals.map((g) => [g.ownerId, g]));
-  const share = elapsedShare(q.start, q.end, data.asOf);
-  const workingWeeks = workingDaysElapsed(q, data.asOf) / 5;
+  // With the company calendar, pace and per-week rates count working days (holidays expect nothing), as the
+  // report's pace line does.
+  const cal = data.calendar;
+  const share = cal ? workingShare(q.start, q.end, data.asOf, cal, q.timeZone) : elapsedShare(q.start, q.end, data.asOf);
+  const workingWeeks = workingDaysElapsed(q, data.asOf, cal) / 5;
   const typeName = new Map(q.activityTypes.map((t) => [t.key, t.name]));
   const byPerson = new Map<string, PersonQuarterFigures>();
   for (const p of data.people) {

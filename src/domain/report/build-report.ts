@@ -2,6 +2,7 @@ import { computeFigures, type PersonQuarterFigures } from '../figures/person-fig
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
 import { emptyFacts } from './facts.js';
 import type { HealthScore } from './health.js';
+import { countWorkingDays, daysOfIsoWeek, workingShare } from '../time/working-days.js';
 import { insightLine } from './insight.js';
 import { attribute, teamReference, type TeamReference } from '../outcome/attribution.js';
 import type { PeerStats } from './peers.js';
@@ -27,7 +28,7 @@ export interface RepReport {
   goalStatus: string | null;
   /** The metric the chart's progress line follows: the first with a target and a weekly source. */
   primaryMetric: string | null;
-  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null; appealed?: number };
+  thisWeek: { counted: number; byType: Array<{ type: string; name: string; n: number }>; previousWeekCounted: number | null; appealed?: number; workingDays?: number };
   /** Every week of the quarter: counted activities, cumulative attainment of the primary metric, linear pace. */
   trend: Array<{ week: string; counted: number | null; cumulative: number | null; pace: number }>;
   /** Win rate on opportunities (won ÷ closed in the quarter) and, separately, counted visits per won deal. */
@@ -71,8 +72,11 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
   }
   const q = data.quarter;
   const weeks = weeksBetween(q.start, q.end, q.timeZone);
-  const share = elapsedShare(q.start, q.end, data.asOf);
-  const pace = weeks.map((w) => elapsedShare(q.start, q.end, new Date(Math.min(isoWeekRange(w, q.timeZone).end.getTime(), q.end.getTime()))));
+  // The linear pace counts working days when the company calendar is known (holidays expect nothing).
+  const cal = data.calendar;
+  const shareAt = (t: Date) => (cal ? workingShare(q.start, q.end, t, cal, q.timeZone) : elapsedShare(q.start, q.end, t));
+  const share = shareAt(data.asOf);
+  const pace = weeks.map((w) => shareAt(new Date(Math.min(isoWeekRange(w, q.timeZone).end.getTime(), q.end.getTime()))));
   const typeName = new Map(q.activityTypes.map((t) => [t.key, t.name]));
   const visitName = typeName.get(settings.conversionType) ?? '拜访';
   const weekIdx = weeks.indexOf(data.week);
@@ -107,6 +111,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
           .sort((a, b) => b.n - a.n || a.type.localeCompare(b.type)),
         previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
         appealed: data.appealed?.filter((id) => id === p.id).length ?? 0,
+        ...(cal ? { workingDays: countWorkingDays(daysOfIsoWeek(data.week), cal) } : {}),
       },
       trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
       conversion: {

@@ -33,7 +33,10 @@ function activitiesText(r: RepReport): string {
   const byType = r.thisWeek.byType.map((t) => `${t.name} ${t.n}`).join(' · ');
   const prev = r.thisWeek.previousWeekCounted === null ? '' : `（上周 ${r.thisWeek.previousWeekCounted} 次）`;
   const appealed = r.thisWeek.appealed ? `（其中经申诉计入 ${r.thisWeek.appealed} 次）` : '';
-  const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${appealed}${prev}${byType ? `：${byType}` : ''}`];
+  // A holiday week is short: say so, so 3 visits in 3 working days don't read as a slow week.
+  const wd = r.thisWeek.workingDays;
+  const short = wd !== undefined && wd !== 5 ? `（本周 ${wd} 个工作日）` : '';
+  const lines = [`**本周有效活动 ${r.thisWeek.counted} 次**${short}${appealed}${prev}${byType ? `：${byType}` : ''}`];
   const c = r.conversion;
   const median = c.peerMedian === null ? '' : `，全员中位数 ${pct(c.peerMedian)}`;
   const perWon = c.visitsPerWon === null ? '' : `；每单有效${c.visitName} ${round1(c.visitsPerWon)} 次`;

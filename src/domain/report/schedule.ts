@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { isoWeekKey } from '../time/calendar.js';
+import { lastWorkingDayOfWeek, type WorkingCalendar } from '../time/working-days.js';
 
 /** When the weekly report goes out, in the quarter's time zone: ISO weekday (1 = Monday) and "HH:mm". */
 export interface ReportSchedule {
@@ -65,4 +67,38 @@ export function parseSchedule(text: string): { ok: true; schedule: ReportSchedul
   const m = Number(time[2]);
   if (h > 23 || m > 59) return { ok: false, problem: `${time[0]} 不是有效的时间` };
   return { ok: true, schedule: { weekday, time: `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}` } };
+}
+
+/**
+ * The week's report instant on a working-day calendar: the scheduled day if people work then; when it is a
+ * day off (Friday of National Day week), the last working day of that week at the same time; null for a
+ * week without any working day (Spring Festival plus company days off), which gets no report.
+ */
+export function dueInWeek(schedule: ReportSchedule, weekStart: DateTime, cal: WorkingCalendar): DateTime | null {
+  const planned = at(schedule, weekStart);
+  if (cal.isWorkingDay(planned.toISODate()!)) return planned;
+  const last = lastWorkingDayOfWeek(isoWeekKey(weekStart.toJSDate(), weekStart.zoneName ?? 'UTC'), cal);
+  if (!last) return null;
+  const day = DateTime.fromISO(last, { zone: weekStart.zone });
+  return planned.set({ year: day.year, month: day.month, day: day.day });
+}
+
+/** latestDue() on a working-day calendar; null when none of the last 8 weeks had a report day. */
+export function latestDueOn(schedule: ReportSchedule, zone: string, now: Date, cal: WorkingCalendar): Date | null {
+  const local = DateTime.fromJSDate(now, { zone });
+  for (let w = 0; w < 8; w++) {
+    const due = dueInWeek(schedule, local.startOf('week').minus({ weeks: w }), cal);
+    if (due && due <= local) return due.toJSDate();
+  }
+  return null;
+}
+
+/** nextDue() on a working-day calendar; null when none of the next 8 weeks has a report day. */
+export function nextDueOn(schedule: ReportSchedule, zone: string, now: Date, cal: WorkingCalendar): Date | null {
+  const local = DateTime.fromJSDate(now, { zone });
+  for (let w = 0; w < 8; w++) {
+    const due = dueInWeek(schedule, local.startOf('week').plus({ weeks: w }), cal);
+    if (due && due > local) return due.toJSDate();
+  }
+  return null;
 }

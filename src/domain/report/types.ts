@@ -1,3 +1,4 @@
+import type { WorkingCalendar } from '../time/working-days.js';
 import type { PersonFacts } from './facts.js';
 
 /**
@@ -96,6 +97,8 @@ export interface ReportDataset {
   facts: ReadonlyMap<string, PersonFacts>;
   /** Not-counted activities of `week` only. */
   notCounted: readonly NotCountedActivity[];
+  /** The company's working days: the linear pace counts them (absent: calendar time). */
+  calendar?: WorkingCalendar;
   /** Owners of the report week's activities counted after an accepted appeal (经申诉计入), one entry each. */
   appealed?: readonly string[];
 }

@@ -68,3 +68,22 @@ export function packTimeFor(reviewAt: Date, cal: WorkingCalendar, zone = 'Asia/S
   for (let guard = 0; !cal.isWorkingDay(d.toISODate()!) && guard < 366; guard++) d = d.minus({ days: 1 });
   return d.toJSDate();
 }
+
+/**
+ * Share of [start, end) elapsed at `at`, counting working days only (the linear pace): a day off adds
+ * nothing to what is expected, a 调休 working Saturday adds a full day. Today counts by the hour.
+ * Falls back to calendar time for a span without working days.
+ */
+export function workingShare(start: Date, end: Date, at: Date, cal: WorkingCalendar, zone: string): number {
+  if (at.getTime() <= start.getTime()) return 0;
+  if (at.getTime() >= end.getTime()) return 1;
+  let total = 0;
+  let elapsed = 0;
+  for (let d = DateTime.fromJSDate(start, { zone }).startOf('day'); d.toMillis() < end.getTime(); d = d.plus({ days: 1 })) {
+    if (!cal.isWorkingDay(d.toISODate()!)) continue;
+    const next = d.plus({ days: 1 });
+    total++;
+    elapsed += Math.min(1, Math.max(0, (at.getTime() - d.toMillis()) / (next.toMillis() - d.toMillis())));
+  }
+  return total === 0 ? (at.getTime() - start.getTime()) / (end.getTime() - start.getTime()) : elapsed / total;
+}

@@ -11,6 +11,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { DEFAULT_REPORT_SETTINGS } from '../../domain/report/types.js';
 import type { Logger } from '../../logger.js';
+import type { WorkingCalendar } from '../../domain/time/working-days.js';
 import type { Metrics } from '../../metrics.js';
 import { ReportBuilder } from './report-builder.js';
 import { ReportRunner } from './report-runner.js';
@@ -50,6 +51,8 @@ export function createWeeklyReports(deps: {
   config: Config;
   templates?: CardTemplates;
   pool?: RenderPool;
+  /** The company's working days (report day, linear pace); absent: every Monday–Sunday as scheduled. */
+  calendar?: () => Promise<WorkingCalendar>;
 }): WeeklyReports {
   const { config: c, clock } = deps;
   const logger = deps.logger.child({ feature: 'weekly-report' });
@@ -64,7 +67,7 @@ export function createWeeklyReports(deps: {
   // retaken. Safe even if that instance was only slow: the resend reuses the card's outTrackId.
   const ledger = new DeliveryLedger(deps.models, deps.instanceId, c.report.leaseMs, now);
   const runs = new ReportRunRepository(deps.models, deps.instanceId, now);
-  const builder = new ReportBuilder(deps.models, DEFAULT_REPORT_SETTINGS, c.report.defaultSchedule);
+  const builder = new ReportBuilder(deps.models, DEFAULT_REPORT_SETTINGS, c.report.defaultSchedule, deps.calendar);
   const sender = new ReportSender({
     ledger,
     messenger: deps.messenger,

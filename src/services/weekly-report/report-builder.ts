@@ -5,6 +5,7 @@ import { buildReports, type RepReport } from '../../domain/report/build-report.j
 import type { PeerStats } from '../../domain/report/peers.js';
 import { isValidSchedule, type ReportSchedule } from '../../domain/report/schedule.js';
 import { buildTeamSummaries, type TeamSummary } from '../../domain/report/team.js';
+import type { WorkingCalendar } from '../../domain/time/working-days.js';
 import type { ReportQuarter, ReportSettings } from '../../domain/report/types.js';
 
 export type QuarterRecord = QuarterDoc & { _id: string };
@@ -25,7 +26,13 @@ export class ReportBuilder {
     private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
     readonly settings: ReportSettings,
     private readonly defaultSchedule: ReportSchedule,
+    private readonly calendar?: () => Promise<WorkingCalendar>,
   ) {}
+
+  /** The company's working days, if wired (reports move off holidays; the pace counts working days). */
+  async workingCalendar(): Promise<WorkingCalendar | undefined> {
+    return this.calendar?.();
+  }
 
   /** The quarter `at` falls in (planning quarters are not reported on). */
   async quarterAt(at: Date): Promise<QuarterRecord | null> {
@@ -59,7 +66,9 @@ export class ReportBuilder {
     const t0 = performance.now();
     const narrow = opts.peers && opts.personIds ? opts.personIds : undefined;
     const settings = this.settingsFor(q);
-    const data = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
+    const loaded = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
+    const calendar = await this.workingCalendar();
+    const data = calendar ? { ...loaded, calendar } : loaded;
     const t1 = performance.now();
     const set = buildReports(data, settings, opts.peers ?? undefined);
     const wanted = opts.personIds ? new Set(opts.personIds) : undefined;

@@ -3,7 +3,7 @@ import type { DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
 import type { ReportRun, ReportRunRepository, ReportScope, RunCounts } from '../../adapters/mongo/report-run-repository.js';
 import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
-import { latestDue, nextDue } from '../../domain/report/schedule.js';
+import { latestDue, latestDueOn, nextDue } from '../../domain/report/schedule.js';
 import { weekLabel } from '../../domain/report/format.js';
 import { isoWeekKey } from '../../domain/time/calendar.js';
 import type { Logger } from '../../logger.js';
@@ -139,7 +139,10 @@ export class ReportRunner {
     const now = this.d.clock.now();
     const q = await this.d.builder.quarterAt(now);
     if (!q) return;
-    const due = latestDue(this.d.builder.scheduleOf(q), q.timeZone, now);
+    // On the company calendar the report moves off a holiday Friday, and a week without working days has none.
+    const cal = await this.d.builder.workingCalendar();
+    const due = cal ? latestDueOn(this.d.builder.scheduleOf(q), q.timeZone, now, cal) : latestDue(this.d.builder.scheduleOf(q), q.timeZone, now);
+    if (!due) return;
     if (due < q.startDate || due >= q.endDate) return;
     const week = isoWeekKey(due, q.timeZone);
     const id = `scheduled|${week}`;

@@ -8,6 +8,7 @@ import { unmatchedRecordModel } from './unmatched-record.model.js';
 import { userMappingModel } from './user-mapping.model.js';
 import { appealModel } from './appeal.model.js';
 import { auditLogModel } from './audit-log.model.js';
+import { companyDayModel } from './company-day.model.js';
 import { dealModel } from './deal.model.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.model.js';
 import { goalModel } from './goal.model.js';
@@ -51,6 +52,7 @@ export function createModels(conn: Connection) {
     // prediction (issue 11)
     PredictionModel: predictionModelModel(conn),
     Prediction: predictionModel(conn),
+    CompanyDay: companyDayModel(conn),
   };
 }
 

@@ -1,0 +1,49 @@
+import type { Bot } from '../bot/bot.js';
+import { escapeMd } from '../domain/goals/goal-view.js';
+import { parseCompanyDays } from '../domain/time/company-days-command.js';
+import { dayKey } from '../domain/time/calendar.js';
+import type { CompanyCalendar } from '../services/calendar/company-calendar.js';
+import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+
+/**
+ * `公司假期`: the company's own days off and working days on top of the public holiday calendar (HR sets,
+ * anyone may look). Reports, paces and reminders follow them (docs/calendar.md).
+ */
+export function registerCalendar(bot: Bot, d: ActivityHandlerDeps & { calendar: CompanyCalendar }): void {
+  bot.command(
+    {
+      name: 'company-days',
+      privacy: 'public',
+      access: { rep: 'read', manager: 'read', hr: 'yes' },
+      keywords: ['公司假期', '工作日历', 'company days', 'holidays'],
+      summary: { zh: '公司自定的假期/上班日（在法定节假日和调休之上）；HR：公司假期 放假 2026-12-31 年终盘点', en: "the company's own days off / working days on top of public holidays (HR sets them)" },
+      example: '公司假期',
+    },
+    async (ctx) => {
+      const parsed = parseCompanyDays(ctx.args);
+      if (!parsed.ok) return ctx.reply(parsed.problem);
+      const cmd = parsed.cmd;
+      const today = dayKey(d.clock.now(), d.config.timeZone);
+      if (cmd.kind === 'list') {
+        const list = await d.calendar.overrides(today);
+        const cal = await d.calendar.get();
+        const provisional = cal.provisionalYears(today, `${Number(today.slice(0, 4)) + 1}-12-31`);
+        const lines = ['### 公司假期', ...(list.length ? list.map((o) => `- ${o.day} ${o.kind === 'off' ? '放假' : '上班'}${o.note ? `：${escapeMd(o.note)}` : ''}`) : ['今后没有公司自定的假期或上班日，按国家法定节假日和调休安排。'])];
+        if (provisional.length) lines.push('', `> ${provisional.join('、')} 年的国务院放假安排还没有收录（chinese-days 数据包未更新），暂按法定假日推算、不含调休；公布后请管理员更新数据包（docs/calendar.md）。`);
+        return ctx.reply({ type: 'markdown', title: '公司假期', text: lines.join('\n') });
+      }
+      const viewer = await viewerOf(d, ctx.event.senderStaffId);
+      if (viewer.role !== 'hr') {
+        await d.audit.record({ actorId: viewer.id, action: 'access_denied', entity: 'company-day', entityId: cmd.days[0]!, note: 'company-days: HR only' });
+        return ctx.reply('只有 HR 可以设置公司假期。');
+      }
+      if (cmd.kind === 'remove') {
+        const n = await d.calendar.remove(cmd.days, viewer.id);
+        return ctx.reply(n ? `已删除 ${n} 天的公司安排，恢复按国家法定节假日和调休。` : '这些日期没有公司自定的安排，没有改动。');
+      }
+      await d.calendar.set(cmd.days, cmd.dayKind, cmd.note, viewer.id);
+      const span = cmd.days.length === 1 ? cmd.days[0] : `${cmd.days[0]} 至 ${cmd.days.at(-1)}（${cmd.days.length} 天）`;
+      await ctx.reply(`已设置：${span} ${cmd.dayKind === 'off' ? '公司放假' : '公司安排上班'}${cmd.note ? `（${escapeMd(cmd.note)}）` : ''}。周报推送日、进度和提醒会按此计算。`);
+    },
+  );
+}
