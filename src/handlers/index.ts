@@ -50,5 +50,8 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerActivity(bot, deps);
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
-  registerHelp(bot);
+  registerHelp(bot, async (userId) => {
+    const p = await deps.org.ensurePerson(userId);
+    return p ? deps.org.roleOf(p) : 'rep';
+  });
 }
