@@ -72,5 +72,8 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
   registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
   registerPrediction(bot, { models: deps.models, messenger: deps.messenger, clock: deps.clock, views, prediction: deps.prediction });
-  registerHelp(bot);
+  registerHelp(bot, async (userId) => {
+    const p = await deps.org.ensurePerson(userId);
+    return p ? deps.org.roleOf(p) : 'rep';
+  });
 }

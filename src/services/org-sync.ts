@@ -71,7 +71,12 @@ export class OrgSync {
     const started = Date.now();
     const log = this.o.logger.child({ component: 'org-sync' });
     const snapshot = await this.o.source.snapshot();
-    const existing = (await this.o.models.Person.find({}, { _id: 1, managerId: 1, isActive: 1, hrAssigned: 1, source: 1, managerHistory: 1 }).lean()).map(
+    const docs = await this.o.models.Person.find(
+      {},
+      { _id: 1, managerId: 1, isActive: 1, hrAssigned: 1, source: 1, managerHistory: 1, name: 1, title: 1, deptIds: 1, deptNames: 1, role: 1, leftAt: 1, email: 1, jobNumber: 1 },
+    ).lean();
+    const before = new Map(docs.map((p) => [String(p._id), p as unknown as Record<string, unknown>]));
+    const existing = docs.map(
       (p): KnownPerson => ({
         id: String(p._id),
         managerId: p.managerId ?? null,
@@ -113,7 +118,8 @@ export class OrgSync {
     const report: SyncReport = {
       users: snapshot.users.length,
       added: plan.writes.filter((w) => w.isNew).length,
-      updated: plan.writes.filter((w) => !w.isNew).length,
+      // Only people whose stored fields actually change (12.8: "更新 62" when nothing changed).
+      updated: plan.writes.filter((w) => !w.isNew && changedFields(before.get(w.id), w.fields, w.managerChanged)).length,
       managerChanges: plan.managerChanges,
       deactivated: plan.deactivations.map((d) => d.id),
       deactivationBlocked: plan.deactivationBlocked,
@@ -180,4 +186,11 @@ export class OrgSync {
     await this.o.audit.record({ actorId, action: on ? 'person.hr_granted' : 'person.hr_revoked', entity: 'person', entityId: person._id, before: { role: person.role }, after: { role } });
     return role;
   }
+}
+
+/** Whether writing `fields` changes what is stored (missing and null/undefined count as the same). */
+function changedFields(doc: Record<string, unknown> | undefined, fields: Record<string, unknown>, managerChanged: boolean): boolean {
+  if (!doc || managerChanged) return true;
+  const norm = (v: unknown) => JSON.stringify(v ?? null);
+  return Object.entries(fields).some(([k, v]) => norm(doc[k] ?? (k === 'isActive' ? true : null)) !== norm(v));
 }

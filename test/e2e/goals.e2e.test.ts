@@ -75,7 +75,8 @@ describe('goal chain', () => {
     ]);
 
     const approval = await approvalCard(h, 'rep01', 2, 'mgr01');
-    expect(approval.cardParamMap.summaryText).toContain('**张伟** 提交了第 2 版目标');
+    // The shown edition counts submissions (the hidden version, 2, also counted opening the card).
+    expect(approval.cardParamMap.summaryText).toContain('**张伟** 提交了第 1 版目标');
     expect(approval.cardParamMap.pending).toBe('true');
 
     const decided = await press(h, approval.outTrackId, 'mgr01', 'goal.approve', { comment: '加油' });
@@ -102,10 +103,14 @@ describe('goal chain', () => {
     const id = `goal:${Q}:rep01:v1`;
     const unlocked = await press(h, id, 'rep01', 'goal.edit');
     expect(unlocked.cardParamMap).toMatchObject({ editable: 'true', locked: 'false', version: '3' });
+    // 12.8: "可以修改了" and "已锁定" never show together.
+    expect(unlocked.cardParamMap.noticeText).toContain('可以修改了');
+    expect(unlocked.cardParamMap.savedText).not.toContain('锁定');
     const resubmitted = await press(h, id, 'rep01', 'goal.submit', goalForm('90万', '15', ['制造业'], { keyAccounts: '三一重工' }));
     expect(resubmitted.cardParamMap).toMatchObject({ version: '4', headerColor: 'orange' });
     const again = await approvalCard(h, 'rep01', 4, 'mgr01');
     expect(again.cardParamMap.summaryText).toContain('90万');
+    expect(again.cardParamMap.summaryText).toContain('提交了第 2 版目标'); // one resubmit → 第 2 版, not 第 4/5 版 (12.8)
     const audit = await h.service.models.AuditLog.find({ entity: 'goal', entityId: `${Q}:rep01` }).sort({ at: 1, _id: 1 }).lean();
     expect(audit.at(-1)).toMatchObject({ action: 'goal.reopened', before: { status: 'approved' }, after: { status: 'submitted' } });
   });

@@ -23,7 +23,7 @@ describe('org administration in chat', () => {
 
   it('同步组织 is for HR only', async () => {
     expect((await sayAndWait(h, 'rep01', '同步组织')).text).toBe('「同步组织」只有 HR 可以使用。');
-    expect((await sayAndWait(h, 'hr01', '同步组织')).text).toMatch(/^组织同步完成（[\d.]+ 秒）：共 8 人，新增 0，更新 8，主管变更 0，离职停用 0。$/);
+    expect((await sayAndWait(h, 'hr01', '同步组织')).text).toMatch(/^组织同步完成（[\d.]+ 秒）：共 8 人，新增 0，更新 0，主管变更 0，离职停用 0。$/);
   });
 
   it('after a reorg, a goal waiting for approval goes to the new manager; the old card no longer decides', async () => {

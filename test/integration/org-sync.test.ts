@@ -66,6 +66,13 @@ describe('org sync', () => {
     expect(fake.callsTo('org.dept.listsub').length).toBe(fake.org.depts.size);
   });
 
+  it('counts as "updated" only people whose stored fields change (12.8)', async () => {
+    await sync.run();
+    expect(await sync.run()).toMatchObject({ added: 0, updated: 0 });
+    fake.org.users.get('rep03')!.title = '高级销售';
+    expect(await sync.run()).toMatchObject({ added: 0, updated: 1 });
+  });
+
   it('keeps history when someone changes manager or leaves; their goals stay', async () => {
     await sync.run();
     await models.Goal.create({ quarterId: '2026Q4', ownerId: 'rep02', managerId: 'mgr01', status: 'approved', targets: [{ metric: 'signed_amount', value: 800_000 }] });

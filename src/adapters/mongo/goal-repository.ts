@@ -143,6 +143,16 @@ export class GoalRepository {
     return docs.map(toGoal);
   }
 
+  /**
+   * The edition people see ("第 2 版"): how many times the content was submitted. The internal version
+   * also moves on opening the card and on every decision (it is the card's staleness token), so showing
+   * it read "第 5 版" after one resubmit (12.8).
+   */
+  async edition(quarterId: string, ownerId: string): Promise<number> {
+    const n = await this.m.GoalRevision.countDocuments({ quarterId, ownerId, action: { $in: ['submitted', 'resubmitted', 'reopened'] } });
+    return Math.max(1, n);
+  }
+
   async revisions(quarterId: string, ownerId: string) {
     return this.m.GoalRevision.find({ quarterId, ownerId }).sort({ version: 1 }).lean();
   }

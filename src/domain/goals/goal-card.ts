@@ -25,6 +25,8 @@ export interface GoalCardState {
   metrics: readonly MetricDef[];
   industryOptions: readonly string[];
   version: number;
+  /** The edition shown to people (submissions so far); `version` stays the card's hidden staleness token. */
+  edition?: number;
   status: GoalStatus;
   /** What is stored now (undefined for an untouched draft). */
   saved: GoalContent | undefined;
@@ -51,7 +53,7 @@ export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
   const v: Record<string, CardValue> = {
     title: zh ? `${s.quarterId} 季度目标 · ${s.ownerName}` : `${s.quarterId} goals · ${s.ownerName}`,
     headerColor: COLOR[s.status],
-    subtitle: zh ? `状态：**${statusLabel(s.status, 'zh')}** · 第 ${s.version} 版` : `Status: **${statusLabel(s.status, 'en')}** · version ${s.version}`,
+    subtitle: zh ? `状态：**${statusLabel(s.status, 'zh')}** · 第 ${s.edition ?? s.version} 版` : `Status: **${statusLabel(s.status, 'en')}** · version ${s.edition ?? s.version}`,
     directionText: s.parent ? parentText(s.parent, s.metrics, s.lang) : zh ? '公司尚未设定方向' : 'No company direction set yet',
     hasNotice: s.notice !== undefined,
     noticeText: s.notice ? s.notice[s.lang] : '',
@@ -95,12 +97,16 @@ export function goalCardValues(s: GoalCardState): Record<string, CardValue> {
 
 function savedText(s: GoalCardState): string {
   const zh = s.lang === 'zh';
-  const head = zh ? `**已保存（第 ${s.version} 版，${statusLabel(s.status, 'zh')}）**` : `**Saved (version ${s.version}, ${statusLabel(s.status, 'en')})**`;
+  const head = zh ? `**已保存（第 ${s.edition ?? s.version} 版，${statusLabel(s.status, 'zh')}）**` : `**Saved (version ${s.edition ?? s.version}, ${statusLabel(s.status, 'en')})**`;
   const parts = [head, goalMarkdown(s.saved!, s.metrics, s.lang)];
   if (s.decision) {
     const c = s.decision.comment ? `：${escapeMd(s.decision.comment)}` : '';
     parts.push(
-      s.status === 'approved'
+      s.status === 'approved' && s.editMode
+        ? zh
+          ? `✏️ ${s.decision.byName} 已批准过这一版；你正在修改，提交后将重新审批（提交前仍按已批准的目标执行）。`
+          : `✏️ Approved by ${s.decision.byName}; you are changing it, and submitting sends it for approval again (the approved goal applies until then).`
+        : s.status === 'approved'
         ? zh
           ? `🔒 ${escapeMd(s.decision.byName)} 已批准，目标已锁定。如需修改，发送「目标」获取新卡片，修改后将重新审批。`
           : `🔒 Approved by ${escapeMd(s.decision.byName)}; the goal is locked. To change it, send "goal" for a new card; changes need approval again.`
@@ -139,6 +145,8 @@ export interface ApprovalCardState {
   quarterId: string;
   ownerName: string;
   version: number;
+  /** Shown edition (see GoalCardState.edition). */
+  edition?: number;
   status: GoalStatus;
   content: GoalContent;
   metrics: readonly MetricDef[];
@@ -157,7 +165,7 @@ export function approvalCardValues(s: ApprovalCardState): Record<string, CardVal
   return {
     title: zh ? `目标审批 · ${s.ownerName} · ${s.quarterId}` : `Goal approval · ${s.ownerName} · ${s.quarterId}`,
     headerColor: color,
-    summaryText: [zh ? `**${escapeMd(s.ownerName)}** 提交了第 ${s.version} 版目标：` : `**${escapeMd(s.ownerName)}** submitted version ${s.version}:`, goalMarkdown(s.content, s.metrics, s.lang)].join('\n\n'),
+    summaryText: [zh ? `**${escapeMd(s.ownerName)}** 提交了第 ${s.edition ?? s.version} 版目标：` : `**${escapeMd(s.ownerName)}** submitted version ${s.edition ?? s.version}:`, goalMarkdown(s.content, s.metrics, s.lang)].join('\n\n'),
     alignTitle: a.title,
     alignColor: a.color,
     alignText: a.text,

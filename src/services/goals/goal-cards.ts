@@ -38,6 +38,7 @@ export async function goalCardData(d: GoalDeps, goal: Goal, quarter: QuarterConf
     metrics: quarter.metrics,
     industryOptions: quarter.industryOptions,
     version: goal.version,
+    edition: await d.goals.edition(quarter.id, goal.ownerId),
     status: goal.status,
     saved: hasContent(likeOf(goal)) ? contentOf(goal) : undefined,
     ...(x.entered ? { entered: x.entered } : {}),
@@ -63,12 +64,13 @@ export async function approvalData(
   lang: Lang,
   extra: Pick<ApprovalCardState, 'notice' | 'outcome'> = {},
 ): Promise<Record<string, CardValue>> {
-  const alignment = await liveAlignment(d, owner, goal, quarter);
+  const [alignment, edition] = await Promise.all([liveAlignment(d, owner, goal, quarter), d.goals.edition(quarter.id, goal.ownerId)]);
   return approvalCardValues({
     lang,
     quarterId: quarter.id,
     ownerName: owner.name,
     version: goal.version,
+    edition,
     status: goal.status,
     content: contentOf(goal),
     metrics: quarter.metrics,

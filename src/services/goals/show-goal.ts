@@ -50,9 +50,10 @@ export async function showGoal(d: GoalDeps, viewer: Person, arg: string, lang: L
     );
   }
   const a = alignmentView(await liveAlignment(d, subject, goal, quarter), lang);
+  const edition = await d.goals.edition(quarter.id, goal.ownerId);
   const head = zh
-    ? `### ${escapeMd(subject.name)} · ${quarter.id} 目标\n状态：**${statusLabel(goal.status, 'zh')}** · 第 ${goal.version} 版`
-    : `### ${escapeMd(subject.name)} · ${quarter.id} goal\nStatus: **${statusLabel(goal.status, 'en')}** · version ${goal.version}`;
+    ? `### ${escapeMd(subject.name)} · ${quarter.id} 目标\n状态：**${statusLabel(goal.status, 'zh')}** · 第 ${edition} 版`
+    : `### ${escapeMd(subject.name)} · ${quarter.id} goal\nStatus: **${statusLabel(goal.status, 'en')}** · version ${edition}`;
   const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${escapeMd(goal.decisionComment)}` : `\n\nManager's comment: ${escapeMd(goal.decisionComment)}`) : '';
   // Progress and score: the same figures (and the same lines) as the Friday card.
   const figures = d.figures ? await d.figures(subject._id) : null;

@@ -21,6 +21,16 @@ describe('goal card values', () => {
     expect(goalCardValues({ ...base, status: 'approved', editMode: true })).toMatchObject({ editable: true, locked: false, showM1: true });
   });
 
+  it('after 修改目标 the card does not also say "locked"; the shown edition is the submission count, not the internal version (12.8)', () => {
+    const editing = goalCardValues({ ...base, status: 'approved', editMode: true, decision: { byName: '王磊', comment: '' }, notice: msg('✏️ 可以修改了。', 'edit') });
+    expect(String(editing.savedText)).not.toContain('锁定');
+    expect(String(editing.savedText)).toContain('提交后将重新审批');
+    // One resubmit after a return: version 5 internally (open, submit, return, resubmit, approve), edition 2.
+    const approved = goalCardValues({ ...base, status: 'approved', version: 5, edition: 2, decision: { byName: '王磊', comment: '' } });
+    expect(approved.subtitle).toBe('状态：**已通过** · 第 2 版');
+    expect(approved.version).toBe('5');
+  });
+
   it('after a refused submit, show what was typed and every error, and a notice when given', () => {
     const v = goalCardValues({ ...base, entered: { m1: '-5', industries: ['教培'] }, errors: [{ field: 'm1', message: msg('签约额：负数', 'negative') }], notice: msg('注意', 'note') });
     expect(v).toMatchObject({ m1Value: '-5', industriesValue: ['教培'], hasErrors: true, hasNotice: true, noticeText: '注意' });
