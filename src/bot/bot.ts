@@ -18,6 +18,8 @@ export interface CommandSpec {
   example?: string;
   /** Hidden from help (aliases, dev commands). */
   hidden?: boolean;
+  /** Who may use it (absent: everyone). Help lists it only to them; the service still checks the role. */
+  roles?: ReadonlyArray<'rep' | 'manager' | 'hr'>;
 }
 
 export interface MessageContext {

@@ -12,7 +12,7 @@ const pct = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(
  */
 export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   bot.command(
-    { name: 'activity-unmatched', keywords: ['未匹配', '未匹配用户', 'unmatched'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
+    { name: 'activity-unmatched', keywords: ['未匹配', '未匹配用户', 'unmatched'], roles: ['hr'], summary: { zh: 'HR：查看对应不到钉钉同事的外部系统用户', en: 'HR: external users not matched to a DingTalk colleague' } },
     async (ctx) => {
       if ((await viewerOf(d, ctx.event.senderStaffId)).role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以查看未匹配用户。');
       const users = await d.activity.core.unmatched.users(20);
@@ -28,7 +28,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
   );
 
   bot.command(
-    { name: 'activity-map-user', keywords: ['映射', 'map user', 'map'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
+    { name: 'activity-map-user', keywords: ['映射', 'map user', 'map'], roles: ['hr'], summary: { zh: 'HR：把外部系统用户对应到钉钉同事', en: 'HR: map an external user to a DingTalk colleague' }, example: '映射 005Ec000004oBPNIA2 张伟' },
     async (ctx) => {
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       if (viewer.role !== 'hr') return ctx.reply('抱歉，只有 HR / 销售运营可以设置用户映射。');
@@ -54,7 +54,7 @@ export function registerActivityAdmin(bot: Bot, d: ActivityHandlerDeps): void {
     {
       name: 'activity-consistency',
       keywords: ['一致性', '数据一致性', 'consistency'],
-      summary: { zh: '本季度 CRM 拜访与钉钉签到互相印证的比例（主管看团队，HR 看全公司）', en: 'share of CRM visits and DingTalk check-ins that agree this quarter' },
+      roles: ['manager', 'hr'], summary: { zh: '本季度 CRM 拜访与钉钉签到互相印证的比例（主管看团队，HR 看全公司）', en: 'share of CRM visits and DingTalk check-ins that agree this quarter' },
     },
     async (ctx) => {
       const viewer = await viewerOf(d, ctx.event.senderStaffId);

@@ -41,7 +41,7 @@ export function registerGoals(bot: Bot, d: GoalDeps): void {
   );
 
   bot.command(
-    { name: 'board', keywords: ['团队看板', '看板', 'board', 'team board'], summary: { zh: '团队目标对齐看板（主管、HR）', en: 'team goal alignment board (managers, HR)' }, example: '团队看板' },
+    { name: 'board', keywords: ['团队看板', '看板', 'board', 'team board'], roles: ['manager', 'hr'], summary: { zh: '团队目标对齐看板（主管、HR）', en: 'team goal alignment board (managers, HR)' }, example: '团队看板' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;

@@ -55,5 +55,8 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock });
   registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
-  registerHelp(bot);
+  registerHelp(bot, async (userId) => {
+    const p = await deps.org.ensurePerson(userId);
+    return p ? deps.org.roleOf(p) : 'rep';
+  });
 }

@@ -10,7 +10,7 @@ export function registerOrgAdmin(bot: Bot, d: GoalDeps): void {
   const hrOnly = (what: string) => msg(`「${what}」只有 HR 可以使用。`, `Only HR can use "${what}".`);
 
   bot.command(
-    { name: 'org.sync', keywords: ['同步组织', '同步通讯录', 'sync org'], summary: { zh: '立即从钉钉同步组织架构（HR）', en: 'sync the org from DingTalk now (HR)' }, example: '同步组织' },
+    { name: 'org.sync', keywords: ['同步组织', '同步通讯录', 'sync org'], roles: ['hr'], summary: { zh: '立即从钉钉同步组织架构（HR）', en: 'sync the org from DingTalk now (HR)' }, example: '同步组织' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;

@@ -12,7 +12,7 @@ import { privateIo, sender } from './goal-deps.js';
 /** 季度设置 [2027Q1]: HR configures a quarter on a card (dates, review meeting, metrics, direction). */
 export function registerQuarterSetup(bot: Bot, d: GoalDeps & { ledger: DeliveryLedger }): void {
   bot.command(
-    { name: 'quarter.setup', keywords: ['季度设置', '设置季度', 'quarter setup', 'setup quarter'], summary: { zh: '配置季度：日期、评审会、跟踪指标、公司方向（HR）', en: 'set up the quarter: dates, review, metrics, direction (HR)' }, example: '季度设置' },
+    { name: 'quarter.setup', keywords: ['季度设置', '设置季度', 'quarter setup', 'setup quarter'], roles: ['hr'], summary: { zh: '配置季度：日期、评审会、跟踪指标、公司方向（HR）', en: 'set up the quarter: dates, review, metrics, direction (HR)' }, example: '季度设置' },
     async (ctx) => {
       const me = await sender(d, ctx);
       if (!me) return;

@@ -25,6 +25,23 @@ describe('talking to the bot through the real SDK and the fake DingTalk', () => 
     expect(webhookCalls[0]!.body).toMatchObject({ msgtype: 'markdown' });
   });
 
+  it('lists only the commands the person\'s role may use (12.8)', async () => {
+    await h.stop();
+    h = await startHarness({ env: { HR_USER_IDS: 'hr01' } });
+    say(h.fake, { userId: 'rep01', text: '帮助' });
+    const rep = await h.fake.outbox.waitFor((d) => d.conversation === 'user:rep01');
+    for (const hrOnly of ['同步组织', '季度设置', '映射', '未匹配']) expect(rep.text, hrOnly).not.toContain(hrOnly);
+    expect(rep.text).not.toContain('团队看板');
+    expect(rep.text).toContain('查看目标');
+    say(h.fake, { userId: 'mgr01', text: '帮助' });
+    const mgr = await h.fake.outbox.waitFor((d) => d.conversation === 'user:mgr01');
+    expect(mgr.text).toContain('团队看板');
+    expect(mgr.text).not.toContain('同步组织');
+    say(h.fake, { userId: 'hr01', text: '帮助' });
+    const hr = await h.fake.outbox.waitFor((d) => d.conversation === 'user:hr01');
+    for (const cmd of ['同步组织', '季度设置', '映射', '团队看板']) expect(hr.text, cmd).toContain(cmd);
+  });
+
   it('answers "help" in English', async () => {
     say(h.fake, { userId: 'rep02', text: 'help' });
     const reply = await h.fake.outbox.waitFor((d) => d.conversation === 'user:rep02');

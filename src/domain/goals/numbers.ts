@@ -40,7 +40,7 @@ interface Decimal {
 type DecimalResult = { ok: true; value: Decimal; hadUnit: boolean } | { ok: false; error: Msg };
 
 /** Parses "80", "80.5万", "1亿2000万", "800,000", "1e6" (already half-width, no sign, no currency). */
-function parseDecimal(s: string, shown: string, allowUnits: boolean): DecimalResult {
+function parseDecimal(s: string, shown: string, allowUnits: boolean, unit: MetricUnit = 'cny'): DecimalResult {
   const lower = s.toLowerCase();
   const sci = /^(\d+)(?:\.(\d+))?e\+?(\d{1,3})$/.exec(lower);
   if (sci) {
@@ -48,7 +48,7 @@ function parseDecimal(s: string, shown: string, allowUnits: boolean): DecimalRes
     return { ok: true, value: { digits: BigInt(sci[1]! + frac), exp: Number(sci[3]) - frac.length }, hadUnit: false };
   }
   if (CHINESE_NUMERALS.test(s)) {
-    return { ok: false, error: msg(`「${shown}」请用阿拉伯数字填写，例如 80万`, `"${shown}": please use digits, e.g. 800000`) };
+    return { ok: false, error: msg(`「${shown}」请用阿拉伯数字填写，例如 ${EXAMPLE[unit].zh}`, `"${shown}": please use digits, e.g. ${EXAMPLE[unit].en}`) };
   }
   const segments: Array<{ d: Decimal; unitExp: number | undefined }> = [];
   TOKEN.lastIndex = 0;
@@ -69,11 +69,11 @@ function parseDecimal(s: string, shown: string, allowUnits: boolean): DecimalRes
   }
   const rest = lower.slice(pos);
   if (segments.length === 0 || rest.length > 0) {
-    if (segments.length > 0 && (STARTS_WITH_UNIT.test(rest) || /^(?:元|块)/.test(rest))) return mixedUnits(shown);
-    return { ok: false, error: notANumber(shown) };
+    if (unit === 'cny' && segments.length > 0 && (STARTS_WITH_UNIT.test(rest) || /^(?:元|块)/.test(rest))) return mixedUnits(shown);
+    return { ok: false, error: notANumber(shown, unit) };
   }
   const hadUnit = segments.some((x) => x.unitExp !== undefined);
-  if (hadUnit && !allowUnits) return { ok: false, error: notANumber(shown) };
+  if (hadUnit && !allowUnits) return { ok: false, error: notANumber(shown, unit) };
   if (segments.length > 1) {
     // Only descending compounds like 1亿2000万 are allowed; 80万w, 2000万1亿 or 1亿2000 are not.
     for (let i = 0; i < segments.length; i++) {
@@ -105,8 +105,15 @@ function mixedUnits(shown: string): DecimalResult {
   };
 }
 
-const notANumber = (shown: string) =>
-  msg(`「${shown}」不是数字，请填写如 800000、80万、80w 或 0.8亿`, `"${shown}" is not a number; write e.g. 800000, 80万, 80w or 0.8亿`);
+/** Examples in the hint match the field's unit: a count or a rate is not written like money (12.8). */
+const EXAMPLE: Record<MetricUnit, { zh: string; en: string; list: { zh: string; en: string } }> = {
+  cny: { zh: '80万', en: '800000', list: { zh: '800000、80万、80w 或 0.8亿', en: '800000, 80万, 80w or 0.8亿' } },
+  count: { zh: '15', en: '15', list: { zh: '15 或 15个', en: '15' } },
+  percent: { zh: '35%', en: '35%', list: { zh: '35%', en: '35%' } },
+};
+
+const notANumber = (shown: string, unit: MetricUnit = 'cny') =>
+  msg(`「${shown}」不是数字，请填写如 ${EXAMPLE[unit].list.zh}`, `"${shown}" is not a number; write e.g. ${EXAMPLE[unit].list.en}`);
 
 /** Shared front part: trims, half-widths, splits off a leading minus sign, refuses ranges. */
 function prepare(raw: string): { s: string; shown: string; negative: boolean } | Msg {
@@ -149,7 +156,7 @@ export function parseCount(raw: string): Parsed<number> {
   const p = prepare(raw);
   if (!('s' in p)) return fail(p);
   const s = p.s.replace(/(?:个|家|位|户|人|次|单|名|件)$/, '');
-  const d = parseDecimal(s, p.shown, true);
+  const d = parseDecimal(s, p.shown, true, 'count');
   if (!d.ok) return fail(d.error);
   const int = toInteger(d.value);
   if (int === undefined) return fail(msg(`「${p.shown}」不是整数，请填整数`, `"${p.shown}" is not a whole number`));
@@ -163,7 +170,7 @@ export function parsePercentBp(raw: string): Parsed<number> {
   let s = p.s.replace(/^百分之/, '');
   const hadSign = /(?:%|percent)$/i.test(s) || s !== p.s;
   s = s.replace(/(?:%|percent)$/i, '');
-  const d = parseDecimal(s, p.shown, false);
+  const d = parseDecimal(s, p.shown, false, 'percent');
   if (!d.ok) return fail(d.error);
   const bp = toInteger({ digits: d.value.digits, exp: d.value.exp + 2 });
   if (bp === undefined) return fail(msg(`「${p.shown}」最多保留两位小数`, `"${p.shown}": at most two decimals`));

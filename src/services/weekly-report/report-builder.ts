@@ -50,6 +50,14 @@ export class ReportBuilder {
     return dims.length > 0 ? { ...this.settings, dimensions: dims } : this.settings;
   }
 
+  private async withTeammates(ids: readonly string[]): Promise<string[]> {
+    const people = await this.m.Person.find({ _id: { $in: [...ids] } }, { managerId: 1 }).lean();
+    const managers = [...new Set(people.map((p) => p.managerId).filter((x): x is string => !!x))];
+    if (managers.length === 0) return [...ids];
+    const mates = await this.m.Person.find({ managerId: { $in: managers }, isActive: true }, { _id: 1 }).lean();
+    return [...new Set([...ids, ...mates.map((p) => String(p._id))])];
+  }
+
   /**
    * Reports as of `asOf`. Without `peers` everyone's data is loaded (the comparison figures need it); with
    * `peers` (a run's stored figures) `personIds` may narrow the load to the people asked for.
@@ -57,7 +65,9 @@ export class ReportBuilder {
   async build(q: QuarterRecord, asOf: Date, opts: { peers?: PeerStats | null; personIds?: readonly string[] } = {}): Promise<BuiltReports> {
     const quarter = toReportQuarter(q);
     const t0 = performance.now();
-    const narrow = opts.peers && opts.personIds ? opts.personIds : undefined;
+    // A narrowed load still takes in each person's whole team: the insight's attribution compares a rep
+    // with their teammates, so one rep's report must read the same whoever else was asked for.
+    const narrow = opts.peers && opts.personIds ? await this.withTeammates(opts.personIds) : undefined;
     const settings = this.settingsFor(q);
     const data = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
     const t1 = performance.now();

@@ -34,7 +34,7 @@ describe('goal card validation', () => {
   it('names the field and what was typed in each message, and reports all problems at once', () => {
     expect(errorsOf({ ...valid, m1: '-5', m2: 'abc', industries: ['教培'] })).toEqual([
       'm1: 签约额：「-5」是负数，目标必须大于 0',
-      'm2: 新客户数：「abc」不是数字，请填写如 800000、80万、80w 或 0.8亿',
+      'm2: 新客户数：「abc」不是数字，请填写如 15 或 15个',
       'industries: 主攻行业：「教培」不在可选列表中。可选：制造业、能源、教育、医疗',
     ]);
   });

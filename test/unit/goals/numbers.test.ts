@@ -93,3 +93,17 @@ describe('counts and percentages', () => {
     expect(formatMetricValue('percent', 3550, 'zh')).toBe('35.5%');
   });
 });
+
+describe('hints follow the unit of the field (12.8)', () => {
+  it('a count or a percentage is never given the money example', async () => {
+    const { parseMetricValue } = await import('../../../src/domain/goals/numbers.js');
+    const count = parseMetricValue('count', 'abc');
+    const rate = parseMetricValue('percent', 'abc');
+    const money = parseMetricValue('cny', 'abc');
+    expect(!count.ok && count.error.zh).toBe('「abc」不是数字，请填写如 15 或 15个');
+    expect(!rate.ok && rate.error.zh).toBe('「abc」不是数字，请填写如 35%');
+    expect(!money.ok && money.error.zh).toContain('80万');
+    const cn = parseMetricValue('count', '十五');
+    expect(!cn.ok && cn.error.zh).not.toContain('万');
+  });
+});
