@@ -1,7 +1,8 @@
 import { loadReportDataset, toReportQuarter } from '../../adapters/mongo/report-data.js';
 import type { Models } from '../../adapters/mongo/models/index.js';
 import { computeFigures, type PersonQuarterFigures } from '../../domain/figures/person-figures.js';
-import { attributeTeam, type Attribution } from '../../domain/outcome/attribution.js';
+import { attributeTeam, type Attribution, type RepHistory } from '../../domain/outcome/attribution.js';
+import { quarterOf } from '../../domain/time/calendar.js';
 import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
 import type { ReportSettings } from '../../domain/report/types.js';
 import type { QuarterRecord } from '../weekly-report/report-builder.js';
@@ -48,6 +49,7 @@ export class ReviewPackBuilder {
     const quarter = toReportQuarter(q);
     const settings = this.settingsFor(q);
     const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
+    const history = await this.history(q);
     const t1 = performance.now();
     const set = computeFigures(data, settings);
     const load = (t1 - t0) / teams.length;
@@ -58,7 +60,7 @@ export class ReviewPackBuilder {
       const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
       const problem = packProblem(team.managerName, members);
       if (problem) return { ok: false as const, problem };
-      const attributions = attributeTeam(members);
+      const attributions = attributeTeam(members, history);
       const pack = buildReviewPack({
         quarterId: q._id,
         teamName: team.managerName,
@@ -72,6 +74,28 @@ export class ReviewPackBuilder {
       });
       return { ok: true as const, pack, team: members, attributions, ms: { load, compute: compute + performance.now() - t2 } };
     });
+  }
+
+  /**
+   * Each rep's signed amount in the four quarters before this one, averaged over the quarters the company
+   * has won deals in (a quarter the rep signed nothing in counts as 0): the goal link's "target far above
+   * the rep's own history". Reps with nothing in any of them have no history (null).
+   */
+  async history(q: QuarterRecord): Promise<Map<string, RepHistory>> {
+    const ids: string[] = [];
+    for (let at = new Date(q.startDate.getTime() - 86_400_000); ids.length < 4; ) {
+      const span = quarterOf(at, q.timeZone);
+      ids.push(span.id);
+      at = new Date(span.start.getTime() - 86_400_000);
+    }
+    const rows = await this.m.Deal.aggregate<{ _id: { p: string; q: string }; s: number }>([
+      { $match: { quarterId: { $in: ids }, isWon: true, deleted: { $ne: true } } },
+      { $group: { _id: { p: '$personId', q: '$quarterId' }, s: { $sum: '$amountCny' } } },
+    ]);
+    const quarters = new Set(rows.map((r) => r._id.q)).size;
+    const sums = new Map<string, number>();
+    for (const r of rows) sums.set(r._id.p, (sums.get(r._id.p) ?? 0) + r.s);
+    return new Map([...sums].map(([p, s]) => [p, { avgSignedCny: quarters > 0 && s > 0 ? s / quarters : null }]));
   }
 
   /** A review quarter by id (scripts, bench). */
