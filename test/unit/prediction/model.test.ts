@@ -147,3 +147,12 @@ describe('words and cards', () => {
     expect(String(v.summary)).toContain('9 位下属');
   });
 });
+
+describe('new customers', () => {
+  it('counts distinct new accounts among won deals, as the report does', () => {
+    const won = (account: string | null, isNew = true) => ({ opened: start, close: start + 5 * DAY, closed: true, won: true, amount: 1, isNew, account });
+    const d = rep({ metric: 'new_customers', target: 2, deals: [won('a'), won('a'), won('b', false), won(null), won('c')] });
+    expect(reachedTarget(d)).toBe(true);
+    expect(paceProjection(d, 13).achieved).toBe(3); // a, the one without an account, c
+  });
+});
