@@ -156,3 +156,17 @@ describe('new customers', () => {
     expect(paceProjection(d, 13).achieved).toBe(3); // a, the one without an account, c
   });
 });
+
+describe('the backtest report', () => {
+  it('prints per week the model and both baselines, and says so when nothing can be held out', async () => {
+    const { formatBacktest } = await import('../../../src/domain/prediction/backtest-format.js');
+    const full = runBacktest(synthetic(3, 40, 5), { weeks: [6, 8], threshold: 0.5, dimensions: dims });
+    const text = formatBacktest(full);
+    expect(text).toMatch(/\| 8 \| Q2 \| 40 \| [\d.]+ % \| model \|/);
+    expect(text).toContain('| pace |');
+    expect(text).toContain('| last quarter |');
+    expect(text).toContain('Calibration at week 8');
+    const none = formatBacktest(runBacktest(synthetic(2, 40, 5), { weeks: [8], threshold: 0.5, dimensions: dims }));
+    expect(none).toContain('历史数据不足');
+  });
+});
