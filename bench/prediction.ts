@@ -33,7 +33,7 @@ function compact(q: DemoQuarter, acts: ActivityShape[], deals: DealShape[], ids:
     if (t) out.set(id, { personId: id, quarterId: q.quarter._id, startMs: q.quarter.startDate.getTime(), endMs: q.quarter.endDate.getTime(), metric: 'signed_amount', target: t, lastAttainment: last.get(id) ?? null, activities: [], deals: [] });
   }
   for (const a of acts) (out.get(a.personId)?.activities as unknown[] | undefined)?.push({ t: a.startAt.getTime(), type: a.type, counted: a.counted, merged: !!a.mergedInto, dims: a.dims.proposalCustomized === true ? ['proposalCustomized'] : [] });
-  for (const d of deals) (out.get(d.personId)?.deals as unknown[] | undefined)?.push({ opened: d.openedDate.getTime(), close: d.closeDate.getTime(), closed: d.isClosed, won: d.isWon, amount: d.amountCny, isNew: d.isNewCustomer });
+  for (const d of deals) (out.get(d.personId)?.deals as unknown[] | undefined)?.push({ opened: d.openedDate.getTime(), close: d.closeDate.getTime(), closed: d.isClosed, won: d.isWon, amount: d.amountCny, isNew: d.isNewCustomer, account: d.accountId });
   return [...out.values()];
 }
 

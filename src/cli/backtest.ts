@@ -43,7 +43,8 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!config.mongo.uri) return fail('请设置 MONGODB_URI：回测读取服务使用的数据库（本地运行时，服务启动日志里的 "started local database" 给出了地址）。');
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  // Errors only: the report goes to stdout, and the connection's own "disconnected" warning at exit is noise.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
   const conn = await connectMongo(config.mongo.uri, logger);
   try {
     const t0 = performance.now();

@@ -85,6 +85,11 @@ describe('prediction end to end: the week-8 risk alert and 预测', () => {
     svc = await h.startAnother({ clock });
     await runJob(svc, 'prediction-alert');
     expect(count()).toBe(before);
+    // Without the quarter's "pass done" marker each manager's own ledger entry still holds.
+    await svc.models.Delivery.deleteOne({ _id: `risk-alert|${company.quarter._id}|*|pass` });
+    await runJob(svc, 'prediction-alert');
+    expect(count()).toBe(before);
+    expect(await svc.models.Delivery.countDocuments({ kind: 'risk-alert', recipientId: { $ne: '*' }, status: 'sent' })).toBe(before);
   }, 120_000);
 
   it('预测 answers a rep with their own probability and factors, and in a group only 1:1', async () => {

@@ -31,6 +31,8 @@ export interface CompactDeal {
   won: boolean;
   amount: number;
   isNew: boolean;
+  /** The customer account, when known: a new customer counts once however many deals it signs. */
+  account?: string | null;
 }
 
 export interface RepQuarterData {
@@ -98,12 +100,20 @@ export function weeksInQuarter(d: Pick<RepQuarterData, 'startMs' | 'endMs'>): nu
   return (d.endMs - d.startMs) / WEEK_MS;
 }
 
-/** Achieved for the metric by `cutoff`: won deals closed in the quarter before it (amount, or new customers). */
+/**
+ * Achieved for the metric by `cutoff`: won deals closed in the quarter before it — their amount, or the
+ * distinct new-customer accounts among them (as the report counts 新客户数).
+ */
 export function achievedBy(d: RepQuarterData, cutoff: number): number {
   let v = 0;
+  const accounts = new Set<string>();
   for (const x of d.deals) {
     if (!x.won || !x.closed || x.close === null || x.close < d.startMs || x.close >= cutoff) continue;
-    v += d.metric === 'signed_amount' ? x.amount : x.isNew ? 1 : 0;
+    if (d.metric === 'signed_amount') v += x.amount;
+    else if (x.isNew) {
+      if (!x.account) v++;
+      else if (!accounts.has(x.account)) (accounts.add(x.account), v++);
+    }
   }
   return v;
 }

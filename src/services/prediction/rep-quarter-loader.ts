@@ -67,7 +67,7 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
 
   // Deals as stored now; their state at a past week is rebuilt from the dates (features.ts).
   const deals = new Map<string, CompactDeal[]>();
-  const dealCursor = models.Deal.find({ personId: { $in: people2 }, deleted: { $ne: true } }, { personId: 1, openedDate: 1, closeDate: 1, isClosed: 1, isWon: 1, amountCny: 1, isNewCustomer: 1, createdAt: 1 }).lean().cursor({ batchSize: 5000 });
+  const dealCursor = models.Deal.find({ personId: { $in: people2 }, deleted: { $ne: true } }, { personId: 1, openedDate: 1, closeDate: 1, isClosed: 1, isWon: 1, amountCny: 1, isNewCustomer: 1, accountId: 1 }).lean().cursor({ batchSize: 5000 });
   for await (const d of dealCursor) {
     let list = deals.get(d.personId);
     if (!list) deals.set(d.personId, (list = []));
@@ -76,7 +76,7 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
     const closed = d.isClosed === true && close !== null && close < asOf.getTime();
     const opened = (d as { openedDate?: Date | null }).openedDate?.getTime() ?? null;
     if (opened !== null && opened >= asOf.getTime()) continue;
-    list.push({ opened, close, closed, won: closed && d.isWon === true, amount: d.amountCny ?? 0, isNew: d.isNewCustomer === true });
+    list.push({ opened, close, closed, won: closed && d.isWon === true, amount: d.amountCny ?? 0, isNew: d.isNewCustomer === true, account: d.accountId ?? null });
   }
 
   const data = new Map<PredictedMetric, RepQuarterData[]>();

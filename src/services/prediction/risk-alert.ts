@@ -15,6 +15,7 @@ import { formatLocal } from '../../domain/time/calendar.js';
 import type { Logger } from '../../logger.js';
 import { predictNow, storePredictions } from './predictor.js';
 import type { ModelKeeper } from './model-keeper.js';
+import { latestModel } from './trainer.js';
 
 export const ALERT_KIND = 'risk-alert';
 const WEEK_MS = 7 * 86_400_000;
@@ -49,9 +50,14 @@ export class RiskAlerts {
     if (!q) return { state: 'no-quarter' };
     const quarterId = q._id as unknown as string;
     if (now.getTime() < q.startDate.getTime() + this.d.alertWeek * WEEK_MS) return { state: 'not-yet', quarterId };
+    // A pass that reached every manager marks the quarter done, so later ticks cost one read.
+    const passKey = { kind: ALERT_KIND, period: quarterId, recipientId: '*', part: 'pass' };
+    if ((await this.d.ledger.statusOf(passKey)) === 'sent') return { state: 'done', quarterId, sent: 0, alreadySent: 0, failed: 0 };
     let stored = await this.d.models.Prediction.find({ quarterId, week: this.d.alertWeek, metric: 'signed_amount' }).lean();
     if (stored.length === 0) {
       await this.d.keeper.ensure();
+      // Thin history: no model-based prediction to alert on (and no need to compute the pace for everyone each tick).
+      if ((await latestModel(this.d.models))?.status !== 'trained') return { state: 'thin', quarterId };
       const set = await predictNow(this.d.models, now, { week: this.d.alertWeek });
       if (set.status !== 'ok') {
         this.d.logger.info({ quarterId, status: set.status }, 'risk alert: no model-based prediction (thin history), no alert');
@@ -98,6 +104,10 @@ export class RiskAlerts {
       }
     }
     if (result.sent) this.d.logger.info(result, 'risk alert: sent');
+    if (result.failed === 0) {
+      const pass = await this.d.ledger.claim(passKey);
+      if (pass.claimed) await this.d.ledger.markSent(pass.id, pass.attempt);
+    }
     return result;
   }
 }

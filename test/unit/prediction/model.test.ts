@@ -147,3 +147,26 @@ describe('words and cards', () => {
     expect(String(v.summary)).toContain('9 位下属');
   });
 });
+
+describe('new customers', () => {
+  it('counts distinct new accounts among won deals, as the report does', () => {
+    const won = (account: string | null, isNew = true) => ({ opened: start, close: start + 5 * DAY, closed: true, won: true, amount: 1, isNew, account });
+    const d = rep({ metric: 'new_customers', target: 2, deals: [won('a'), won('a'), won('b', false), won(null), won('c')] });
+    expect(reachedTarget(d)).toBe(true);
+    expect(paceProjection(d, 13).achieved).toBe(3); // a, the one without an account, c
+  });
+});
+
+describe('the backtest report', () => {
+  it('prints per week the model and both baselines, and says so when nothing can be held out', async () => {
+    const { formatBacktest } = await import('../../../src/domain/prediction/backtest-format.js');
+    const full = runBacktest(synthetic(3, 40, 5), { weeks: [6, 8], threshold: 0.5, dimensions: dims });
+    const text = formatBacktest(full);
+    expect(text).toMatch(/\| 8 \| Q2 \| 40 \| [\d.]+ % \| model \|/);
+    expect(text).toContain('| pace |');
+    expect(text).toContain('| last quarter |');
+    expect(text).toContain('Calibration at week 8');
+    const none = formatBacktest(runBacktest(synthetic(2, 40, 5), { weeks: [8], threshold: 0.5, dimensions: dims }));
+    expect(none).toContain('历史数据不足');
+  });
+});
