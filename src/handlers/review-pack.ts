@@ -52,7 +52,6 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       keywords: ['复盘', '复盘包', 'review'],
       summary: { zh: '查看本团队的复盘包（评审前 72 小时自动发到团队群；HR 可「复盘 团队 王磊」）', en: 'see your team\'s pre-review pack (HR: "review team <manager>")' },
       example: '复盘',
-      roles: ['manager', 'hr'],
     },
     async (ctx) => {
       const me = await whoAmI(d, ctx.event.senderStaffId);
@@ -112,7 +111,6 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       keywords: ['绑定团队群', 'bind team group'],
       summary: { zh: '在团队群里发送：复盘包发到这个群', en: 'send in your team group: the pre-review pack goes there' },
       example: '绑定团队群',
-      roles: ['manager'],
     },
     async (ctx) => {
       if (!ctx.event.isGroup) return ctx.reply(t(ctx.lang, '请在团队群里 @机器人 发送「绑定团队群」。', 'Send "bind team group" in the team\'s group chat, mentioning the bot.'));
@@ -138,7 +136,6 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       keywords: ['复盘群', '团队群绑定', 'review groups'],
       summary: { zh: 'HR：查看各团队绑定的群和复盘时间', en: 'HR: list the teams\' bound groups and review times' },
       example: '复盘群',
-      roles: ['hr'],
     },
     async (ctx) => {
       const me = await whoAmI(d, ctx.event.senderStaffId);
