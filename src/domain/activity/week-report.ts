@@ -24,8 +24,12 @@ export interface WeekReportInput {
   ctx: EvaluationContext;
   zone: string;
   lang: Lang;
-  /** Not-counted lines shown before "…and N more". */
+  /** Not-counted lines per page. */
   maxLines?: number;
+  /** 1-based page of the not-counted list ("我的行为 第2页"). */
+  page?: number;
+  /** The command that shows page N, e.g. "我的行为 第2页" or "我的行为 张伟 第2页" (for the hint). */
+  pageCommand?: (page: number) => string;
 }
 
 /**
@@ -55,11 +59,18 @@ export function weekReport(r: WeekReportInput): { title: string; text: string } 
     if (notCounted.length) {
       lines.push('', zh ? `**未计入 ${notCounted.length} 条：**` : `**Not counted: ${notCounted.length}**`);
       const max = r.maxLines ?? 15;
-      for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(0, max)) {
-        const customer = a.accountName ? ` ${a.accountName}` : '';
+      const pages = Math.max(1, Math.ceil(notCounted.length / max));
+      const page = Math.min(Math.max(1, r.page ?? 1), pages);
+      const from = (page - 1) * max;
+      if (pages > 1) lines.push(zh ? `（第 ${page}/${pages} 页）` : `(page ${page} of ${pages})`);
+      for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(from, from + max)) {
+        const customer = a.accountName ? ` ${a.accountName}` : zh ? ' （未填客户）' : ' (no customer given)';
         lines.push(`- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}`);
       }
-      if (notCounted.length > max) lines.push(zh ? `- …还有 ${notCounted.length - max} 条` : `- …and ${notCounted.length - max} more`);
+      // The rest is one command away (12.8: "…还有 2 条" used to be a dead end).
+      const rest = notCounted.length - (from + max);
+      const next = r.pageCommand?.(page + 1) ?? (zh ? `我的行为 第${page + 1}页` : `activity page ${page + 1}`);
+      if (rest > 0) lines.push(zh ? `- …还有 ${rest} 条，发送「${next}」查看` : `- …and ${rest} more; send "${next}" to see them`);
     }
     if (merged.length) {
       lines.push('', zh ? `另有 ${merged.length} 条记录与其他系统的同一次拜访合并，只计一次。` : `${merged.length} more record(s) were the same visit as a record in another system and count once.`);

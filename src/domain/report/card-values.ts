@@ -1,5 +1,6 @@
 import type { CardValue } from '../cards/fill-card.js';
 import type { PersonQuarterFigures } from '../figures/person-figures.js';
+import { escapeMd } from '../goals/goal-view.js';
 import { formatLocal } from '../time/calendar.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct, round1, weekLabel } from './format.js';
@@ -53,7 +54,7 @@ function activitiesText(r: RepReport): string {
 
 function notCountedText(r: RepReport): string {
   if (r.notCounted.thisWeek === 0) return '**本周活动全部计入**';
-  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${a.typeName}${a.accountName ? ` ${a.accountName}` : ''}：${a.reasons.join('；') || '未说明原因'}`);
+  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${a.typeName} ${a.accountName ? escapeMd(a.accountName) : '（未填客户）'}：${a.reasons.join('；') || '未说明原因'}`);
   const more = r.notCounted.thisWeek > items.length ? [`- 另有 ${r.notCounted.thisWeek - items.length} 次未列出`] : [];
   return [`**本周未计入 ${r.notCounted.thisWeek} 次**（不计入活动量和转化）`, ...items, ...more].join('\n');
 }
