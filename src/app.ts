@@ -260,8 +260,9 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     routers.push(createApiModule({ models, audit, clock, config, logger: log }).router);
     let simulator: Simulator | undefined;
     if (localDingTalk) {
-      routers.push(devRoutes(localDingTalk));
       const sim = startSimulator({ config, fake: localDingTalk, models, clock, agenda, jobs: jobSpecs, demo, logger: log, calendar: () => calendar.get() });
+      // A /dev/say message shows in the simulator as the sender's bubble, like one typed there (12.9).
+      routers.push(devRoutes(localDingTalk, (userId, text, group) => sim.simulator.chat.record(userId, group ? `group:${group}` : `user:${userId}`, text)));
       simulator = sim.simulator;
       routers.push(sim.router);
       cleanups.push(async () => sim.simulator.close());

@@ -8,6 +8,8 @@ import { msg } from '../domain/goals/msg.js';
 import { refuse } from '../services/goals/refusal.js';
 
 const LAST_WEEK = /^(上周|上星期|last\s*week)\s*/i;
+/** "第2页", "2页", "page 2", "p2" anywhere in the arguments. */
+const PAGE = /\s*(?:第\s*(\d+)\s*页|(\d+)\s*页|page\s*(\d+)|\bp(\d+)\b)\s*/i;
 
 /**
  * `我的行为` / `activity` — this week's counted activities by type, and the ones that did not count with
@@ -26,8 +28,11 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
     },
     async (ctx) => {
       const zone = d.config.timeZone;
-      const lastWeek = LAST_WEEK.test(ctx.args);
-      const target = ctx.args.replace(LAST_WEEK, '').trim();
+      const pageMatch = PAGE.exec(ctx.args);
+      const page = pageMatch ? Number(pageMatch.slice(1).find((x) => x !== undefined)) : 1;
+      const args = ctx.args.replace(PAGE, ' ').trim();
+      const lastWeek = LAST_WEEK.test(args);
+      const target = args.replace(LAST_WEEK, '').trim();
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       let subjectId = viewer.id;
       let subjectName = viewer.person?.name ?? ctx.event.senderNick;
@@ -61,7 +66,19 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
         reasons: ctx.lang === 'en' ? evaluate(factsOf(a as Parameters<typeof factsOf>[0]), evalCtx, 'en').reasons : (a.reasons ?? []),
         mergedInto: a.mergedInto?.source ? { source: a.mergedInto.source } : null,
       }));
-      const r = weekReport({ personName: subjectName, self: subjectId === viewer.id, weekKey: week, weekStart: range.start, activities, ctx: evalCtx, zone, lang: ctx.lang });
+      const prefix = [ctx.lang === 'en' ? 'activity' : '我的行为', lastWeek ? (ctx.lang === 'en' ? 'last week' : '上周') : '', target].filter(Boolean).join(' ');
+      const r = weekReport({
+        personName: subjectName,
+        self: subjectId === viewer.id,
+        weekKey: week,
+        weekStart: range.start,
+        activities,
+        ctx: evalCtx,
+        zone,
+        lang: ctx.lang,
+        page,
+        pageCommand: (n) => (ctx.lang === 'en' ? `${prefix} page ${n}` : `${prefix} 第${n}页`),
+      });
       await ctx.reply({ type: 'markdown', title: r.title, text: r.text });
     },
   );

@@ -35,7 +35,9 @@ export function registerActivityRules(bot: Bot, d: ActivityHandlerDeps): void {
       if (!SET.test(ctx.args)) {
         const cur = await rules.current(quarterId);
         const text = formatRules(cur.rules, ctx.lang, await label());
-        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${escapeMarkdown(cur.createdBy ?? '')} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
+        // The person's name, not their userid (12.8: the header read "hr01").
+        const by = cur.createdBy ? ((await d.models.Person.findById(cur.createdBy, { name: 1 }).lean())?.name ?? cur.createdBy) : '';
+        const who = cur.version === 0 ? (ctx.lang === 'en' ? 'the configured default' : '系统默认（HR 尚未设置）') : `${escapeMarkdown(by)} · ${formatLocal(cur.createdAt!, zone, ctx.lang)}`;
         const lines =
           ctx.lang === 'en'
             ? [`### Activity rules ${quarterId} (v${cur.version}, ${who})`, text, '', `HR can change them: rules set visit: duration >= 30min and (distance <= 1km or checkin)`]

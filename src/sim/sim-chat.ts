@@ -60,6 +60,12 @@ export class SimChat extends EventEmitter {
     return item;
   }
 
+  /** A message that reached the bot some other way (POST /dev/say): shown as the sender's bubble, not re-sent. */
+  record(userId: string, conversation: string, text: string): SimItem | undefined {
+    if (!this.canSee(userId, conversation)) return undefined;
+    return this.push({ kind: 'person', conversation, senderId: userId, text });
+  }
+
   conversationsFor(userId: string): SimConversation[] {
     const out: SimConversation[] = [{ id: `user:${userId}`, kind: 'bot', title: '三链助手', memberCount: 2 }];
     for (const g of this.fake.org.groups.values()) {

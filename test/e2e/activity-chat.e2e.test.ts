@@ -84,7 +84,7 @@ describe('我的行为 / activity in chat', () => {
     expect(call).toMatchObject({ counted: false, reasons: ['时长 4 分钟 < 5 分钟'] });
 
     const shown = await ask('rep02', '行为规则');
-    expect(shown).toContain('v1，hr01');
+    expect(shown).toContain('v1，周敏 · '); // the name, not the userid (12.8)
     expect(shown).toContain('拜访：时长 ≥ 15 分钟；');
     expect(await h.service.models.AuditLog.countDocuments({ action: 'activity.rules.set' })).toBe(1);
   });

@@ -57,6 +57,13 @@ describe('simulator API', () => {
     expect((await post('/card-action', { as: 'rep02', outTrackId: 'api-test:1', params: { action: 'x' } })).status).toBe(403);
   });
 
+  it('shows a message sent through /dev/say as the sender\'s bubble (12.9)', async () => {
+    const res = await fetch(`${service.httpUrl}/dev/say`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'rep03', text: '我的目标', waitMs: 500 }) });
+    expect(res.status).toBe(200);
+    const items = (await (await fetch(`${base}/history?as=rep03&conversation=user:rep03`)).json()) as Array<{ kind: string; senderId?: string; text?: string }>;
+    expect(items[0]).toMatchObject({ kind: 'person', senderId: 'rep03', text: '我的目标' });
+  });
+
   it('refuses bodies a cross-site form could send, and bad input', async () => {
     expect((await post('/say', { as: 'rep01', conversation: 'user:rep01', text: 'hi' }, 'text/plain')).status).toBe(415);
     expect((await post('/say', { as: 'nobody', conversation: 'user:nobody', text: 'hi' })).status).toBe(400);

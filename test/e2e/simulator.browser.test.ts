@@ -163,6 +163,18 @@ describe('the DingTalk simulator page in a browser', () => {
     const img = notice.root.locator('img.card-img');
     await until(async () => (await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 400, 'the chart image to load');
     expect(await notice.root.locator('.card-md span[style*="color"]').textContent()).toBe('2 人');
+    // 12.9: a chart opens full-size on click, and Escape closes it.
+    await img.click();
+    const big = page.locator('.lightbox img');
+    await big.waitFor();
+    expect(await big.evaluate((el) => (el as unknown as { width: number; naturalWidth: number }).width)).toBe(await big.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth));
+    await page.keyboard.press('Escape');
+    await page.locator('.lightbox').waitFor({ state: 'detached' });
+    // 12.9: Escape closes the person picker in one press.
+    await page.click('#whoami');
+    await page.locator('#picker[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await until(async () => !(await page.locator('#picker').evaluate((el) => (el as unknown as { open: boolean }).open)), 'the picker to close after one Escape', 2000);
 
     await sim.say('帮助');
     const reply = await sim.expectReply('三链助手：目标 → 行为 → 结果');
@@ -202,7 +214,7 @@ describe('the DingTalk simulator page in a browser', () => {
     const before = await jobRuns(service, 'purge-inbox');
     const status = await sim.moveClock('next-day'); // always crosses 04:00 once
     expect(status).toContain('purge-inbox');
-    expect(status).toContain('已完成');
+    expect(status).toContain('已运行'); // "ran", not "completed": what a job did is its own note (12.6)
     expect(await jobRuns(service, 'purge-inbox')).toBe(before + 1);
     expect(service.clock.now().getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
     await sim.moveClock('weekly-report');
@@ -219,6 +231,15 @@ describe('the DingTalk simulator page in a browser', () => {
     await report.root.waitFor({ timeout: 60_000 });
     const chart = report.root.locator('img.card-img');
     await until(async () => (await chart.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 400, 'the report chart to load');
+    // 12.9: the chat opened at its newest message and stayed there while the cards loaded in.
+    await until(
+      async () => page.locator('#messages').evaluate((el) => {
+        const b = el as unknown as { scrollHeight: number; scrollTop: number; clientHeight: number };
+        return b.scrollHeight - b.scrollTop - b.clientHeight < 40;
+      }),
+      'the chat to be scrolled to its end',
+      5000,
+    );
     // Progress is measured against the target just approved: no "还没有目标" / "待主管审批" note.
     const text = (await report.root.textContent()) ?? '';
     expect(text).not.toMatch(/还没有目标|待主管审批/);

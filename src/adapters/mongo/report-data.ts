@@ -4,7 +4,7 @@ import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportP
 import type { Models } from './models/index.js';
 import type { QuarterDoc } from './models/quarter.model.js';
 
-type M = Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal'>;
+type M = Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal'> & Partial<Pick<Models, 'CrmAccount'>>;
 
 export function toReportQuarter(q: QuarterDoc & { _id: string }): ReportQuarter {
   return {
@@ -227,9 +227,15 @@ async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: 
 async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {
   const rows = await m.Activity.find(
     { ...scope, isoWeek: week, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
-    { personId: 1, type: 1, day: 1, accountName: 1, reasons: 1 },
+    { personId: 1, type: 1, day: 1, accountName: 1, accountId: 1, reasons: 1 },
   ).lean();
-  return rows.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? null, reasons: a.reasons }));
+  // A record with only the CRM account id (no name typed) is shown with the account's name (12.8).
+  const missing = [...new Set(rows.filter((a) => !a.accountName && a.accountId).map((a) => a.accountId!))];
+  const names = new Map<string, string>();
+  if (missing.length > 0 && m.CrmAccount) {
+    for (const acc of await m.CrmAccount.find({ sourceId: { $in: missing } }, { sourceId: 1, name: 1 }).lean()) names.set(acc.sourceId, acc.name);
+  }
+  return rows.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? (a.accountId ? (names.get(a.accountId) ?? null) : null), reasons: a.reasons }));
 }
 
 /** The report week's activities that count because an appeal was accepted (shown as 经申诉计入). */

@@ -32,8 +32,12 @@ export interface WeekReportInput {
   ctx: EvaluationContext;
   zone: string;
   lang: Lang;
-  /** Not-counted lines shown before "…and N more". */
+  /** Not-counted lines per page. */
   maxLines?: number;
+  /** 1-based page of the not-counted list ("我的行为 第2页"). */
+  page?: number;
+  /** The command that shows page N, e.g. "我的行为 第2页" or "我的行为 张伟 第2页" (for the hint). */
+  pageCommand?: (page: number) => string;
 }
 
 /**
@@ -65,19 +69,26 @@ export function weekReport(r: WeekReportInput): { title: string; text: string } 
     lines.push(zh ? `**计入 ${counted.length} 条**${parts.length ? `：${parts.join(' · ')}` : ''}` : `**Counted: ${counted.length}**${parts.length ? ` — ${parts.join(' · ')}` : ''}`);
     const appealed = counted.filter((a) => a.appealed);
     for (const a of appealed) {
-      const customer = a.accountName ? ` ${a.accountName}` : '';
+      const customer = a.accountName ? ` ${escapeMarkdown(a.accountName)}` : '';
       lines.push(zh ? `- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — 经申诉计入` : `- ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — counted after appeal (经申诉计入)`);
     }
     if (notCounted.length) {
       lines.push('', zh ? `**未计入 ${notCounted.length} 条：**` : `**Not counted: ${notCounted.length}**`);
       const max = r.maxLines ?? 15;
-      for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(0, max)) {
-        const customer = a.accountName ? ` ${escapeMarkdown(a.accountName)}` : '';
+      const pages = Math.max(1, Math.ceil(notCounted.length / max));
+      const page = Math.min(Math.max(1, r.page ?? 1), pages);
+      const from = (page - 1) * max;
+      if (pages > 1) lines.push(zh ? `（第 ${page}/${pages} 页）` : `(page ${page} of ${pages})`);
+      for (const a of [...notCounted].sort((x, y) => x.startAt.getTime() - y.startAt.getTime()).slice(from, from + max)) {
+        const customer = a.accountName ? ` ${escapeMarkdown(a.accountName)}` : zh ? ' （未填客户）' : ' (no customer given)';
         const code = a.id ? ` \`${appealCode(a.id)}\`` : '';
         const pending = a.appealOpen ? (zh ? '（申诉处理中）' : ' (appeal pending)') : '';
         lines.push(`-${code} ${formatLocal(a.startAt, r.zone, r.lang)} ${name(a.type)}${customer} — ${a.reasons.join(zh ? '；' : '; ')}${pending}`);
       }
-      if (notCounted.length > max) lines.push(zh ? `- …还有 ${notCounted.length - max} 条` : `- …and ${notCounted.length - max} more`);
+      // The rest is one command away (12.8: "…还有 2 条" used to be a dead end).
+      const rest = notCounted.length - (from + max);
+      const next = r.pageCommand?.(page + 1) ?? (zh ? `我的行为 第${page + 1}页` : `activity page ${page + 1}`);
+      if (rest > 0) lines.push(zh ? `- …还有 ${rest} 条，发送「${next}」查看` : `- …and ${rest} more; send "${next}" to see them`);
       if (r.self && notCounted.some((a) => a.id)) lines.push(zh ? '有异议可申诉：发送「申诉 <编号> <理由>」，由直属主管认可或驳回。' : 'Disagree? Send "appeal <number> <reason>"; your manager decides.');
     }
     if (merged.length) {

@@ -58,7 +58,7 @@ function activitiesText(r: RepReport): string {
 
 function notCountedText(r: RepReport): string {
   if (r.notCounted.thisWeek === 0) return '**本周活动全部计入**';
-  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${escapeMarkdown(a.typeName)}${a.accountName ? ` ${escapeMarkdown(a.accountName)}` : ''}：${a.reasons.join('；') || '未说明原因'}`);
+  const items = r.notCounted.items.map((a) => `- ${a.day.slice(5)} ${escapeMarkdown(a.typeName)} ${a.accountName ? escapeMarkdown(a.accountName) : '（未填客户）'}：${a.reasons.join('；') || '未说明原因'}`);
   const more = r.notCounted.thisWeek > items.length ? [`- 另有 ${r.notCounted.thisWeek - items.length} 次未列出`] : [];
   return [`**本周未计入 ${r.notCounted.thisWeek} 次**（不计入活动量和转化）`, ...items, ...more].join('\n');
 }

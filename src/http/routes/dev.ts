@@ -5,7 +5,7 @@ import type { FakeDingTalk } from '../../fake-dingtalk/fake-dingtalk.js';
  * Local-only: talk to the bot without a DingTalk client. `POST /dev/say {"userId","text"}` sends a message
  * through the local stand-in (and so through the real stream path) and answers with the bot's replies.
  */
-export function devRoutes(fake: FakeDingTalk): Router {
+export function devRoutes(fake: FakeDingTalk, onSay?: (userId: string, text: string, openConversationId?: string) => void): Router {
   const router = new Router({ prefix: '/dev' });
   const forward = (path: string, method: 'GET' | 'POST') => async (ctx: RouterContext) => {
     const body = method === 'POST' ? await readJson(ctx.req) : undefined;
@@ -19,7 +19,15 @@ export function devRoutes(fake: FakeDingTalk): Router {
     ctx.type = res.headers.get('content-type') ?? 'application/json';
     ctx.body = Buffer.from(await res.arrayBuffer());
   };
-  router.post('/say', forward('/_fake/say', 'POST'));
+  router.post('/say', async (ctx) => {
+    const body = (await readJson(ctx.req)) as { userId?: unknown; text?: unknown; openConversationId?: unknown };
+    const known = typeof body.userId === 'string' && typeof body.text === 'string' && body.text.trim() !== '' && fake.org.users.has(body.userId);
+    if (known && onSay) onSay(body.userId as string, body.text as string, typeof body.openConversationId === 'string' ? body.openConversationId : undefined);
+    const res = await fetch(`${fake.baseUrl}/_fake/say`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    ctx.status = res.status;
+    ctx.type = res.headers.get('content-type') ?? 'application/json';
+    ctx.body = Buffer.from(await res.arrayBuffer());
+  });
   router.post('/card-action', forward('/_fake/card-action', 'POST'));
   router.get('/outbox', forward('/_fake/outbox', 'GET'));
   router.get('/org', forward('/_fake/org', 'GET'));

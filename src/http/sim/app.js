@@ -51,6 +51,18 @@ async function boot() {
     }
   });
   setInterval(tickClock, 10_000);
+  // Stay at the newest message while cards and images load in (they grow the chat after it opens), until
+  // the person scrolls up themselves (12.9: the chat opened 2,600 px above its end).
+  $('#messages').addEventListener('scroll', () => {
+    state.pinned = nearEnd(40);
+  });
+  // Images (charts in cards and messages) open full-size in an overlay on click (12.9).
+  $('#messages').addEventListener('click', (e) => {
+    const img = e.target instanceof HTMLImageElement ? e.target : null;
+    if (!img) return;
+    e.preventDefault();
+    openLightbox(img.src, img.alt);
+  });
   if (q.get('view') === 'outbox') showView('outbox');
 }
 
@@ -136,6 +148,7 @@ async function openConversation(id) {
   syncUrl();
   const items = await api(`/sim/api/history?as=${encodeURIComponent(state.me)}&conversation=${encodeURIComponent(id)}`);
   for (const it of items) appendItem(it);
+  state.pinned = true;
   scrollToEnd(true);
   if (state.view === 'chat') $('#composer').focus();
 }
@@ -183,7 +196,7 @@ function deliveryContent(d) {
     case 'markdown':
       return h('div.bubble.md', { html: renderMarkdown(d.text ?? '') });
     case 'image':
-      return h('a.image-msg', { href: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, target: '_blank' }, h('img', { src: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, alt: '图片', onload: () => scrollToEnd(nearEnd(400)) }));
+      return h('a.image-msg', { href: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, target: '_blank' }, h('img', { src: `/sim/api/media/${encodeURIComponent(d.mediaId)}`, alt: '图片', onload: () => scrollToEnd(state.pinned || nearEnd(400)) }));
     case 'file': {
       // A file message: name, type and a download link (the simulator serves the uploaded bytes).
       const url = `/sim/api/media/${encodeURIComponent(d.mediaId)}`;
@@ -213,11 +226,14 @@ async function loadCard(outTrackId) {
   try {
     const view = await api(`/sim/api/cards/${encodeURIComponent(outTrackId)}?as=${encodeURIComponent(state.me)}`);
     const me = state.me;
+    const stick = state.pinned || nearEnd(400);
     holder.replaceChildren(
       renderCard(view, async (params) => {
         await api('/sim/api/card-action', { as: me, outTrackId, params });
       }),
     );
+    scrollToEnd(stick);
+    for (const img of holder.querySelectorAll('img')) img.addEventListener('load', () => scrollToEnd(state.pinned), { once: true });
   } catch (err) {
     holder.replaceChildren(h('div.card.card-loading', {}, `卡片无法显示：${err.message}`));
   }
@@ -225,6 +241,19 @@ async function loadCard(outTrackId) {
 
 function onCardUpdate({ outTrackId }) {
   if (state.cardEls.has(outTrackId)) loadCard(outTrackId);
+}
+
+function openLightbox(src, alt) {
+  const close = () => box.remove();
+  const box = h('div.lightbox', { onclick: close, role: 'dialog', 'aria-label': alt || '图片' }, h('img.lightbox-img', { src, alt: alt || '图片' }));
+  const onKey = (e) => {
+    if (e.key === 'Escape') {
+      close();
+      document.removeEventListener('keydown', onKey);
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  document.body.append(box);
 }
 
 function notice(text) {
@@ -307,6 +336,12 @@ function openPicker() {
     await become(id);
   };
   search.oninput = draw;
+  // A type="search" field eats the first Escape (it clears itself); close the picker on the first one (12.9).
+  search.onkeydown = (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    dlg.close();
+  };
   search.value = '';
   draw();
   dlg.showModal();

@@ -52,7 +52,13 @@ describe('week report text', () => {
     expect(r.text).toContain('**计入 1 条**：电话 1');
     expect(r.text).toContain('**未计入 5 条：**');
     const lines = r.text.split('\n').filter((l) => l.startsWith('- '));
-    expect(lines.map((l) => l.replace(/^.* — /, ''))).toEqual(['原因4', '原因3', '原因2', '- …还有 2 条']);
+    expect(lines.map((l) => l.replace(/^.* — /, ''))).toEqual(['原因4', '原因3', '原因2', '- …还有 2 条，发送「我的行为 第2页」查看']);
+    // 12.8: the rest is one command away, and a visit without a customer says so.
+    const p2 = weekReport({ ...base, activities: [...many, a('call', true)], maxLines: 3, page: 2, pageCommand: (n) => `我的行为 张伟 第${n}页` });
+    expect(p2.text).toContain('（第 2/2 页）');
+    const p2lines = p2.text.split('\n').filter((l) => l.startsWith('- '));
+    expect(p2lines.map((l) => l.replace(/^.* — /, ''))).toEqual(['原因1', '原因0']);
+    expect(p2lines[0]).toContain('（未填客户）');
   });
 
   it('writes English for English readers, naming the person for a manager', () => {

@@ -6,7 +6,7 @@ import { repCardValues, teamCardValues } from '../../../src/domain/report/card-v
 import { describeSchedule, isValidSchedule, latestDue, nextDue, parseSchedule } from '../../../src/domain/report/schedule.js';
 import { buildTeamSummaries } from '../../../src/domain/report/team.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
-import { act, dataset, person, won } from './fixtures.js';
+import { act, dataset, person, Q4, won } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const FRI_17 = { weekday: 5, time: '17:00' };
@@ -103,5 +103,23 @@ describe('report cards', () => {
     const bars = da.values.filter((v) => (v as { kind: string }).kind === 'bar') as Array<{ w: string; value: number | null; now: boolean }>;
     expect(bars.find((v) => v.w === 'W48')).toEqual(expect.objectContaining({ value: 5, now: true }));
     expect(bars.find((v) => v.w === 'W49')!.value).toBeNull();
+  });
+});
+
+describe('a tracked rate with a target (12.5)', () => {
+  it('shows 方案定制率 measured against its target, never "暂无数据来源" above a measured rate', () => {
+    const quarter = { ...Q4, metrics: [...Q4.metrics, { key: 'proposal_rate', name: '方案定制率', unit: 'percent' as const }] };
+    const d = {
+      ...dataset({
+        people: [person('rep01', 'mgr01', '张伟')],
+        goals: [{ ownerId: 'rep01', status: 'approved', targets: [{ metric: 'signed_amount', value: 800_000 }, { metric: 'proposal_rate', value: 3500 }] }],
+        activities: [act('rep01', '2026-W48', 10, { dims: { proposalCustomized: 4 } })],
+      }),
+      quarter,
+    };
+    const m = repCardValues(buildReports(d, S).reports[0]!, undefined);
+    expect(m.progress).not.toContain('暂无数据来源');
+    expect(m.progress).toContain('- 方案定制率：40% / 目标 35%（114%）');
+    expect(m.activities).toContain('**方案定制率**（有效拜访中）：你 40%｜目标 35%');
   });
 });
