@@ -32,7 +32,7 @@ export function createReviewPacks(deps: {
   render: (spec: TopLevelSpec, opts: { scale: number }) => Promise<Buffer>;
 }): ReviewPacks {
   const logger = deps.logger.child({ feature: 'review-pack' });
-  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q));
+  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q), deps.config.prediction);
   const sender = new PackSender({ messenger: deps.messenger, templates: new CardTemplates(undefined, deps.config.dingtalk.cardTemplatePrefix), ledger: deps.ledger, render: deps.render });
   const service = new ReviewPackService({ models: deps.models, builder, sender, messenger: deps.messenger, clock: deps.clock, logger });
   const jobs = reviewPackJobs({ service, tickSeconds: 60 }) as unknown as Array<JobSpec<never>>;
