@@ -102,12 +102,12 @@ describe('the Friday report shows the stored prediction (on the MongoDB-wire tes
     expect(below).toEqual(['r1']);
 
     const at50 = teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds).members as string;
-    expect(at50.startsWith('**达成目标的概率低于 50% 的成员**（第 8 周预测，低的在前）\n1. **张伟** 32% · 有效拜访 2.1 次/周')).toBe(true);
+    expect(at50.startsWith('**达成目标的概率低于 50% 的成员**（第 8 周预测，低的在前）\n- **张伟** 32% · 有效拜访 2.1 次/周')).toBe(true);
     expect(at50.split('\n\n')[0]).not.toContain('刘洋');
 
     // A higher threshold takes in r2 too, still lowest first.
     const at80 = (teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds, 0.8).members as string).split('\n\n')[0]!;
-    expect(at80).toMatch(/1\. \*\*张伟\*\* 32%[^\n]*\n2\. \*\*刘洋\*\* 71%/);
+    expect(at80).toMatch(/- \*\*张伟\*\* 32%[^\n]*\n- \*\*刘洋\*\* 71%/);
     expect(at80).not.toContain('陈静'); // thin: no probability to rank
   });
 });

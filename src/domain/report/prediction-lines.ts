@@ -51,9 +51,10 @@ export function teamPredictionText(rows: ReadonlyArray<{ name: string; predictio
   if (modelled.length === 0) return `**达成目标的概率**：历史数据不足，暂无预测（只有按节奏推算，不是预测）`;
   const below = modelled.filter((r) => r.prediction.probability! < threshold).sort((a, b) => a.prediction.probability! - b.prediction.probability! || a.name.localeCompare(b.name));
   if (below.length === 0) return `**达成目标的概率**：第 ${week} 周预测，没有成员低于 ${pct(threshold)}`;
-  const lines = below.map((r, i) => {
+  // Bullets, not numbers: the member list below is the numbered one.
+  const lines = below.map((r) => {
     const top = r.prediction.factors[0]?.text;
-    return `${i + 1}. **${escapeMarkdown(r.name)}** ${pct(r.prediction.probability!)}${top ? ` · ${top}` : ''}`;
+    return `- **${escapeMarkdown(r.name)}** ${pct(r.prediction.probability!)}${top ? ` · ${top}` : ''}`;
   });
   return [`**达成目标的概率低于 ${pct(threshold)} 的成员**（第 ${week} 周预测，低的在前）`, ...lines].join('\n');
 }
