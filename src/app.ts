@@ -190,7 +190,7 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
 
     // The pre-review pack renders in the same lazily started pool as boards asked for in chat (a few charts per team).
     const packs = createReviewPacks({
-      models, messenger, ledger, clock, logger: log, config, reportBuilder: reports.builder,
+      models, messenger, ledger, clock, logger: log, config, reportBuilder: reports.builder, calendar: () => calendar.get(),
       render: (spec, o) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec, o),
     });
 

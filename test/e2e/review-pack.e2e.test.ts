@@ -75,8 +75,9 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     expect((await jobs()).sort((a, b) => a.m.localeCompare(b.m))).toEqual([{ m: mgr1.id, at: DUE.toISOString() }, { m: mgr2.id, at: DUE.toISOString() }]);
     say(h.fake, { userId: 'hr01', text: `复盘时间 团队 ${mgr2.id} 2026-12-30 14:00` });
     const ack = await h.fake.outbox.waitFor((d) => d.conversation === 'user:hr01' && (d.text ?? '').startsWith('已设置'), 10_000);
-    expect(ack.text).toContain('复盘包将在 12月27日 周日 14:00 发出');
-    expect((await jobs()).find((j) => j.m === mgr2.id)!.at).toBe('2026-12-27T06:00:00.000Z');
+    // T−72h is Sun 12/27 14:00, a day off on the company calendar: moved to the working day before, same time.
+    expect(ack.text).toContain('复盘包将在 12月25日 周五 14:00 发出');
+    expect((await jobs()).find((j) => j.m === mgr2.id)!.at).toBe('2026-12-25T06:00:00.000Z');
     expect((await jobs()).find((j) => j.m === mgr1.id)!.at).toBe(DUE.toISOString());
     expect(inGroup(h).filter((d) => d.type !== 'text')).toHaveLength(0);
   });
@@ -137,7 +138,7 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
   }, 30_000);
 
   it('sends a team without a bound group to its manager 1:1 with a hint, at its moved T−72h', async () => {
-    clock.set(new Date('2026-12-27T06:01:00Z'));
+    clock.set(new Date('2026-12-25T06:01:00Z'));
     await h.service.packs.service.tick();
     const hint = await h.fake.outbox.waitFor((d) => d.conversation === `user:${mgr2.id}` && (d.text ?? '').includes('绑定团队群'), 60_000);
     expect(hint.type).toBe('text');

@@ -96,6 +96,15 @@ async function independentFigures(h: Harness, org: SeededOrg): Promise<Map<strin
   return out;
 }
 
+function storedPrediction(org: SeededOrg, r: SeededOrg['reps'][number], week: number, probability: number | null) {
+  return {
+    _id: `${org.quarterId}|w${week}|${r.id}|signed_amount`, quarterId: org.quarterId, week, personId: r.id, managerId: r.managerId, metric: 'signed_amount',
+    probability, modelVersion: probability === null ? null : 4, thin: probability === null, target: 900_000, achieved: 350_000, paceProjected: 568_750,
+    factors: probability === null ? [] : [{ key: 'visits', label: '有效拜访', value: 2.5, reference: 4, deltaPoints: -12, text: `有效拜访 2.5 次/周（团队中位 4.0）：−12 个百分点` }],
+    asOf: new Date('2026-11-26T16:00:00Z'),
+  };
+}
+
 describe('Friday activity health report, end to end through the SDK and the fake DingTalk', () => {
   let h: Harness;
   let org: SeededOrg;
@@ -114,6 +123,13 @@ describe('Friday activity health report, end to end through the SDK and the fake
       personId: org.reps[0]!.id, source: 'seed', sourceId: 'late-deal', stage: 'won', amountCny: 990_000, isWon: true,
       closeDate: new Date('2026-11-27T10:00:00Z'), quarterId: org.quarterId, isoWeek: '2026-W48',
     });
+    // Stored predictions (issue 11), as the week-8 alert writes them: the report reads, never recomputes.
+    // A week-9 one is after this Friday's week and must not show; rep 2 has a thin (no model) prediction.
+    const probabilities = [0.21, 0.64, null, 0.45, 0.38, 0.9];
+    await h.service.models.Prediction.insertMany([
+      ...org.reps.map((r, i) => storedPrediction(org, r, 8, probabilities[i] ?? null)),
+      storedPrediction(org, org.reps[0]!, 9, 0.99),
+    ]);
     await h.service.agenda.now('weekly-report');
     await eventually(() => h.service.models.ReportRun.findById(RUN_ID).lean(), (r) => r?.status === 'done', 30_000);
   });
@@ -155,6 +171,35 @@ describe('Friday activity health report, end to end through the SDK and the fake
       expect(e.lost, r.id).toBeGreaterThan(0);
       const winRate = closed > 0 ? `**赢单率**：赢单 ${e.won} / 结单 ${closed} = ${pct(e.won / closed)}` : `赢单 ${e.won}，输单 ${e.lost}），无法计算`;
       expect(card.activities, r.id).toContain(winRate);
+    }
+  });
+
+  it('shows each rep their stored probability and factors (or 历史数据不足 with the pace), and managers the reps below 50 % first', async () => {
+    const docs = await h.service.models.Prediction.find({ quarterId: org.quarterId, week: 8 }).lean();
+    expect(docs).toHaveLength(org.reps.length);
+    for (const d of docs) {
+      const card = cardsTo(h.fake, d.personId)[0]!.cardParamMap;
+      if (d.probability == null) {
+        expect(card.progress, d.personId).toContain('历史数据不足');
+        expect(card.progress, d.personId).toContain(`按当前节奏推算季末签约额 ${wan(d.paceProjected)} / 目标 ${wan(d.target)}（按节奏推算，不是预测）`);
+      } else {
+        expect(card.progress, d.personId).toContain(`**达成签约额目标的概率 ${pct(d.probability)}**（第 8 周预测，模型 v4）`);
+        for (const f of d.factors as Array<{ text: string }>) expect(card.progress, d.personId).toContain(`- ${f.text}`);
+      }
+    }
+    // Rep 0's week-9 prediction is after this Friday's week 8: not shown.
+    expect(cardsTo(h.fake, org.reps[0]!.id)[0]!.cardParamMap.progress).not.toContain('99%');
+    for (const m of org.managers) {
+      const members = cardsTo(h.fake, m.id)[0]!.cardParamMap.members!;
+      const below = docs.filter((d) => d.managerId === m.id && d.probability != null && d.probability < 0.5).sort((a, b) => a.probability! - b.probability!);
+      const name = (id: string) => org.reps.find((r) => r.id === id)!.name;
+      const block = members.split('\n\n')[0]!.split('\n');
+      if (below.length === 0) {
+        expect(block[0], m.id).toContain('没有成员低于 50%');
+      } else {
+        expect(block[0], m.id).toBe('**达成目标的概率低于 50% 的成员**（第 8 周预测，低的在前）');
+        expect(block.slice(1).map((l) => l.split(' · ')[0]), m.id).toEqual(below.map((d) => `- **${name(d.personId)}** ${pct(d.probability!)}`));
+      }
     }
   });
 

@@ -5,6 +5,7 @@
  */
 import type { PersonQuarterFigures } from '../figures/person-figures.js';
 import type { Attribution } from './attribution.js';
+import { outcomeLabel, predictedLabel, type PredictedVsActual } from './predicted-vs-actual.js';
 
 const BOM = '\uFEFF';
 const LINK_ZH = { goal: '目标', activity: '活动', conversion: '转化', pipeline: '商机' } as const;
@@ -18,7 +19,13 @@ export function csvCell(v: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function packCsv(team: readonly PersonQuarterFigures[], attributions: readonly Attribution[], overallRank: ReadonlyMap<string, number>): string {
+export function packCsv(
+  team: readonly PersonQuarterFigures[],
+  attributions: readonly Attribution[],
+  overallRank: ReadonlyMap<string, number>,
+  predicted?: { week: number; rows: readonly PredictedVsActual[] },
+): string {
+  const pred = new Map((predicted?.rows ?? []).map((r) => [r.personId, r]));
   const dims = team[0]?.dimensions ?? [];
   const metricCols = (team[0]?.metrics ?? []).filter((m) => m.unit !== 'percent');
   const header = [
@@ -27,6 +34,7 @@ export function packCsv(team: readonly PersonQuarterFigures[], attributions: rea
     '有效活动', '全部活动', '未计入', '未计入占比', '有效拜访', '有效拜访/工作周', '赢单', '输单', '赢单率', '每单拜访数', '平均成交额（元）', '新建商机', '健康分',
     ...dims.map((d) => d.name),
     '断点环节', '归因说明',
+    ...(predicted ? [`第${predicted.week}周预测达成概率`, `第${predicted.week}周预测 vs 实际`] : []),
   ];
   const byId = new Map(attributions.map((a) => [a.personId, a]));
   const rows = [...team]
@@ -44,7 +52,15 @@ export function packCsv(team: readonly PersonQuarterFigures[], attributions: rea
         ...dims.map((d) => rate(f.dimensions.find((x) => x.key === d.key)?.rate)),
         a?.trailing && a.primary ? LINK_ZH[a.primary.link] : '',
         a?.trailing ? a.sentence.zh : '',
+        ...(predicted ? predictionCells(pred.get(f.personId)) : []),
       ];
     });
   return BOM + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The stored week-N probability (a number, or 历史数据不足 / 无预测) and the outcome beside it. */
+function predictionCells(r: PredictedVsActual | undefined): string[] {
+  if (!r) return ['无预测', ''];
+  const p = r.predicted.kind === 'model' ? rate(r.predicted.probability) : predictedLabel(r);
+  return [p, `${predictedLabel(r)} → ${outcomeLabel(r)}`];
 }

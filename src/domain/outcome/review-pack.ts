@@ -16,6 +16,7 @@ import { formatLocal } from '../time/calendar.js';
 import type { Attribution } from './attribution.js';
 import { findContrasts, type Contrast } from './contrasts.js';
 import { packCsv } from './pack-csv.js';
+import { predictedVsActual, predictedVsActualLines, type WeekPrediction } from './predicted-vs-actual.js';
 import { quartileTable, type QuartileRow, type QuartileTable } from './quartiles.js';
 
 export interface PackInput {
@@ -30,6 +31,8 @@ export interface PackInput {
   /** The team's members' figures (direct reports of the manager). */
   team: readonly PersonQuarterFigures[];
   attributions: readonly Attribution[];
+  /** The stored week-N predictions of the team (absent or missing for a rep: 无预测). */
+  predictions?: { week: number; threshold: number; byPerson: ReadonlyMap<string, WeekPrediction> };
 }
 
 export type PackProblem = { code: 'empty-team' | 'no-data'; zh: string };
@@ -111,12 +114,16 @@ export function buildReviewPack(p: PackInput): ReviewPack {
   const byId = new Map(team.map((f) => [f.personId, f]));
 
   const attributionMd = attributionLines(p.attributions, byId);
+  const predWeek = p.predictions?.week ?? 8;
+  const predicted = predictedVsActual(team, p.predictions?.byPerson ?? new Map());
   const cardValues = {
     title,
     color: p.preview ? 'gray' : 'blue',
     attribution: attributionMd,
     contrasts: contrastLines(contrasts),
     quartiles: quartileLines(quartiles, byId),
+    predictedTitle: `**第 ${predWeek} 周预测 vs 实际**`,
+    predicted: predictedVsActualLines(predicted, predWeek, p.predictions?.threshold ?? 0.5),
     footer: [
       `数据截至 ${formatLocal(p.asOf, p.timeZone)}，复盘会 ${formatLocal(p.reviewAt, p.timeZone)}。${p.preview ? '**预览**：正式复盘包在会前 72 小时发送。' : ''}`,
       `随后发送：① 目标 vs 实际 ② 投入 vs 转化 ③ 团队排名热力图，以及全部数字的 CSV。定义见 docs/outcome-chain.md。`,
@@ -139,7 +146,7 @@ export function buildReviewPack(p: PackInput): ReviewPack {
       inputConversion,
       heatmap: { title: `团队排名 · ${p.teamName}团队 · ${p.quarterId}`, metrics: heatMetrics, reps: heatReps },
     },
-    csv: { fileName: `复盘数据-${p.teamName}团队-${p.quarterId}.csv`, text: packCsv(team, p.attributions, overallRank) },
+    csv: { fileName: `复盘数据-${p.teamName}团队-${p.quarterId}.csv`, text: packCsv(team, p.attributions, overallRank, { week: predWeek, rows: predicted }) },
   };
 }
 

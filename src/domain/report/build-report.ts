@@ -1,4 +1,5 @@
 import { computeFigures, type PersonQuarterFigures } from '../figures/person-figures.js';
+import type { ReportPrediction } from './prediction-lines.js';
 import { elapsedShare, isoWeekRange, weeksBetween } from '../time/calendar.js';
 import { emptyFacts } from './facts.js';
 import type { HealthScore } from './health.js';
@@ -39,6 +40,8 @@ export interface RepReport {
   insight: string;
   /** The person's quarter figures every view formats (progress, health, conversion above are taken from them). */
   figures: PersonQuarterFigures;
+  /** The stored attainment prediction (read, not recomputed), when there is one for the quarter. */
+  prediction?: ReportPrediction;
 }
 
 /** Not-counted activities shown on the card; the rest are summarized by the count. */
@@ -134,6 +137,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
       health: fig.health,
       insight: insightLine({ attribution: attribute(fig, refs.get(fig.managerId ?? '')!), thisWeekCounted, notCountedThisWeek: mine }),
       figures: fig,
+      ...(data.predictions?.has(p.id) ? { prediction: data.predictions.get(p.id)! } : {}),
     };
   });
   return { reports, peers: stats };

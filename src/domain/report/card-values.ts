@@ -6,6 +6,7 @@ import type { RepReport } from './build-report.js';
 import { metricValue, pct, round1, weekLabel } from './format.js';
 import type { HealthLevel } from './health.js';
 import type { MetricProgress } from './progress.js';
+import { DEFAULT_PREDICTION_THRESHOLD, repPredictionText, teamPredictionText } from './prediction-lines.js';
 import { rollupHeadline, type TeamSummary } from './team.js';
 
 /** Values for cards/weekly-report.json and cards/team-report.json (pure: the report in, strings out). */
@@ -116,7 +117,11 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     insight: `**看这里**：${r.insight}`,
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
-    progress: [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}${goalNote(r.goalStatus)}）`, ...r.progress.map(progressLine)].join('\n'),
+    progress: [
+      [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}${goalNote(r.goalStatus)}）`, ...r.progress.map(progressLine)].join('\n'),
+      // The stored prediction of the quarter (read, not recomputed): probability and factors, or 历史数据不足.
+      ...(r.prediction ? [repPredictionText(r.prediction)] : []),
+    ].join('\n\n'),
     activities: activitiesText(r),
     notCounted: notCountedText(r),
     scoreParts: scorePartsText(r),
@@ -125,7 +130,12 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
   };
 }
 
-export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined, thresholds: { healthy: number; watch: number }): Record<string, CardValue> {
+export function teamCardValues(
+  t: TeamSummary,
+  chartMediaId: string | undefined,
+  thresholds: { healthy: number; watch: number },
+  predictionThreshold: number = DEFAULT_PREDICTION_THRESHOLD,
+): Record<string, CardValue> {
   const worst: HealthLevel = t.counts.risk > 0 ? 'risk' : t.counts.watch > 0 ? 'watch' : 'healthy';
   // One line per member: a continuation line under a list item restarts the numbering in chat markdown.
   // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
@@ -140,11 +150,17 @@ export function teamCardValues(t: TeamSummary, chartMediaId: string | undefined,
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
     color: LEVEL_COLORS[worst],
     summary: `${rollupHeadline(t.rollup)}\n\n共 ${t.members.length} 行：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），未设目标的在最前，其余分数低的在前`,
-    members: members.join('\n'),
+    // Reps below the prediction threshold come first, lowest probability first; then every member's line.
+    members: [teamPredictionText(predicted(t), predictionThreshold), members.join('\n')].filter(Boolean).join('\n\n'),
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
     memberOptions: t.members.map((m) => ({ value: m.personId, label: m.kind === 'team' ? `${m.name}团队（平均 ${m.score} 分）` : `${m.name}（${m.score} 分）` })),
     week: t.week,
     footer: `数据截至 ${formatLocal(t.asOf, t.timeZone)}。选一位成员点「发给我看」，会收到 TA 的完整报告（和 TA 收到的一样）。`,
   };
+}
+
+/** The team's reps that have a stored prediction. */
+function predicted(t: TeamSummary) {
+  return t.members.flatMap((m) => (m.kind === 'rep' && m.prediction ? [{ name: m.name, prediction: m.prediction }] : []));
 }

@@ -1,4 +1,5 @@
 import { rollUp, type TeamRollup } from '../figures/team-figures.js';
+import type { ReportPrediction } from './prediction-lines.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct } from './format.js';
 import type { HealthLevel } from './health.js';
@@ -18,6 +19,8 @@ export interface TeamMemberLine {
   insight: string;
   /** The sub-team's roll-up, for kind 'team'. */
   rollup?: TeamRollup;
+  /** The rep's stored prediction, when there is one. */
+  prediction?: ReportPrediction;
 }
 
 /** What a manager gets on Friday instead of one card per rep: everyone's score, no-goal and at-risk first. */
@@ -130,7 +133,7 @@ export function buildTeamSummaries(
       }
       const r = personal(k.id);
       if (!r) continue;
-      lines.push({ personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight });
+      lines.push({ personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.prediction ? { prediction: r.prediction } : {}) });
     }
     if (lines.length === 0) continue;
     const members = sortForTeam(lines);

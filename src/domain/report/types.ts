@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../time/working-days.js';
 import type { PersonFacts } from './facts.js';
+import type { ReportPrediction } from './prediction-lines.js';
 
 /**
  * Inputs of the weekly activity health report, as the bulk loader hands them over: activities and deals
@@ -101,6 +102,8 @@ export interface ReportDataset {
   calendar?: WorkingCalendar;
   /** Owners of the report week's activities counted after an accepted appeal (经申诉计入), one entry each. */
   appealed?: readonly string[];
+  /** Per person: the latest stored prediction of the quarter up to the report week (issue 11), as stored. */
+  predictions?: ReadonlyMap<string, ReportPrediction>;
 }
 
 /** A boolean activity dimension (dims.<key>) worth contrasting between reps, e.g. proposal customisation. */
@@ -126,6 +129,8 @@ export interface ReportSettings {
   minClosedForWinRate: number;
   /** Points a goal whose direction is not aligned costs (named on the card), and it can't be healthy. */
   misalignedPenalty: number;
+  /** Reps whose stored probability of reaching the target is below this are listed first in the team summary. */
+  predictionThreshold?: number;
 }
 
 export type ScoreKey = 'progress' | 'activity' | 'validity' | 'conversion';

@@ -60,8 +60,8 @@ export function lastWorkingDayOfWeek(weekKey: string, cal: WorkingCalendar): str
 
 /**
  * The pre-review pack time: T−72h from the review, but never on the night of a day off — moved back to the
- * nearest working day before it, at the same local time. Pure; feat/outcome's pack job calls it
- * with the quarter's reviewAt (docs/calendar.md).
+ * nearest working day before it, at the same local time. Pure; ReviewPackService.planFor calls it
+ * with the team's review time and the company calendar (docs/calendar.md).
  */
 export function packTimeFor(reviewAt: Date, cal: WorkingCalendar, zone = 'Asia/Shanghai'): Date {
   let d = DateTime.fromJSDate(reviewAt, { zone }).minus({ hours: 72 });

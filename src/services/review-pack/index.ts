@@ -8,6 +8,7 @@ import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { WorkingCalendar } from '../../domain/time/working-days.js';
 import type { ReportBuilder } from '../weekly-report/report-builder.js';
 import { ReviewPackBuilder } from './pack-builder.js';
 import { PackSender } from './pack-sender.js';
@@ -30,11 +31,13 @@ export function createReviewPacks(deps: {
   config: Config;
   reportBuilder: ReportBuilder;
   render: (spec: TopLevelSpec, opts: { scale: number }) => Promise<Buffer>;
+  /** The company's working days: the pack time moves off holidays. */
+  calendar?: () => Promise<WorkingCalendar>;
 }): ReviewPacks {
   const logger = deps.logger.child({ feature: 'review-pack' });
-  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q));
+  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q), deps.config.prediction);
   const sender = new PackSender({ messenger: deps.messenger, templates: new CardTemplates(undefined, deps.config.dingtalk.cardTemplatePrefix), ledger: deps.ledger, render: deps.render });
-  const service = new ReviewPackService({ models: deps.models, builder, sender, messenger: deps.messenger, clock: deps.clock, logger });
+  const service = new ReviewPackService({ models: deps.models, builder, sender, messenger: deps.messenger, clock: deps.clock, logger, ...(deps.calendar ? { calendar: deps.calendar } : {}) });
   const jobs = reviewPackJobs({ service, tickSeconds: 60 }) as unknown as Array<JobSpec<never>>;
   return { service, builder, sender, jobs };
 }

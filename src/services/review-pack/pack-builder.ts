@@ -4,6 +4,7 @@ import { computeFigures, type PersonQuarterFigures } from '../../domain/figures/
 import { attributeTeam, type Attribution, type RepHistory } from '../../domain/outcome/attribution.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
+import type { WeekPrediction } from '../../domain/outcome/predicted-vs-actual.js';
 import type { ReportSettings } from '../../domain/report/types.js';
 import type { QuarterRecord } from '../weekly-report/report-builder.js';
 
@@ -23,8 +24,10 @@ export type PackBuild =
  */
 export class ReviewPackBuilder {
   constructor(
-    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
+    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter' | 'Prediction'>,
     private readonly settingsFor: (q: QuarterRecord) => ReportSettings,
+    /** PREDICTION_ALERT_WEEK and PREDICTION_THRESHOLD: the pack shows what week N predicted. */
+    private readonly prediction: { alertWeek: number; threshold: number } = { alertWeek: 8, threshold: 0.5 },
   ) {}
 
   /**
@@ -50,6 +53,7 @@ export class ReviewPackBuilder {
     const settings = this.settingsFor(q);
     const data = await loadReportDataset(this.m, quarter, opts.asOf, { settings });
     const history = await this.history(q);
+    const predictions = await this.weekPredictions(q._id, data.people.map((p) => p.id));
     const t1 = performance.now();
     const set = computeFigures(data, settings);
     const load = (t1 - t0) / teams.length;
@@ -71,6 +75,7 @@ export class ReviewPackBuilder {
         preview: opts.preview,
         team: members,
         attributions,
+        predictions: { week: this.prediction.alertWeek, threshold: this.prediction.threshold, byPerson: predictions },
       });
       return { ok: true as const, pack, team: members, attributions, ms: { load, compute: compute + performance.now() - t2 } };
     });
@@ -96,6 +101,15 @@ export class ReviewPackBuilder {
     const sums = new Map<string, number>();
     for (const r of rows) sums.set(r._id.p, (sums.get(r._id.p) ?? 0) + r.s);
     return new Map([...sums].map(([p, s]) => [p, { avgSignedCny: quarters > 0 && s > 0 ? s / quarters : null }]));
+  }
+
+  /** The stored week-N signed-amount predictions of the quarter (one query); never recomputed here. */
+  async weekPredictions(quarterId: string, personIds: readonly string[]): Promise<Map<string, WeekPrediction>> {
+    const docs = await this.m.Prediction.find(
+      { quarterId, week: this.prediction.alertWeek, metric: 'signed_amount', personId: { $in: [...personIds] } },
+      { personId: 1, probability: 1, target: 1, paceProjected: 1 },
+    ).lean();
+    return new Map(docs.map((d) => [d.personId, { probability: d.probability ?? null, target: d.target, paceProjected: d.paceProjected }]));
   }
 
   /** A review quarter by id (scripts, bench). */

@@ -4,6 +4,7 @@ import type { Destination } from '../../bot/messages.js';
 import type { Messenger } from '../../bot/messenger.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
+import { packTimeFor, type WorkingCalendar } from '../../domain/time/working-days.js';
 import type { QuarterRecord } from '../weekly-report/report-builder.js';
 import type { PackBuild, ReviewPackBuilder, TeamRef } from './pack-builder.js';
 import { PACK_KIND, PACK_PARTS, type PackSender } from './pack-sender.js';
@@ -32,6 +33,8 @@ export interface ReviewPackServiceDeps {
   messenger: Messenger;
   clock: Clock;
   logger: Logger;
+  /** The company calendar (src/services/calendar): T−72h never lands on a day off. Absent: plain T−72h. */
+  calendar?: () => Promise<WorkingCalendar>;
 }
 
 /**
@@ -74,7 +77,11 @@ export class ReviewPackService {
     const doc = await this.d.models.ReviewTeam.findById(team.managerId).lean();
     const override = (doc?.reviewAt as Record<string, Date> | undefined)?.[q._id];
     const reviewAt = override ? new Date(override) : q.reviewAt;
-    return { team, quarterId: q._id, reviewAt, dueAt: new Date(reviewAt.getTime() - PRE_REVIEW_MS), overridden: !!override };
+    // T−72h, moved back to the working day before at the same time when it falls on a holiday (issue 13):
+    // a review on the Friday after National Day would otherwise get its pack on the night of 国庆节.
+    const cal = await this.d.calendar?.();
+    const dueAt = cal ? packTimeFor(reviewAt, cal, q.timeZone ?? 'Asia/Shanghai') : new Date(reviewAt.getTime() - PRE_REVIEW_MS);
+    return { team, quarterId: q._id, reviewAt, dueAt, overridden: !!override };
   }
 
   async destinationFor(managerId: string): Promise<{ to: Destination; bound: boolean }> {

@@ -67,13 +67,15 @@ export function createWeeklyReports(deps: {
   // retaken. Safe even if that instance was only slow: the resend reuses the card's outTrackId.
   const ledger = new DeliveryLedger(deps.models, deps.instanceId, c.report.leaseMs, now);
   const runs = new ReportRunRepository(deps.models, deps.instanceId, now);
-  const builder = new ReportBuilder(deps.models, DEFAULT_REPORT_SETTINGS, c.report.defaultSchedule, deps.calendar);
+  // The team summary lists reps below PREDICTION_THRESHOLD first (issue 11).
+  const reportSettings = { ...DEFAULT_REPORT_SETTINGS, predictionThreshold: c.prediction.threshold };
+  const builder = new ReportBuilder(deps.models, reportSettings, c.report.defaultSchedule, deps.calendar);
   const sender = new ReportSender({
     ledger,
     messenger: deps.messenger,
     templates,
     pool,
-    settings: DEFAULT_REPORT_SETTINGS,
+    settings: reportSettings,
     logger,
   });
   const runner = new ReportRunner({

@@ -7,6 +7,7 @@ import { isValidSchedule, type ReportSchedule } from '../../domain/report/schedu
 import { buildTeamSummaries, type TeamSummary } from '../../domain/report/team.js';
 import type { WorkingCalendar } from '../../domain/time/working-days.js';
 import type { ReportQuarter, ReportSettings } from '../../domain/report/types.js';
+import { loadStoredPredictions } from './report-predictions.js';
 
 export type QuarterRecord = QuarterDoc & { _id: string };
 
@@ -23,7 +24,7 @@ export interface BuiltReports {
 /** Loads data in bulk and turns it into reports and team summaries. */
 export class ReportBuilder {
   constructor(
-    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter'>,
+    private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter' | 'Prediction'>,
     readonly settings: ReportSettings,
     private readonly defaultSchedule: ReportSchedule,
     private readonly calendar?: () => Promise<WorkingCalendar>,
@@ -78,7 +79,8 @@ export class ReportBuilder {
     const settings = this.settingsFor(q);
     const loaded = await loadReportDataset(this.m, quarter, asOf, { settings, ...(narrow ? { personIds: narrow } : {}) });
     const calendar = await this.workingCalendar();
-    const data = calendar ? { ...loaded, calendar } : loaded;
+    const predictions = await loadStoredPredictions(this.m, quarter, asOf, loaded.people.map((p) => p.id));
+    const data = { ...loaded, predictions, ...(calendar ? { calendar } : {}) };
     const t1 = performance.now();
     const set = buildReports(data, settings, opts.peers ?? undefined);
     const wanted = opts.personIds ? new Set(opts.personIds) : undefined;

@@ -119,7 +119,7 @@ export class ReportSender {
       return { card: this.d.templates.instance('weekly-report', outTrackId, repCardValues(item.report, mediaId)), mediaId };
     }
     const mediaId = await this.chart(teamChartSpec(item.team), 'team-report.png', item.recipientId);
-    return { card: this.d.templates.instance('team-report', outTrackId, teamCardValues(item.team, mediaId, this.d.settings.thresholds)), mediaId };
+    return { card: this.d.templates.instance('team-report', outTrackId, teamCardValues(item.team, mediaId, this.d.settings.thresholds, this.d.settings.predictionThreshold)), mediaId };
   }
 
   /**
