@@ -63,6 +63,7 @@ export const envSchema = z
 
     DEMO_COMPANY_SIZE: z.coerce.number().int().min(0).max(10_000).default(56),
     DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(20_260_101),
+    DEMO_HISTORY_QUARTERS: z.coerce.number().int().min(0).max(8).default(4),
 
     ACTIVITY_DEFAULT_RULES: z
       .string()
@@ -145,7 +146,8 @@ export interface Config {
   /** When the org is synced from DingTalk (cron, in timeZone). */
   readonly orgSyncCron: string;
   /** Local mode only: the synthetic company loaded on first start (size 0 = just the tiny starter org). */
-  readonly demo: { readonly size: number; readonly seed: number };
+  /** historyQuarters: finished quarters before the current one (the prediction's training data). */
+  readonly demo: { readonly size: number; readonly seed: number; readonly historyQuarters: number };
   readonly activity: {
     /** Rule text for quarters HR has not configured. */
     readonly defaultRules: string;
@@ -255,7 +257,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
     hrUserIds: e.HR_USER_IDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     orgSyncCron: e.ORG_SYNC_CRON,
-    demo: { size: e.DEMO_COMPANY_SIZE, seed: e.DEMO_SEED },
+    demo: { size: e.DEMO_COMPANY_SIZE, seed: e.DEMO_SEED, historyQuarters: e.DEMO_HISTORY_QUARTERS },
     activity: {
       defaultRules: e.ACTIVITY_DEFAULT_RULES,
       backfillFrom: e.ACTIVITY_BACKFILL_FROM,

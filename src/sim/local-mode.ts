@@ -31,6 +31,7 @@ export async function populateLocalOrg(o: { config: Config; fake: FakeDingTalk; 
     fake: o.fake,
     seed: o.config.demo.seed,
     size: o.config.demo.size,
+    historyQuarters: o.config.demo.historyQuarters,
     now: o.clock.now(),
     timeZone: o.config.timeZone,
     logger: o.logger,

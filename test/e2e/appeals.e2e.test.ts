@@ -95,7 +95,8 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     expect(p.detailText).toContain('拜访');
     expect(p.detailText).toContain('华诚科技');
     expect(p.detailText).toContain('时长 ≥ 30 分钟');
-    expect(p.detailText).toContain('时长 18 分钟 < 30 分钟');
+    // Markdown: the system's reason is escaped like any text (`<` as `\<`); a reader sees it unescaped.
+    expect(p.detailText).toContain('时长 18 分钟 \\< 30 分钟');
     expect(p.detailText).toContain('客户临时改到会议室，实际 50 分钟');
     expect(p.pending).toBe('true');
   });

@@ -21,7 +21,7 @@ describe('one set of figures per person, in every view (demo company)', () => {
   let service: Service;
   let fake: FakeDingTalk;
   beforeAll(async () => {
-    const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUriFor(uniqueDbName('figs')), PORT: '0', LOG_LEVEL: 'silent' });
+    const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUriFor(uniqueDbName('figs')), PORT: '0', LOG_LEVEL: 'silent', DEMO_HISTORY_QUARTERS: '0' });
     service = await startService(config, { logger: createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent' }), jobPollMs: 60_000, clock: { now: () => NOW } });
     await service.demo!.ready;
     fake = service.localDingTalk!;
@@ -119,9 +119,10 @@ describe('one set of figures per person, in every view (demo company)', () => {
       const mine = await ask(m._id, '我的目标', (d) => d.type === 'markdown' || d.type === 'text');
       expect(redOnDirBoard.has(m.name), `${m._id} red: 我的目标 vs director's board`).toBe((mine.text ?? '').includes('❌'));
     }
-    // 12.7: the A-type rep (short visits, most not counted) is told the lever is visit length, not "more activity".
+    // 12.7: the A-type rep (many short, untailored visits) is told a lever the data points to — visit length or
+    // proposal tailoring (the source case's difference) — never "more activity".
     const repA = service.demo!.company.manifest.repA;
-    expect(repInsight.get(repA)).toContain('拜访时长');
+    expect(repInsight.get(repA)).toMatch(/拜访时长|方案定制率/);
     expect(repInsight.get(repA)).not.toContain('先把活动量补上');
     // Managers get no rep card of zeros (12.2): nobody's personal card reads "健康分 0" with "目标 …" and no activity.
     const managerCards = managers.flatMap((m) => fake.outbox.toUser(m._id)).filter(isCard('weekly-report.schema'));

@@ -75,6 +75,7 @@ describe('the DingTalk simulator page in a browser', () => {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DEMO_COMPANY_SIZE: '12',
       DEMO_SEED: '7',
+      DEMO_HISTORY_QUARTERS: '0',
     });
     service = await startService(config, { logger: createLogger({ level: config.log.level }), clock: new OffsetClock(), jobPollMs: 300 });
     await service.streamReady;

@@ -7,7 +7,7 @@ describe('demo company settings', () => {
   });
 
   it('accept 0 (starter org only) up to 10,000 reps, and any 32-bit seed', () => {
-    expect(readConfig({ DEMO_COMPANY_SIZE: '0', DEMO_SEED: '4294967295' }).demo).toEqual({ size: 0, seed: 4_294_967_295 });
+    expect(readConfig({ DEMO_COMPANY_SIZE: '0', DEMO_SEED: '4294967295' }).demo).toEqual({ size: 0, seed: 4_294_967_295, historyQuarters: 4 });
     expect(readConfig({ DEMO_COMPANY_SIZE: '10000' }).demo.size).toBe(10_000);
   });
 
