@@ -121,7 +121,8 @@ async function main(): Promise<void> {
     await page.keyboard.press('Escape');
 
     // 6. Moving the clock to the weekly report time: the rep's report card, the manager's team summary.
-    await sim.moveClock('weekly-report');
+    // The Friday run builds every rep's card while the older quarters still load: slow on a busy machine.
+    await sim.moveClock('weekly-report', 600_000);
     await sim.screenshot('sim-clock');
     await sim.become(newRep);
     await sim.openConversation('三链助手');
@@ -137,7 +138,37 @@ async function main(): Promise<void> {
     await summary.root.scrollIntoViewIfNeeded();
     await sim.screenshot('sim-team-summary');
 
-    // 7. The outbox.
+    // 7. The director's summary: 周报 as the director, one row per manager's team (their team's roll-up).
+    const { directorId } = company.manifest;
+    await sim.become(directorId);
+    await sim.openConversation('三链助手');
+    const directorName = await sim.nameOf(directorId);
+    const directorCards = page.locator('#messages .card-holder .card').filter({ hasText: `${directorName}的团队` });
+    const before = await directorCards.count();
+    await sim.say('周报');
+    await until(async () => (await directorCards.count()) > before, "the director's summary", 120_000);
+    const dirSummary = sim.card(`${directorName}的团队`);
+    await dirSummary.root.scrollIntoViewIfNeeded();
+    await sim.screenshot('sim-director-summary');
+
+    // 8. 72 hours before the review: the pre-review pack arrives in the team group (card, charts, CSV file).
+    await sim.become(managerId);
+    await sim.openConversation(`${team.name} 团队群`);
+    // Crossing the Fridays in between sends their reports first, so the jump takes a while on a busy machine.
+    await sim.moveClock('pre-review', 600_000);
+    const pack = sim.card('复盘包');
+    await pack.root.waitFor({ timeout: 120_000 });
+    const csv = page.locator('#messages a.file-msg').last();
+    await csv.waitFor({ timeout: 120_000 });
+    await until(
+      async () => page.locator('#messages img').evaluateAll((imgs) => imgs.length > 0 && imgs.every((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0)),
+      'the pack charts',
+      60_000,
+    );
+    await csv.scrollIntoViewIfNeeded();
+    await sim.screenshot('sim-review-pack');
+
+    // 9. The outbox.
     await sim.showOutbox();
     await sim.screenshot('sim-outbox');
     process.stdout.write(`screenshots written to ${OUT}\n`);
