@@ -19,10 +19,38 @@ import { fillCard } from '../src/domain/cards/fill-card.js';
 import { barChartSpec } from '../src/domain/charts/bar-chart.js';
 import { createLogger } from '../src/logger.js';
 import { launchBrowser } from '../test/helpers/browser.js';
+import type { Locator } from 'playwright-core';
 import { SimPage, until } from '../test/helpers/sim-page.js';
 
 const OUT = path.resolve('docs/screenshots');
 const START = new Date('2026-11-24T10:12:00+08:00'); // a Tuesday in week 8 of 2026Q4
+
+const VIEWPORT = { width: 1360, height: 820 };
+type PaneBox = { scrollHeight: number; scrollTop: number; clientHeight: number; getBoundingClientRect(): { top: number } };
+
+/**
+ * Screenshots the open conversation from `first` down to its newest message. A card taller than the
+ * message pane would be cut off at 820 px, so the window grows (up to a cap) for this one picture.
+ */
+async function shootFrom(sim: SimPage, first: Locator, name: string): Promise<void> {
+  const page = sim.page;
+  // How far `first` is from the end of the message pane (runs in the page; this file has no DOM typings).
+  const { span, pane } = await first.evaluate((el) => {
+    const box = (globalThis as unknown as { document: { querySelector(q: string): PaneBox } }).document.querySelector('#messages');
+    const top = (el as unknown as PaneBox).getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    return { span: box.scrollHeight - top + 24, pane: box.clientHeight };
+  });
+  const height = Math.min(2600, VIEWPORT.height + Math.max(0, Math.ceil(span - pane)));
+  await page.setViewportSize({ width: VIEWPORT.width, height });
+  const pane$ = page.locator('#messages');
+  await pane$.evaluate((box) => {
+    const b = box as unknown as PaneBox;
+    b.scrollTop = b.scrollHeight;
+  });
+  await until(async () => (await pane$.evaluate((box) => { const b = box as unknown as PaneBox; return b.scrollHeight - b.scrollTop - b.clientHeight; })) <= 1, `${name}: the pane at its end`);
+  await sim.screenshot(name);
+  await page.setViewportSize(VIEWPORT);
+}
 
 async function main(): Promise<void> {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
@@ -41,7 +69,7 @@ async function main(): Promise<void> {
   const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUri, PORT: '0', LOG_LEVEL: 'warn', DEMO_COMPANY_SIZE: '56' });
   const service = await startService(config, { logger: log, clock });
   await service.streamReady;
-  const browser = await launchBrowser({ width: 1360, height: 820 });
+  const browser = await launchBrowser(VIEWPORT);
   try {
     const demo = service.demo!;
     process.stdout.write('filling the demo database…\n');
@@ -87,7 +115,7 @@ async function main(): Promise<void> {
     await until(async () => (await page.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the chart');
     await sim.say('帮助');
     await sim.expectReply('三链助手：目标 → 行为 → 结果');
-    await sim.screenshot('sim-team-group');
+    await shootFrom(sim, sim.card(/签约进展/).root, 'sim-team-group');
 
     // 3. A rep without a goal sets one on the card; the manager approves it on the approval card.
     const { newRep, managerId } = company.manifest;
@@ -98,8 +126,7 @@ async function main(): Promise<void> {
     await form.check(/^主攻行业/, ['能源', '医疗']);
     await form.press('提交目标');
     await form.root.locator('.card-md', { hasText: '状态：待审批' }).waitFor();
-    await form.root.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-goal-card');
+    await shootFrom(sim, form.root, 'sim-goal-card');
     await sim.become(managerId);
     await sim.openConversation('三链助手');
     const approval = sim.card('目标审批');
@@ -129,14 +156,12 @@ async function main(): Promise<void> {
     const report = sim.card('活动健康报告');
     await report.root.waitFor({ timeout: 120_000 });
     await until(async () => (await report.root.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the report chart');
-    await report.root.locator('img.card-img').scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-friday-report');
+    await shootFrom(sim, report.root, 'sim-friday-report');
     await sim.become(managerId);
     await sim.openConversation('三链助手');
     const summary = sim.card('的团队');
     await summary.root.waitFor({ timeout: 120_000 });
-    await summary.root.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-team-summary');
+    await shootFrom(sim, summary.root, 'sim-team-summary');
 
     // 7. The director's summary: 周报 as the director, one row per manager's team (their team's roll-up).
     const { directorId } = company.manifest;
@@ -147,9 +172,8 @@ async function main(): Promise<void> {
     const before = await directorCards.count();
     await sim.say('周报');
     await until(async () => (await directorCards.count()) > before, "the director's summary", 120_000);
-    const dirSummary = sim.card(`${directorName}的团队`);
-    await dirSummary.root.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-director-summary');
+    // From the director's own 周报 bubble down: the question, then the roll-up card.
+    await shootFrom(sim, page.locator('#messages .msg.mine').filter({ hasText: '周报' }).last(), 'sim-director-summary');
 
     // 8. 72 hours before the review: the pre-review pack arrives in the team group (card, charts, CSV file).
     await sim.become(managerId);
@@ -165,8 +189,7 @@ async function main(): Promise<void> {
       'the pack charts',
       60_000,
     );
-    await csv.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-review-pack');
+    await shootFrom(sim, pack.root, 'sim-review-pack');
 
     // 9. The outbox.
     await sim.showOutbox();
