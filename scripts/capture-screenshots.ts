@@ -52,6 +52,15 @@ async function shootFrom(sim: SimPage, first: Locator, name: string): Promise<vo
   await page.setViewportSize(VIEWPORT);
 }
 
+/** Sends `text` in the open chat, waits for one more card containing `cardText`, and shoots from the question down. */
+async function askAndShoot(sim: SimPage, text: string, cardText: string, name: string): Promise<void> {
+  const cards = sim.page.locator('#messages .card-holder .card').filter({ hasText: cardText });
+  const before = await cards.count();
+  await sim.say(text);
+  await until(async () => (await cards.count()) > before, `${name}: a new card with ${cardText}`, 120_000);
+  await shootFrom(sim, sim.page.locator('#messages .msg.mine').filter({ hasText: text }).last(), name);
+}
+
 async function main(): Promise<void> {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trichain-shots-'));
@@ -159,21 +168,15 @@ async function main(): Promise<void> {
     await shootFrom(sim, report.root, 'sim-friday-report');
     await sim.become(managerId);
     await sim.openConversation('三链助手');
-    const summary = sim.card('的团队');
-    await summary.root.waitFor({ timeout: 120_000 });
-    await shootFrom(sim, summary.root, 'sim-team-summary');
+    await sim.card('的团队').root.waitFor({ timeout: 120_000 });
+    // The Friday run's risk alert lands after the summary; asking 周报 makes the summary the newest message.
+    await askAndShoot(sim, '周报', `${await sim.nameOf(managerId)}的团队`, 'sim-team-summary');
 
     // 7. The director's summary: 周报 as the director, one row per manager's team (their team's roll-up).
     const { directorId } = company.manifest;
     await sim.become(directorId);
     await sim.openConversation('三链助手');
-    const directorName = await sim.nameOf(directorId);
-    const directorCards = page.locator('#messages .card-holder .card').filter({ hasText: `${directorName}的团队` });
-    const before = await directorCards.count();
-    await sim.say('周报');
-    await until(async () => (await directorCards.count()) > before, "the director's summary", 120_000);
-    // From the director's own 周报 bubble down: the question, then the roll-up card.
-    await shootFrom(sim, page.locator('#messages .msg.mine').filter({ hasText: '周报' }).last(), 'sim-director-summary');
+    await askAndShoot(sim, '周报', `${await sim.nameOf(directorId)}的团队`, 'sim-director-summary');
 
     // 8. 72 hours before the review: the pre-review pack arrives in the team group (card, charts, CSV file).
     await sim.become(managerId);
