@@ -19,10 +19,47 @@ import { fillCard } from '../src/domain/cards/fill-card.js';
 import { barChartSpec } from '../src/domain/charts/bar-chart.js';
 import { createLogger } from '../src/logger.js';
 import { launchBrowser } from '../test/helpers/browser.js';
+import type { Locator } from 'playwright-core';
 import { SimPage, until } from '../test/helpers/sim-page.js';
 
 const OUT = path.resolve('docs/screenshots');
 const START = new Date('2026-11-24T10:12:00+08:00'); // a Tuesday in week 8 of 2026Q4
+
+const VIEWPORT = { width: 1360, height: 820 };
+type PaneBox = { scrollHeight: number; scrollTop: number; clientHeight: number; getBoundingClientRect(): { top: number } };
+
+/**
+ * Screenshots the open conversation from `first` down to its newest message. A card taller than the
+ * message pane would be cut off at 820 px, so the window grows (up to a cap) for this one picture.
+ */
+async function shootFrom(sim: SimPage, first: Locator, name: string): Promise<void> {
+  const page = sim.page;
+  // How far `first` is from the end of the message pane (runs in the page; this file has no DOM typings).
+  const { span, pane } = await first.evaluate((el) => {
+    const box = (globalThis as unknown as { document: { querySelector(q: string): PaneBox } }).document.querySelector('#messages');
+    const top = (el as unknown as PaneBox).getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    return { span: box.scrollHeight - top + 24, pane: box.clientHeight };
+  });
+  const height = Math.min(2600, VIEWPORT.height + Math.max(0, Math.ceil(span - pane)));
+  await page.setViewportSize({ width: VIEWPORT.width, height });
+  const pane$ = page.locator('#messages');
+  await pane$.evaluate((box) => {
+    const b = box as unknown as PaneBox;
+    b.scrollTop = b.scrollHeight;
+  });
+  await until(async () => (await pane$.evaluate((box) => { const b = box as unknown as PaneBox; return b.scrollHeight - b.scrollTop - b.clientHeight; })) <= 1, `${name}: the pane at its end`);
+  await sim.screenshot(name);
+  await page.setViewportSize(VIEWPORT);
+}
+
+/** Sends `text` in the open chat, waits for one more card containing `cardText`, and shoots from the question down. */
+async function askAndShoot(sim: SimPage, text: string, cardText: string, name: string): Promise<void> {
+  const cards = sim.page.locator('#messages .card-holder .card').filter({ hasText: cardText });
+  const before = await cards.count();
+  await sim.say(text);
+  await until(async () => (await cards.count()) > before, `${name}: a new card with ${cardText}`, 120_000);
+  await shootFrom(sim, sim.page.locator('#messages .msg.mine').filter({ hasText: text }).last(), name);
+}
 
 async function main(): Promise<void> {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
@@ -41,7 +78,7 @@ async function main(): Promise<void> {
   const config = readConfig({ DINGTALK_MODE: 'local', MONGODB_URI: mongoUri, PORT: '0', LOG_LEVEL: 'warn', DEMO_COMPANY_SIZE: '56' });
   const service = await startService(config, { logger: log, clock });
   await service.streamReady;
-  const browser = await launchBrowser({ width: 1360, height: 820 });
+  const browser = await launchBrowser(VIEWPORT);
   try {
     const demo = service.demo!;
     process.stdout.write('filling the demo database…\n');
@@ -87,7 +124,7 @@ async function main(): Promise<void> {
     await until(async () => (await page.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the chart');
     await sim.say('帮助');
     await sim.expectReply('三链助手：目标 → 行为 → 结果');
-    await sim.screenshot('sim-team-group');
+    await shootFrom(sim, sim.card(/签约进展/).root, 'sim-team-group');
 
     // 3. A rep without a goal sets one on the card; the manager approves it on the approval card.
     const { newRep, managerId } = company.manifest;
@@ -98,8 +135,7 @@ async function main(): Promise<void> {
     await form.check(/^主攻行业/, ['能源', '医疗']);
     await form.press('提交目标');
     await form.root.locator('.card-md', { hasText: '状态：待审批' }).waitFor();
-    await form.root.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-goal-card');
+    await shootFrom(sim, form.root, 'sim-goal-card');
     await sim.become(managerId);
     await sim.openConversation('三链助手');
     const approval = sim.card('目标审批');
@@ -121,23 +157,44 @@ async function main(): Promise<void> {
     await page.keyboard.press('Escape');
 
     // 6. Moving the clock to the weekly report time: the rep's report card, the manager's team summary.
-    await sim.moveClock('weekly-report');
+    // The Friday run builds every rep's card while the older quarters still load: slow on a busy machine.
+    await sim.moveClock('weekly-report', 600_000);
     await sim.screenshot('sim-clock');
     await sim.become(newRep);
     await sim.openConversation('三链助手');
     const report = sim.card('活动健康报告');
     await report.root.waitFor({ timeout: 120_000 });
     await until(async () => (await report.root.locator('img.card-img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the report chart');
-    await report.root.locator('img.card-img').scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-friday-report');
+    await shootFrom(sim, report.root, 'sim-friday-report');
     await sim.become(managerId);
     await sim.openConversation('三链助手');
-    const summary = sim.card('的团队');
-    await summary.root.waitFor({ timeout: 120_000 });
-    await summary.root.scrollIntoViewIfNeeded();
-    await sim.screenshot('sim-team-summary');
+    await sim.card('的团队').root.waitFor({ timeout: 120_000 });
+    // The Friday run's risk alert lands after the summary; asking 周报 makes the summary the newest message.
+    await askAndShoot(sim, '周报', `${await sim.nameOf(managerId)}的团队`, 'sim-team-summary');
 
-    // 7. The outbox.
+    // 7. The director's summary: 周报 as the director, one row per manager's team (their team's roll-up).
+    const { directorId } = company.manifest;
+    await sim.become(directorId);
+    await sim.openConversation('三链助手');
+    await askAndShoot(sim, '周报', `${await sim.nameOf(directorId)}的团队`, 'sim-director-summary');
+
+    // 8. 72 hours before the review: the pre-review pack arrives in the team group (card, charts, CSV file).
+    await sim.become(managerId);
+    await sim.openConversation(`${team.name} 团队群`);
+    // Crossing the Fridays in between sends their reports first, so the jump takes a while on a busy machine.
+    await sim.moveClock('pre-review', 600_000);
+    const pack = sim.card('复盘包');
+    await pack.root.waitFor({ timeout: 120_000 });
+    const csv = page.locator('#messages a.file-msg').last();
+    await csv.waitFor({ timeout: 120_000 });
+    await until(
+      async () => page.locator('#messages img').evaluateAll((imgs) => imgs.length > 0 && imgs.every((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0)),
+      'the pack charts',
+      60_000,
+    );
+    await shootFrom(sim, pack.root, 'sim-review-pack');
+
+    // 9. The outbox.
     await sim.showOutbox();
     await sim.screenshot('sim-outbox');
     process.stdout.write(`screenshots written to ${OUT}\n`);

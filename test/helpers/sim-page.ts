@@ -94,11 +94,14 @@ export class SimPage {
   }
 
   /** Presses a clock button (weekly-report | pre-review | next-day | next-week | reset) and waits for the jump. */
-  async moveClock(key: string): Promise<string> {
+  async moveClock(key: string, timeout = 60_000): Promise<string> {
     const status = this.page.locator('#clock-status');
     await this.page.locator(`.clock-preset[data-key="${key}"]`).click();
-    await status.filter({ hasText: /已运行定时任务|没有到期的定时任务|已回到真实时间/ }).waitFor({ timeout: 60_000 });
-    return (await status.textContent()) ?? '';
+    await status.filter({ hasText: /已运行定时任务|没有到期的定时任务|已回到真实时间|没能调整时间/ }).waitFor({ timeout });
+    const text = (await status.textContent()) ?? '';
+    // A refused jump says why on the page; fail with that instead of waiting out the timeout.
+    if (text.startsWith('没能调整时间')) throw new Error(`clock preset ${key}: ${text}`);
+    return text;
   }
 
   async showOutbox(): Promise<void> {
