@@ -175,10 +175,11 @@ describe('weekly report under faults', () => {
     // request per instance: two fan-outs over different people at the same time.
     s.clock.advance(-2 * 3600_000);
     const [a, b] = s.org.managers;
-    await Promise.all([
-      h.service.reports.runner.requestRun({ kind: 'team', id: a!.id }, s.org.hrId, s.org.quarterId, 'Asia/Shanghai'),
-      other.reports.runner.requestRun({ kind: 'team', id: b!.id }, s.org.hrId, s.org.quarterId, 'Asia/Shanghai'),
-    ]);
+    // The second request waits until the first instance holds its run, so each instance works on its own
+    // (asked at the same instant, one instance's tick could pick up both runs and nothing would be shared).
+    const first = await h.service.reports.runner.requestRun({ kind: 'team', id: a!.id }, s.org.hrId, s.org.quarterId, 'Asia/Shanghai');
+    await eventually(() => h!.service.models.ReportRun.findById(first._id).lean(), (r) => r?.status === 'running' && r.heldBy !== null, 30_000);
+    await other.reports.runner.requestRun({ kind: 'team', id: b!.id }, s.org.hrId, s.org.quarterId, 'Asia/Shanghai');
     await eventually(async () => (await h!.service.models.ReportRun.find({ kind: 'manual', status: 'done' }).lean()).length, (n) => n === 2, 60_000);
     const calls = h.fake.callsTo('card.createAndDeliver');
     expect(calls.filter((c) => c.status === 429)).toHaveLength(0);

@@ -3,7 +3,7 @@ import { readConfig } from '../../src/config.js';
 
 describe('demo company settings', () => {
   it('default to 56 reps with a fixed seed', () => {
-    expect(readConfig({}).demo).toEqual({ size: 56, seed: 20_260_101 });
+    expect(readConfig({}).demo).toEqual({ size: 56, seed: 20_260_101, historyQuarters: 4 });
   });
 
   it('accept 0 (starter org only) up to 10,000 reps, and any 32-bit seed', () => {
