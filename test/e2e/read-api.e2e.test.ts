@@ -46,9 +46,10 @@ describe('read API for IT, end to end', () => {
     api.check('GET', '/api/v1/openapi.json', 200, doc);
     await eventually(() => h.service.models.Person.countDocuments(), (n) => n === 8);
     const m = h.service.models;
-    await m.Quarter.create({ _id: '2026Q4', startDate: new Date('2026-09-30T16:00:00Z'), endDate: new Date('2026-12-31T16:00:00Z'), reviewAt: new Date('2026-12-25T06:00:00Z'), metrics: [{ key: 'signed_amount', name: '签约额', unit: 'cny' }] });
+    await m.Quarter.create({ _id: '2026Q4', startDate: new Date('2026-09-30T16:00:00Z'), endDate: new Date('2026-12-31T16:00:00Z'), reviewAt: new Date('2026-12-25T06:00:00Z'), metrics: [{ key: 'signed_amount', name: '签约额', unit: 'cny' }], direction: { industries: ['制造业', '金融'], keyAccounts: [] } });
+    // rep01's stored check says red (as a stale submission-time check could); the API must report the live one.
     await m.Goal.create({ quarterId: '2026Q4', ownerId: 'rep01', managerId: 'mgr01', targets: [{ metric: 'signed_amount', value: 800_000 }], industries: ['制造业'], status: 'approved', alignment: { status: 'red', findings: [{ code: 'below_manager_share', message: '低于主管目标的分摊', severity: 'amber' }], checkedAt: new Date() } });
-    await m.Goal.create({ quarterId: '2026Q4', ownerId: 'rep03', managerId: 'mgr02', targets: [{ metric: 'signed_amount', value: 600_000 }], status: 'submitted' });
+    await m.Goal.create({ quarterId: '2026Q4', ownerId: 'rep03', managerId: 'mgr02', targets: [{ metric: 'signed_amount', value: 600_000 }], industries: ['房地产'], status: 'submitted' });
     await m.Deal.create({ personId: 'rep01', source: 'salesforce', sourceId: '006A', name: '华为 MES 二期', stage: 'Closed Won', amountCny: 320_000, isWon: true, isClosed: true, closeDate: new Date('2026-11-20T04:00:00Z'), quarterId: '2026Q4', isoWeek: '2026-W47' });
     await m.Deal.create({ personId: 'rep03', source: 'salesforce', sourceId: '006B', stage: 'Proposal', amountCny: 150_000, quarterId: '2026Q4' });
     await m.ReportRun.create({ _id: 'scheduled|2026-W48', kind: 'scheduled', quarterId: '2026Q4', week: '2026-W48', asOf: new Date('2026-11-27T09:00:00Z'), scope: { kind: 'all' }, status: 'done' });
@@ -106,7 +107,12 @@ describe('read API for IT, end to end', () => {
     expect(ids((await call('GET', '/api/v1/quarters', { key: allKey })).body, 'id')).toEqual(['2026Q4']);
     const goals = await call('GET', '/api/v1/goals?quarter=2026Q4', { key: allKey });
     expect(ids(goals.body, 'ownerId')).toEqual(['rep01', 'rep03']);
-    expect((goals.body.data as Array<{ ownerId: string; alignment: unknown }>).find((g) => g.ownerId === 'rep01')!.alignment).toMatchObject({ status: 'red', findings: [{ code: 'below_manager_share' }] });
+    // By hand: neither manager has a goal, so both are checked against the company direction (制造业, 金融):
+    // rep01's 制造业 is inside it (green, with the amber note that the manager has none); rep03's 房地产 is not.
+    const byOwner = new Map((goals.body.data as Array<{ ownerId: string; alignment: { status: string; findings: Array<{ code: string; severity: string }> } }>).map((g) => [g.ownerId, g.alignment]));
+    expect(byOwner.get('rep01')).toMatchObject({ status: 'green', findings: [{ code: 'manager_goal_missing', severity: 'amber' }] });
+    expect(byOwner.get('rep03')!.status).toBe('red');
+    expect(byOwner.get('rep03')!.findings.map((f) => f.code).sort()).toEqual(['industry_outside', 'manager_goal_missing']);
     const acts = await call('GET', '/api/v1/activities?quarter=2026Q4', { key: allKey });
     const bySource = Object.fromEntries((acts.body.data as Array<{ sourceId: string; counted: boolean; reasons: string[] }>).map((a) => [a.sourceId, [a.counted, a.reasons]]));
     expect(bySource).toEqual({ 'crm:a1': [true, []], 'crm:a2': [false, ['时长 10 分钟 < 30 分钟']], 'crm:a3': [true, []] });

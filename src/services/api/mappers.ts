@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import type { Alignment } from '../../domain/goals/alignment.js';
 
 /**
  * Stored documents → the read API's shapes (schemas.ts). Dates become ISO strings, absent optional
@@ -43,32 +44,33 @@ export const toQuarter = (d: Document) => ({
   updatedAt: isoReq(d.updatedAt),
 });
 
-export const toGoal = (d: Document) => {
-  const a = obj(d.alignment);
-  return {
-    id: String(d._id),
-    quarterId: String(d.quarterId),
-    ownerId: String(d.ownerId),
-    managerId: str(d.managerId),
-    status: d.status ?? 'draft',
-    version: num(d.version) ?? 1,
-    targets: arr(d.targets).map((t) => ({ metric: String(t.metric), value: num(t.value) ?? 0 })),
-    industries: strs(d.industries),
-    keyAccounts: strs(d.keyAccounts),
-    objective: String(d.objective ?? ''),
-    keyResults: strs(d.keyResults),
-    plan: String(d.plan ?? ''),
-    alignment: {
-      status: a.status ?? 'unknown',
-      findings: arr(a.findings).map((f) => ({ code: String(f.code), message: String(f.message ?? ''), messageEn: String(f.messageEn ?? ''), severity: f.severity ?? 'red' })),
-      checkedAt: iso(a.checkedAt),
-    },
-    submittedAt: iso(d.submittedAt),
-    decidedAt: iso(d.decidedAt),
-    decidedBy: str(d.decidedBy),
-    updatedAt: isoReq(d.updatedAt),
-  };
-};
+/**
+ * `alignment` is the live check (services/api/live-alignment.ts), the same one the chat views show; null
+ * when the goal has no targets yet. `checkedAt` is when it was checked: this request.
+ */
+export const toGoal = (d: Document, alignment: Alignment | null, checkedAt: Date) => ({
+  id: String(d._id),
+  quarterId: String(d.quarterId),
+  ownerId: String(d.ownerId),
+  managerId: str(d.managerId),
+  status: d.status ?? 'draft',
+  version: num(d.version) ?? 1,
+  targets: arr(d.targets).map((t) => ({ metric: String(t.metric), value: num(t.value) ?? 0 })),
+  industries: strs(d.industries),
+  keyAccounts: strs(d.keyAccounts),
+  objective: String(d.objective ?? ''),
+  keyResults: strs(d.keyResults),
+  plan: String(d.plan ?? ''),
+  alignment: {
+    status: alignment?.status ?? 'unknown',
+    findings: (alignment?.findings ?? []).map((f) => ({ code: f.code, message: f.message.zh, messageEn: f.message.en, severity: f.severity })),
+    checkedAt: checkedAt.toISOString(),
+  },
+  submittedAt: iso(d.submittedAt),
+  decidedAt: iso(d.decidedAt),
+  decidedBy: str(d.decidedBy),
+  updatedAt: isoReq(d.updatedAt),
+});
 
 export const toActivity = (d: Document) => {
   const merged = obj(d.mergedInto);

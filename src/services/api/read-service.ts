@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../domain/api/cursor.js';
 import { reportsUnder } from '../../domain/org/access.js';
 import { REPORT_KIND } from '../weekly-report/report-sender.js';
 import type { KeyScope } from './api-keys.js';
+import { liveAlignments } from './live-alignment.js';
 import { toActivity, toDeal, toGoal, toPack, toPerson, toQuarter, toWeeklyReport } from './mappers.js';
 import { RESOURCES, type ResourceName } from './schemas.js';
 
@@ -56,7 +57,17 @@ export class ApiReadService {
     this.sources = {
       people: { collection: () => m.Person.collection as unknown as Collection, personField: '_id', map: async (d) => d.map(toPerson) },
       quarters: { collection: () => m.Quarter.collection as unknown as Collection, quarter: byField('_id'), map: async (d) => d.map(toQuarter) },
-      goals: { collection: () => m.Goal.collection as unknown as Collection, personField: 'ownerId', quarter: byField('quarterId'), map: async (d) => d.map(toGoal) },
+      goals: {
+        collection: () => m.Goal.collection as unknown as Collection,
+        personField: 'ownerId',
+        quarter: byField('quarterId'),
+        // Alignment as the chat views show it, checked now; never the check stored at submission.
+        map: async (d) => {
+          const live = await liveAlignments(m, d);
+          const now = new Date();
+          return d.map((g) => toGoal(g, live.get(String(g._id)) ?? null, now));
+        },
+      },
       activities: { collection: () => m.Activity.collection as unknown as Collection, personField: 'personId', quarter: byField('quarterId'), map: async (d) => d.map(toActivity) },
       deals: { collection: () => m.Deal.collection as unknown as Collection, personField: 'personId', quarter: byField('quarterId'), map: async (d) => d.map(toDeal) },
       'weekly-reports': {

@@ -71,7 +71,7 @@ export const goalSchema = z
         findings: z.array(z.object({ code: z.string(), message: z.string(), messageEn: z.string(), severity: z.enum(['red', 'amber']) })),
         checkedAt: nullableDateTime,
       })
-      .describe("how the goal lines up with the manager's goal and the company direction"),
+      .describe("how the goal lines up with the manager's goal and the company direction, checked at read time (the same check the chat views show); unknown = no targets yet"),
     submittedAt: nullableDateTime,
     decidedAt: nullableDateTime,
     decidedBy: userId.nullable(),
