@@ -8,7 +8,7 @@ import { msg } from '../domain/goals/msg.js';
 import type { Logger } from '../logger.js';
 import { refuse } from '../services/goals/refusal.js';
 import { parseReportArgs } from '../domain/report/command-args.js';
-import { describeSchedule, latestDue, nextDue as plainNextDue, nextDueOn, parseSchedule, type ReportSchedule } from '../domain/report/schedule.js';
+import { describeSchedule, latestDue, latestDueOn, nextDue as plainNextDue, nextDueOn, parseSchedule, type ReportSchedule } from '../domain/report/schedule.js';
 import { formatLocal, isoWeekKey } from '../domain/time/calendar.js';
 import type { ReportBuilder } from '../services/weekly-report/report-builder.js';
 import { CATCH_UP_MS, type ReportRunner } from '../services/weekly-report/report-runner.js';
@@ -196,7 +196,8 @@ async function schedule(ctx: MessageContext, d: ReportHandlerDeps): Promise<void
   await d.audit.record({ actorId: ctx.event.senderStaffId, action: 'quarter.reportSchedule', entity: 'quarter', entityId: q._id, before: current, after: parsed.schedule });
   // Moved to a time already past this week, and this week's report not out yet: it goes out on the next tick.
   const thisWeek = isoWeekKey(now, q.timeZone);
-  const due = latestDue(parsed.schedule, q.timeZone, now);
+  // On the company calendar, as the runner decides (a holiday Friday moves this week's push earlier).
+  const due = (cal && latestDueOn(parsed.schedule, q.timeZone, now, cal)) || latestDue(parsed.schedule, q.timeZone, now);
   const dueNow =
     isoWeekKey(due, q.timeZone) === thisWeek && now.getTime() - due.getTime() <= CATCH_UP_MS && !(await d.runner.scheduledRunOf(thisWeek));
   const next = formatLocal(nextDue(parsed.schedule, q.timeZone, now), q.timeZone, ctx.lang);

@@ -21,6 +21,13 @@ afterAll(async () => {
 });
 
 describe('the Friday report on the China working-day calendar, through the SDK and the fake DingTalk', () => {
+  it('HR setting Friday 17:00 that Wednesday evening is told the report goes out now, as the runner will do it', async () => {
+    const n = h.fake.outbox.toUser('hr01').length;
+    say(h.fake, { userId: 'hr01', text: '周报时间 周五 17:00' });
+    const d = await h.fake.outbox.waitFor((x) => x.conversation === 'user:hr01' && h.fake.outbox.toUser('hr01').indexOf(x) >= n, 10_000);
+    expect(d.text).toContain('本周的时间已过，本周周报将在一分钟内发出');
+  });
+
   it('goes out on Wednesday 9/30 when Friday is 国庆, with the data cut at that time', async () => {
     await h.service.agenda.now('weekly-report');
     const run = await eventually(() => h.service.models.ReportRun.findById('scheduled|2026-W40').lean(), (r) => r?.status === 'done', 30_000);
