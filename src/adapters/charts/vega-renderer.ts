@@ -1,5 +1,8 @@
 /**
- * Headless chart rendering: vega-lite spec → vega spec → SVG (vega View, renderer 'none') → PNG (sharp/librsvg).
+ * Headless chart rendering: vega-lite spec → vega spec → vega View → PNG. The default rasterizer draws the
+ * View with vega's canvas renderer on @napi-rs/canvas (Skia) and encodes with sharp (canvas-raster.ts);
+ * `rasterizer: 'librsvg'` keeps the earlier path, SVG (view.toSVG) → sharp/librsvg, which the bench
+ * (bench/charts.ts) measures as the baseline.
  *
  * Text: every text defaults to a CJK-capable font stack (CJK_FONT_FAMILY). Without node-canvas vega can only
  * *estimate* text widths (0.8em per character), which is too narrow for 汉字 (1em each) and too wide for
@@ -17,12 +20,18 @@ import sharp from 'sharp';
 import { AppError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { prepareForRaster } from './svg-raster-prep.js';
+import { viewToPng } from './canvas-raster.js';
 
 /** Font stack for all chart text: Noto CJK (Debian `fonts-noto-cjk`) first, then other common CJK fonts. */
 export const CJK_FONT_FAMILY =
   '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif';
 
+/** 'canvas': vega canvas renderer on Skia (default, ~2× faster); 'librsvg': vega SVG rasterized by sharp. */
+export type Rasterizer = 'canvas' | 'librsvg';
+
 export interface RenderOptions {
+  /** Default 'canvas'. */
+  rasterizer?: Rasterizer;
   /** Pixel density multiplier; the SVG is rasterized at 72*scale DPI (not upscaled). Default 2. */
   scale?: number;
   /** Overrides the spec's background colour (default white; 'transparent' allowed). */
@@ -223,16 +232,17 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** vega-lite spec → SVG string (1 SVG px = 1 CSS px). */
-export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'> = {}): Promise<string> {
+/** Builds a View for `spec` (compiled spec from the cache, inline rows inserted), hands it to `use`, finalizes it. */
+async function withView<T>(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'>, use: (view: vega.View) => Promise<T>): Promise<T> {
   let view: vega.View | undefined;
   try {
     const logger = opts.logger ?? silentLogger;
     const { runtime, values } = prepare(spec, opts.background, logger);
     view = new vega.View(runtime, { renderer: 'none', loader: noNetworkLoader, logger: vegaLogger(logger), logLevel: vega.Warn });
     if (values) view.data(DATA_NAME, values as object[]);
-    return await view.toSVG();
+    return await use(view);
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError('render', `chart spec could not be rendered: ${describe(err)}`, {
       cause: err,
       userMessage: '图表生成失败',
@@ -240,6 +250,15 @@ export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'b
   } finally {
     view?.finalize();
   }
+}
+
+/** vega-lite spec → SVG string (1 SVG px = 1 CSS px). */
+export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'> = {}): Promise<string> {
+  return withView(spec, opts, (view) => view.toSVG());
+}
+
+function checkScale(scale: number): void {
+  if (!(scale > 0 && scale <= 8)) throw new AppError('render', `render scale must be in (0, 8], got ${scale}`);
 }
 
 /**
@@ -263,7 +282,7 @@ export async function svgToPng(
   opts: Pick<RenderOptions, 'scale' | 'compressionLevel'> = {},
 ): Promise<Buffer> {
   const scale = opts.scale ?? 2;
-  if (!(scale > 0 && scale <= 8)) throw new AppError('render', `render scale must be in (0, 8], got ${scale}`);
+  checkScale(scale);
   try {
     const img = sharp(Buffer.from(prepareForRaster(svg)), { density: 72 * scale });
     return await img.png({ compressionLevel: opts.compressionLevel ?? 2, adaptiveFiltering: false }).toBuffer();
@@ -274,7 +293,10 @@ export async function svgToPng(
 
 /** vega-lite spec → PNG bytes at `scale`× (default 2×). Errors are AppError('render'). */
 export async function renderPng(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<Buffer> {
-  return svgToPng(await renderSvg(spec, opts), opts);
+  if (opts.rasterizer === 'librsvg') return svgToPng(await renderSvg(spec, opts), opts);
+  const scale = opts.scale ?? 2;
+  checkScale(scale);
+  return withView(spec, opts, (view) => viewToPng(view, scale, opts.compressionLevel ?? 2));
 }
 
 // ---------------------------------------------------------------------------------------------------------
