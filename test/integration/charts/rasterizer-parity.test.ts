@@ -3,6 +3,7 @@
  * Chinese text in Simplified-Chinese forms (not the Japanese face of the Noto CJK collection, not tofu), and
  * a fixed 56-bar chart that matches the librsvg reference pixel for pixel up to antialiasing.
  */
+import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { pixelDiff } from '../../../src/adapters/charts/png-diff.js';
@@ -69,6 +70,24 @@ describe('canvas rasterizer vs librsvg', () => {
     // and the check can fail: the same chart with the amounts in reverse order (same size) is far off
     const other = await renderPng(fixedChart((i) => amount(55 - i)));
     expect((await pixelDiff(other, reference)).changed).toBeGreaterThan(0.02);
+  });
+
+  it('keeps translucency on a transparent background (un-premultiplied like librsvg), and opaque colours exact', async () => {
+    const spec = {
+      width: 40,
+      height: 40,
+      padding: 0,
+      autosize: 'none',
+      data: { values: [{}] },
+      mark: { type: 'rect', color: '#ff0000', opacity: 0.5 },
+      config: { view: { stroke: null } },
+    } as TopLevelSpec;
+    const centre = async (png: Buffer) => [...(await sharp(png).ensureAlpha().raw().toBuffer()).subarray((20 * 40 + 20) * 4, (20 * 40 + 21) * 4)];
+    for (const background of ['transparent', 'white', 'rgba(0,0,0,0.5)', '#abc']) {
+      const [canvas, reference] = await Promise.all([renderPng(spec, { background }), renderPng(spec, { background, rasterizer: 'librsvg' })]);
+      expect(await centre(canvas), background).toEqual(await centre(reference));
+    }
+    expect(await centre(await renderPng(spec, { background: 'transparent' }))).toEqual([255, 0, 0, 128]);
   });
 
   it('copies one face out of a font collection, tables intact', () => {
