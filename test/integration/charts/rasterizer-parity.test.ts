@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { pixelDiff } from '../../../src/adapters/charts/png-diff.js';
-import { renderPng } from '../../../src/adapters/charts/vega-renderer.js';
+import { clearRenderCache, renderPng } from '../../../src/adapters/charts/vega-renderer.js';
 import { extractCollectionFace } from '../../../src/adapters/charts/canvas-raster.js';
 import { barChartSpec } from '../../../src/domain/charts/bar-chart.js';
 
@@ -70,6 +70,21 @@ describe('canvas rasterizer vs librsvg', () => {
     // and the check can fail: the same chart with the amounts in reverse order (same size) is far off
     const other = await renderPng(fixedChart((i) => amount(55 - i)));
     expect((await pixelDiff(other, reference)).changed).toBeGreaterThan(0.02);
+  });
+
+  it('renders the same PNG on a reused View (other data before) as on a fresh one', async () => {
+    const a = fixedChart((i) => amount(55 - i));
+    const b = fixedChart();
+    clearRenderCache();
+    const fresh = await renderPng(b);
+    clearRenderCache();
+    await renderPng(a); // leaves an idle View of this shape holding a's rows
+    const reused = await renderPng(b);
+    expect(reused.equals(fresh)).toBe(true);
+    // overlapping renders of one shape each get their own View
+    const [x, y] = await Promise.all([renderPng(a), renderPng(b)]);
+    expect(y.equals(fresh)).toBe(true);
+    expect(x.equals(fresh)).toBe(false);
   });
 
   it('keeps translucency on a transparent background (un-premultiplied like librsvg), and opaque colours exact', async () => {
