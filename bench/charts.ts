@@ -51,7 +51,7 @@ const resvgRender: Render = async (spec) => {
 };
 const viaRenderer = (opts: RenderOptions): Render => (spec) => renderPng(spec, opts);
 
-const RASTERISERS: { name: string; render: Render; n: number }[] = [
+const RASTERISERS: Contender[] = [
   { name: 'librsvg (baseline)', render: viaRenderer({ rasterizer: 'librsvg' }), n: N },
   { name: '@resvg/resvg-js', render: resvgRender, n: N_RESVG },
   { name: 'canvas (@napi-rs/canvas)', render: viaRenderer({ rasterizer: 'canvas' }), n: N },
@@ -68,23 +68,40 @@ interface Single {
   kib: number;
 }
 
-/** `n` renders one at a time on this thread, after a warm-up; CPU is the whole process's. */
-async function single(render: Render, n: number, before?: () => void): Promise<Single> {
-  for (let i = 0; i < Math.min(n, 3); i++) await render(specFor(i)); // warm-up (JIT, fonts, compile cache)
-  const times: number[] = [];
-  let bytes = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    before?.();
-    const a = performance.now();
-    bytes += (await render(specFor(i))).length;
-    times.push(performance.now() - a);
+interface Contender {
+  name: string;
+  render: Render;
+  n: number;
+  before?: () => void;
+}
+
+/**
+ * Each contender renders `n` charts one at a time on this thread, after a warm-up; the contenders take turns
+ * chart by chart, so a load spike on the shared machine hits all of them alike. CPU is the whole process's
+ * (JS, libuv pool, vips threads) around each render.
+ */
+async function interleaved(contenders: Contender[]): Promise<Single[]> {
+  for (const c of contenders) for (let i = 0; i < Math.min(c.n, 3); i++) await c.render(specFor(i)); // JIT, fonts, caches
+  const acc = contenders.map(() => ({ times: [] as number[], cpuMs: 0, bytes: 0 }));
+  const rounds = Math.max(...contenders.map((c) => c.n));
+  for (let i = 0; i < rounds; i++) {
+    for (const [k, c] of contenders.entries()) {
+      if (i >= c.n) continue;
+      c.before?.();
+      const cpu0 = process.cpuUsage();
+      const a = performance.now();
+      acc[k]!.bytes += (await c.render(specFor(i))).length;
+      acc[k]!.times.push(performance.now() - a);
+      const cpu = process.cpuUsage(cpu0);
+      acc[k]!.cpuMs += (cpu.user + cpu.system) / 1000;
+    }
   }
-  const wall = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  times.sort((x, y) => x - y);
-  return { perSec: n / (wall / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / n, p50: pct(times, 50), kib: bytes / n / 1024 };
+  return acc.map(({ times, cpuMs, bytes }) => {
+    const n = times.length;
+    const wall = times.reduce((s, t) => s + t, 0);
+    times.sort((x, y) => x - y);
+    return { perSec: n / (wall / 1000), cpuMs: cpuMs / n, p50: pct(times, 50), kib: bytes / n / 1024 };
+  });
 }
 
 /** Text in a 200×48 cell, 40 px; `font` overrides the chart font stack. */
@@ -146,11 +163,11 @@ console.log(`load average before: ${load()}`);
 
 // --- rasterisers, main thread ------------------------------------------------------------------------------
 const reference = await renderPng(specFor(0), { rasterizer: 'librsvg' });
-let baseline: Single | undefined;
+const results = await interleaved(RASTERISERS);
+const baseline = results[0]!;
 console.log('\nrasteriser                 charts/s  CPU/chart   /s per core  vs baseline  p50       KiB  pixel diff vs librsvg      CJK ok?');
-for (const r of RASTERISERS) {
-  const s = await single(r.render, r.n);
-  baseline ??= s;
+for (const [k, r] of RASTERISERS.entries()) {
+  const s = results[k]!;
   const d = await pixelDiff(await r.render(specFor(0)), reference).then(
     (x) => `mean ${x.mean.toFixed(4)}, ${(x.changed * 100).toFixed(2)}% px`,
     (e: Error) => e.message,
@@ -163,21 +180,25 @@ for (const r of RASTERISERS) {
 }
 
 // --- other costs of the canvas path ------------------------------------------------------------------------
-console.log('\ncanvas path variants                     /s per core  vs baseline   KiB');
-const variants: { name: string; render: Render; before?: () => void }[] = [
-  { name: 'compile every time (no spec cache)', render: viaRenderer({}), before: clearRenderCache },
-  { name: 'PNG zlib level 1', render: viaRenderer({ compressionLevel: 1 }) },
-  { name: 'PNG zlib level 2 (default)', render: viaRenderer({ compressionLevel: 2 }) },
-  { name: 'PNG zlib level 6', render: viaRenderer({ compressionLevel: 6 }) },
-  { name: 'PNG zlib level 9', render: viaRenderer({ compressionLevel: 9 }) },
+const NV = Math.min(N, 30);
+const variants: Contender[] = [
+  { name: 'librsvg (baseline)', render: viaRenderer({ rasterizer: 'librsvg' }), n: NV },
+  { name: 'canvas, compile every time (no cache)', render: viaRenderer({}), n: NV, before: clearRenderCache },
+  { name: 'canvas, PNG zlib level 1', render: viaRenderer({ compressionLevel: 1 }), n: NV },
+  { name: 'canvas, PNG zlib level 2 (default)', render: viaRenderer({ compressionLevel: 2 }), n: NV },
+  { name: 'canvas, PNG zlib level 6', render: viaRenderer({ compressionLevel: 6 }), n: NV },
+  { name: 'canvas, PNG zlib level 9', render: viaRenderer({ compressionLevel: 9 }), n: NV },
   {
-    name: 'PNG palette (256 colours, level 2)',
+    name: 'canvas, PNG palette (256 colours)',
     render: async (spec) => sharp(await renderPng(spec, { compressionLevel: 0 })).png({ palette: true, compressionLevel: 2 }).toBuffer(),
+    n: NV,
   },
 ];
-for (const v of variants) {
-  const s = await single(v.render, Math.min(N, 30), v.before);
-  console.log(`${v.name.padEnd(40)} ${(1000 / s.cpuMs).toFixed(1).padStart(11)}  ${`${(baseline!.cpuMs / s.cpuMs).toFixed(2)}×`.padStart(11)}  ${s.kib.toFixed(0).padStart(4)}`);
+const vr = await interleaved(variants);
+console.log('\nvariant (interleaved with its own baseline)   /s per core  vs baseline   KiB');
+for (const [k, v] of variants.entries()) {
+  const s = vr[k]!;
+  console.log(`${v.name.padEnd(45)} ${(1000 / s.cpuMs).toFixed(1).padStart(11)}  ${`${(vr[0]!.cpuMs / s.cpuMs).toFixed(2)}×`.padStart(11)}  ${s.kib.toFixed(0).padStart(4)}`);
 }
 
 // --- worker pool -------------------------------------------------------------------------------------------
