@@ -137,11 +137,13 @@ async function cjkCheck(render: Render): Promise<string> {
   return `${verdict} (Δ SC ${toSc.mean.toFixed(3)}, JP ${toJp.mean.toFixed(3)}, tofu ${toTofu.mean.toFixed(3)})`;
 }
 
-async function pooled(size: number, opts: RenderOptions): Promise<{ perSec: number; p50: number }> {
+/** Wall charts/s through a pool of `size` workers, and CPU per chart (process-wide: the workers included). */
+async function pooled(size: number, opts: RenderOptions): Promise<{ perSec: number; p50: number; cpuMs: number }> {
   const pool = createRenderPool({ size, maxQueue: N * 2 });
   try {
     await Promise.all(Array.from({ length: size * 3 }, (_, i) => pool.render(specFor(i), opts))); // boot + warm-up
     const lat: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: N }, async (_, i) => {
@@ -151,8 +153,9 @@ async function pooled(size: number, opts: RenderOptions): Promise<{ perSec: numb
       }),
     );
     const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     lat.sort((x, y) => x - y);
-    return { perSec: N / (wall / 1000), p50: pct(lat, 50) };
+    return { perSec: N / (wall / 1000), p50: pct(lat, 50), cpuMs: (cpu.user + cpu.system) / 1000 / N };
   } finally {
     await pool.close();
   }
@@ -202,12 +205,14 @@ for (const [k, v] of variants.entries()) {
 }
 
 // --- worker pool -------------------------------------------------------------------------------------------
-console.log(`\nworker pool (${N} concurrent renders)          charts/s  vs baseline pool  p50 latency incl. queueing`);
+console.log(`\nworker pool (${N} concurrent renders)          charts/s  vs baseline pool  CPU/chart  p50 latency incl. queueing`);
 for (const size of [...new Set([1, POOL])]) {
   const base = await pooled(size, { rasterizer: 'librsvg' });
   const canvas = await pooled(size, { rasterizer: 'canvas' });
   for (const [name, p] of [[`librsvg, pool of ${size}`, base], [`canvas, pool of ${size}`, canvas]] as const) {
-    console.log(`${name.padEnd(44)} ${p.perSec.toFixed(1).padStart(8)}  ${`${(p.perSec / base.perSec).toFixed(2)}×`.padStart(16)}  ${ms(p.p50)}`);
+    console.log(
+      `${name.padEnd(44)} ${p.perSec.toFixed(1).padStart(8)}  ${`${(p.perSec / base.perSec).toFixed(2)}×`.padStart(16)}  ${ms(p.cpuMs).padStart(9)}  ${ms(p.p50)}`,
+    );
   }
 }
 console.log(`\nload average after: ${load()}`);
