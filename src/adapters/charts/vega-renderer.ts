@@ -9,8 +9,12 @@
  * Latin, so labels get clipped or truncated wrongly. We replace vega's global width estimator with one that
  * uses the real advance widths of Noto Sans CJK SC (the font the Docker image / `fonts-noto-cjk` provides).
  *
+ * Both rasterizers draw with these widths (layout is vega's, identical for both); glyphs come from the
+ * fonts themselves.
+ *
  * Speed: the vega-lite compile + vega parse of a spec is cached (LRU) keyed by the spec without its inline
- * `data.values`; a repeated chart shape with new data only pays for the dataflow run, SVG and rasterizing.
+ * `data.values`, with up to two idle Views per cached shape; a repeated chart shape with new data only pays
+ * for the dataflow re-run and rasterizing (bench/charts.ts, docs/performance.md).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -340,7 +344,7 @@ const execFileAsync = promisify(execFile);
 
 /**
  * Throws AppError('config') unless fontconfig knows a font covering Chinese (`fc-list :lang=zh`).
- * Without one, librsvg draws every 汉字 as a box. Returns the CJK family names found.
+ * Without one, both rasterizers draw every 汉字 as a box (the canvas one registers fontconfig's zh-CN face). Returns the CJK family names found.
  */
 export async function assertCjkFontAvailable(): Promise<string[]> {
   let stdout: string;
