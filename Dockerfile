@@ -10,6 +10,8 @@ COPY jobs ./jobs
 RUN npm run build && npm prune --omit=dev
 
 # Run: slim Node with a CJK font (charts render 汉字 as boxes without one), as a non-root user.
+# Charts draw on @napi-rs/canvas and sharp, both prebuilt for linux-x64-gnu (no build tools needed); the canvas
+# path asks fontconfig (fc-match) for the zh-CN face and copies it out of its .ttc into the temp folder once.
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fontconfig fonts-noto-cjk ca-certificates tini \

@@ -1,21 +1,32 @@
 /**
- * Chart rendering throughput: a 56-bar chart with Chinese rep names, PNG at 2×.
+ * Chart rendering throughput and rasteriser comparison: a 56-bar chart with Chinese rep names and ¥ value
+ * labels, PNG at 2×, through every rasteriser in one run (issue 14, target ≥ 30/s per core, ≥ 50/s pool of 2):
+ *
+ * - librsvg  — the baseline: vega SVG → sharp (librsvg + zlib), `renderPng(spec, { rasterizer: 'librsvg' })`;
+ * - resvg    — vega SVG → @resvg/resvg-js (its own PNG encoder), measured on a few charts only (slow);
+ * - canvas   — vega's canvas renderer on @napi-rs/canvas (Skia) → sharp PNG: the default renderer.
  *
  *   npx tsx bench/charts.ts [--n=60] [--pool=<workers>]
  *
- * Prints charts/s, p50/p95 and process CPU per chart for: one render at a time on the main thread (with a
- * stage breakdown: spec → SVG (vega-lite compile + vega dataflow) → PNG (librsvg + zlib)) for ¥ labels,
- * 万 labels and no value labels, then concurrent renders through the worker pool (1 and N = cores workers).
- * "/s per core" (1000 / CPU ms per chart) is the figure to compare: wall-clock charts/s swings with whatever
- * else runs on the machine, so the load average is printed before and after.
+ * Per rasteriser: charts/s (wall), CPU per chart and "/s per core" (1000 / CPU ms: the figure to compare,
+ * wall charts/s swings with whatever else runs on the shared machine), ratio to the librsvg baseline measured
+ * in the same run, a pixel diff against the baseline's PNG of the same spec, and a CJK check (汉字 in
+ * Simplified-Chinese forms, not tofu). Then the canvas path's other costs (cold compile, PNG level/palette)
+ * and the worker pool (1 and N workers) for canvas and the baseline. Load average is printed before and after.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { Resvg } from '@resvg/resvg-js';
+import sharp from 'sharp';
+import type { TopLevelSpec } from 'vega-lite';
+import { pixelDiff } from '../src/adapters/charts/png-diff.js';
 import { createRenderPool } from '../src/adapters/charts/render-pool.js';
-import { clearRenderCache, renderSvg, svgToPng } from '../src/adapters/charts/vega-renderer.js';
-import { barChartSpec, type BarRow, type ValueFormat } from '../src/domain/charts/bar-chart.js';
+import { prepareForRaster } from '../src/adapters/charts/svg-raster-prep.js';
+import { clearRenderCache, renderPng, renderSvg, type RenderOptions } from '../src/adapters/charts/vega-renderer.js';
+import { barChartSpec, type BarRow } from '../src/domain/charts/bar-chart.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const N = Number(args.get('n') ?? 60);
+const N_RESVG = Math.min(N, 3); // ~2 s a chart: a few are enough to place it
 const POOL = Number(args.get('pool') ?? availableParallelism());
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵';
@@ -28,88 +39,180 @@ function rows(seed: number): BarRow[] {
     ...(i < 10 ? { color: '#54A24B' } : {}),
   })).sort((a, b) => b.value - a.value);
 }
-let showValues = true;
-let valueFormat: ValueFormat = 'cny';
 const specFor = (seed: number) =>
-  barChartSpec({ title: `本季度签约额（第 ${(seed % 13) + 1} 周）`, rows: rows(seed), valueTitle: '签约额', valueFormat, showValues });
+  barChartSpec({ title: `本季度签约额（第 ${(seed % 13) + 1} 周）`, rows: rows(seed), valueTitle: '签约额', valueFormat: 'cny', showValues: true });
 
-/** Process CPU (all threads: JS, libuv pool, vips, workers) per chart since `since`. */
-function cpuPerChart(since: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000 / N;
+type Render = (spec: TopLevelSpec) => Promise<Buffer>;
+
+const resvgRender: Render = async (spec) => {
+  const svg = prepareForRaster(await renderSvg(spec));
+  const opts = { fitTo: { mode: 'zoom' as const, value: 2 }, font: { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' } };
+  return new Resvg(svg, opts).render().asPng();
+};
+const viaRenderer = (opts: RenderOptions): Render => (spec) => renderPng(spec, opts);
+
+const RASTERISERS: Contender[] = [
+  { name: 'librsvg (baseline)', render: viaRenderer({ rasterizer: 'librsvg' }), n: N },
+  { name: '@resvg/resvg-js', render: resvgRender, n: N_RESVG },
+  { name: 'canvas (@napi-rs/canvas)', render: viaRenderer({ rasterizer: 'canvas' }), n: N },
+];
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+interface Single {
+  perSec: number;
+  cpuMs: number;
+  p50: number;
+  kib: number;
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+interface Contender {
+  name: string;
+  render: Render;
+  n: number;
+  before?: () => void;
 }
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-async function single(label: string, cold: boolean) {
-  const total: number[] = [];
-  const svgT: number[] = [];
-  const pngT: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < 5; i++) await svgToPng(await renderSvg(specFor(i))); // warm-up (JIT, fonts)
-  const cpu0 = process.cpuUsage(); // after the warm-up, which is not one of the N charts
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    if (cold) clearRenderCache();
-    const a = performance.now();
-    const spec = specFor(i);
-    const svg = await renderSvg(spec);
-    const b = performance.now();
-    const png = await svgToPng(svg);
-    const c = performance.now();
-    bytes += png.length;
-    total.push(c - a);
-    svgT.push(b - a);
-    pngT.push(c - b);
+/**
+ * Each contender renders `n` charts one at a time on this thread, after a warm-up; the contenders take turns
+ * chart by chart, so a load spike on the shared machine hits all of them alike. CPU is the whole process's
+ * (JS, libuv pool, vips threads) around each render.
+ */
+async function interleaved(contenders: Contender[]): Promise<Single[]> {
+  for (const c of contenders) for (let i = 0; i < Math.min(c.n, 3); i++) await c.render(specFor(i)); // JIT, fonts, caches
+  const acc = contenders.map(() => ({ times: [] as number[], cpuMs: 0, bytes: 0 }));
+  const rounds = Math.max(...contenders.map((c) => c.n));
+  for (let i = 0; i < rounds; i++) {
+    for (const [k, c] of contenders.entries()) {
+      if (i >= c.n) continue;
+      c.before?.();
+      const cpu0 = process.cpuUsage();
+      const a = performance.now();
+      acc[k]!.bytes += (await c.render(specFor(i))).length;
+      acc[k]!.times.push(performance.now() - a);
+      const cpu = process.cpuUsage(cpu0);
+      acc[k]!.cpuMs += (cpu.user + cpu.system) / 1000;
+    }
   }
-  const wall = performance.now() - t0;
-  const cpuMs = cpuPerChart(cpu0);
-  for (const a of [total, svgT, pngT]) a.sort((x, y) => x - y);
-  console.log(
-    `${label.padEnd(34)} ${(N / (wall / 1000)).toFixed(1).padStart(5)} charts/s   p50 ${fmt(pct(total, 50))}  p95 ${fmt(pct(total, 95))}` +
-      `   CPU ${fmt(cpuMs)}/chart (= ${(1000 / cpuMs).toFixed(1)}/s per core)` +
-      `   [spec→SVG p50 ${fmt(pct(svgT, 50))}, SVG→PNG p50 ${fmt(pct(pngT, 50))}, ${(bytes / N / 1024).toFixed(0)} KiB]`,
-  );
+  return acc.map(({ times, cpuMs, bytes }) => {
+    const n = times.length;
+    const wall = times.reduce((s, t) => s + t, 0);
+    times.sort((x, y) => x - y);
+    return { perSec: n / (wall / 1000), cpuMs: cpuMs / n, p50: pct(times, 50), kib: bytes / n / 1024 };
+  });
 }
 
-async function pooled(size: number) {
+/** Text in a 200×48 cell, 40 px; `font` overrides the chart font stack. */
+function textSpec(text: string, font?: string): TopLevelSpec {
+  return {
+    width: 200,
+    height: 48,
+    padding: 0,
+    autosize: 'none',
+    data: { values: [{ t: text }] },
+    mark: { type: 'text', fontSize: 40, x: 100, y: 24, align: 'center', baseline: 'middle', ...(font ? { font } : {}) },
+    encoding: { text: { field: 't', type: 'nominal' } },
+    config: { view: { stroke: null } },
+  } as TopLevelSpec;
+}
+
+/**
+ * CJK check: 骨直角 drawn by `render` is nearer librsvg's Simplified-Chinese face than its Japanese one (the
+ * forms differ), and far from private-use code points (tofu boxes). librsvg is checked against tofu only.
+ */
+async function cjkCheck(render: Render): Promise<string> {
+  const rsvg = viaRenderer({ rasterizer: 'librsvg' });
+  const [own, sc, jp, tofu] = await Promise.all([
+    render(textSpec('骨直角')),
+    rsvg(textSpec('骨直角')),
+    rsvg(textSpec('骨直角', 'Noto Sans CJK JP')),
+    render(textSpec('\uE000\uE001\uE002')),
+  ]);
+  const [toSc, toJp, toTofu] = await Promise.all([pixelDiff(own, sc), pixelDiff(own, jp), pixelDiff(own, tofu)]);
+  const notTofu = toTofu.mean > 0.05;
+  const scForms = toJp.mean > 2 * toSc.mean || toSc.mean === 0;
+  const verdict = notTofu && scForms ? 'yes' : !notTofu ? 'NO (tofu)' : 'NO (JP forms)';
+  return `${verdict} (Δ SC ${toSc.mean.toFixed(3)}, JP ${toJp.mean.toFixed(3)}, tofu ${toTofu.mean.toFixed(3)})`;
+}
+
+/** Wall charts/s through a pool of `size` workers, and CPU per chart (process-wide: the workers included). */
+async function pooled(size: number, opts: RenderOptions): Promise<{ perSec: number; p50: number; cpuMs: number }> {
   const pool = createRenderPool({ size, maxQueue: N * 2 });
   try {
-    await Promise.all(Array.from({ length: size * 3 }, (_, i) => pool.render(specFor(i)))); // boot + warm-up
+    await Promise.all(Array.from({ length: size * 3 }, (_, i) => pool.render(specFor(i), opts))); // boot + warm-up
     const lat: number[] = [];
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: N }, async (_, i) => {
         const a = performance.now();
-        await pool.render(specFor(i));
+        await pool.render(specFor(i), opts);
         lat.push(performance.now() - a);
       }),
     );
     const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     lat.sort((x, y) => x - y);
-    console.log(
-      `${`pool of ${size} (${N} concurrent)`.padEnd(34)} ${(N / (wall / 1000)).toFixed(1).padStart(5)} charts/s   ` +
-        `CPU ${fmt(cpuPerChart(cpu0))}/chart   (latency incl. queueing p50 ${fmt(pct(lat, 50))})`,
-    );
+    return { perSec: N / (wall / 1000), p50: pct(lat, 50), cpuMs: (cpu.user + cpu.system) / 1000 / N };
   } finally {
     await pool.close();
   }
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-console.log(`56-bar chart, Chinese names, PNG 2× — ${N} renders, ${availableParallelism()} cores, node ${process.version}, load ${load()}`);
-await single('main thread, ¥1,061,666 labels', false);
-await single('  same, compile every time', true);
-valueFormat = 'cny-wan';
-await single('main thread, 106.2万 labels', false);
-showValues = false;
-await single('main thread, no value labels', false);
-showValues = true;
-valueFormat = 'cny';
-await pooled(1);
-if (POOL > 1) await pooled(POOL);
-console.log(`load average after: ${load()}`);
+console.log(`56-bar chart, Chinese names, ¥ value labels, PNG 2× — ${N} renders, ${availableParallelism()} cores, node ${process.version}`);
+console.log(`load average before: ${load()}`);
+
+// --- rasterisers, main thread ------------------------------------------------------------------------------
+const reference = await renderPng(specFor(0), { rasterizer: 'librsvg' });
+const results = await interleaved(RASTERISERS);
+const baseline = results[0]!;
+console.log('\nrasteriser                 charts/s  CPU/chart   /s per core  vs baseline  p50       KiB  pixel diff vs librsvg      CJK ok?');
+for (const [k, r] of RASTERISERS.entries()) {
+  const s = results[k]!;
+  const d = await pixelDiff(await r.render(specFor(0)), reference).then(
+    (x) => `mean ${x.mean.toFixed(4)}, ${(x.changed * 100).toFixed(2)}% px`,
+    (e: Error) => e.message,
+  );
+  console.log(
+    `${r.name.padEnd(26)} ${s.perSec.toFixed(1).padStart(7)}  ${ms(s.cpuMs).padStart(9)}  ${(1000 / s.cpuMs).toFixed(1).padStart(10)}` +
+      `  ${`${(baseline.cpuMs / s.cpuMs).toFixed(2)}×`.padStart(10)}  ${ms(s.p50).padStart(8)}  ${s.kib.toFixed(0).padStart(4)}  ${d.padEnd(25)}  ${await cjkCheck(r.render)}` +
+      (r.n < N ? `  [${r.n} charts]` : ''),
+  );
+}
+
+// --- other costs of the canvas path ------------------------------------------------------------------------
+const NV = Math.min(N, 30);
+const variants: Contender[] = [
+  { name: 'librsvg (baseline)', render: viaRenderer({ rasterizer: 'librsvg' }), n: NV },
+  { name: 'canvas, compile every time (no cache)', render: viaRenderer({}), n: NV, before: clearRenderCache },
+  { name: 'canvas, PNG zlib level 1', render: viaRenderer({ compressionLevel: 1 }), n: NV },
+  { name: 'canvas, PNG zlib level 2 (default)', render: viaRenderer({ compressionLevel: 2 }), n: NV },
+  { name: 'canvas, PNG zlib level 6', render: viaRenderer({ compressionLevel: 6 }), n: NV },
+  { name: 'canvas, PNG zlib level 9', render: viaRenderer({ compressionLevel: 9 }), n: NV },
+  {
+    name: 'canvas, PNG palette (256 colours)',
+    render: async (spec) => sharp(await renderPng(spec, { compressionLevel: 0 })).png({ palette: true, compressionLevel: 2 }).toBuffer(),
+    n: NV,
+  },
+];
+const vr = await interleaved(variants);
+console.log('\nvariant (interleaved with its own baseline)   /s per core  vs baseline   KiB');
+for (const [k, v] of variants.entries()) {
+  const s = vr[k]!;
+  console.log(`${v.name.padEnd(45)} ${(1000 / s.cpuMs).toFixed(1).padStart(11)}  ${`${(vr[0]!.cpuMs / s.cpuMs).toFixed(2)}×`.padStart(11)}  ${s.kib.toFixed(0).padStart(4)}`);
+}
+
+// --- worker pool -------------------------------------------------------------------------------------------
+console.log(`\nworker pool (${N} concurrent renders)          charts/s  vs baseline pool  CPU/chart  p50 latency incl. queueing`);
+for (const size of [...new Set([1, POOL])]) {
+  const base = await pooled(size, { rasterizer: 'librsvg' });
+  const canvas = await pooled(size, { rasterizer: 'canvas' });
+  for (const [name, p] of [[`librsvg, pool of ${size}`, base], [`canvas, pool of ${size}`, canvas]] as const) {
+    console.log(
+      `${name.padEnd(44)} ${p.perSec.toFixed(1).padStart(8)}  ${`${(p.perSec / base.perSec).toFixed(2)}×`.padStart(16)}  ${ms(p.cpuMs).padStart(9)}  ${ms(p.p50)}`,
+    );
+  }
+}
+console.log(`\nload average after: ${load()}`);

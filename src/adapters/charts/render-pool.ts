@@ -37,7 +37,7 @@ export interface RenderPoolOptions {
   logger?: Logger;
 }
 
-export type PoolRenderOptions = Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel'> & {
+export type PoolRenderOptions = Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel' | 'rasterizer'> & {
   /** Deadline for this render, overriding the pool's taskTimeoutMs. */
   timeoutMs?: number;
 };
@@ -53,7 +53,7 @@ export interface RenderPool {
 interface Task {
   id: number;
   spec: TopLevelSpec;
-  opts: Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel'>;
+  opts: Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel' | 'rasterizer'>;
   timeoutMs: number;
   resolve: (png: Buffer) => void;
   reject: (err: AppError) => void;

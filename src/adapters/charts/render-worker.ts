@@ -10,7 +10,7 @@ import { renderPng, type RenderOptions } from './vega-renderer.js';
 export interface RenderRequest {
   id: number;
   spec: TopLevelSpec;
-  opts: Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel'>;
+  opts: Pick<RenderOptions, 'scale' | 'background' | 'compressionLevel' | 'rasterizer'>;
 }
 
 export type RenderResponse =

@@ -1,13 +1,20 @@
 /**
- * Headless chart rendering: vega-lite spec → vega spec → SVG (vega View, renderer 'none') → PNG (sharp/librsvg).
+ * Headless chart rendering: vega-lite spec → vega spec → vega View → PNG. The default rasterizer draws the
+ * View with vega's canvas renderer on @napi-rs/canvas (Skia) and encodes with sharp (canvas-raster.ts);
+ * `rasterizer: 'librsvg'` keeps the earlier path, SVG (view.toSVG) → sharp/librsvg, which the bench
+ * (bench/charts.ts) measures as the baseline.
  *
  * Text: every text defaults to a CJK-capable font stack (CJK_FONT_FAMILY). Without node-canvas vega can only
  * *estimate* text widths (0.8em per character), which is too narrow for 汉字 (1em each) and too wide for
  * Latin, so labels get clipped or truncated wrongly. We replace vega's global width estimator with one that
  * uses the real advance widths of Noto Sans CJK SC (the font the Docker image / `fonts-noto-cjk` provides).
  *
+ * Both rasterizers draw with these widths (layout is vega's, identical for both); glyphs come from the
+ * fonts themselves.
+ *
  * Speed: the vega-lite compile + vega parse of a spec is cached (LRU) keyed by the spec without its inline
- * `data.values`; a repeated chart shape with new data only pays for the dataflow run, SVG and rasterizing.
+ * `data.values`, with up to two idle Views per cached shape; a repeated chart shape with new data only pays
+ * for the dataflow re-run and rasterizing (bench/charts.ts, docs/performance.md).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -17,12 +24,18 @@ import sharp from 'sharp';
 import { AppError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { prepareForRaster } from './svg-raster-prep.js';
+import { viewToPng } from './canvas-raster.js';
 
 /** Font stack for all chart text: Noto CJK (Debian `fonts-noto-cjk`) first, then other common CJK fonts. */
 export const CJK_FONT_FAMILY =
   '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif';
 
+/** 'canvas': vega canvas renderer on Skia (default, ~2× faster); 'librsvg': vega SVG rasterized by sharp. */
+export type Rasterizer = 'canvas' | 'librsvg';
+
 export interface RenderOptions {
+  /** Default 'canvas'. */
+  rasterizer?: Rasterizer;
   /** Pixel density multiplier; the SVG is rasterized at 72*scale DPI (not upscaled). Default 2. */
   scale?: number;
   /** Overrides the spec's background colour (default white; 'transparent' allowed). */
@@ -125,13 +138,29 @@ const DATA_NAME = '__trichain_values';
 const CACHE_MAX = 64;
 const CACHE_MAX_KEY_CHARS = 64 * 1024;
 
-interface Prepared {
+/**
+ * A compiled chart shape and its idle Views. Building a View from the runtime costs ~4.5 ms and a first
+ * dataflow run ~8 ms; a kept View that only gets new rows re-runs in ~6 ms. Renders of the same shape that
+ * overlap (async encodes) each take their own View; at most VIEWS_PER_SHAPE stay idle.
+ */
+interface Compiled {
+  key: string;
   runtime: vega.Runtime;
+  idle: vega.View[];
+}
+
+interface Prepared {
+  compiled: Compiled;
   /** Inline rows to insert into DATA_NAME, when the spec's top-level data was inline values. */
   values: unknown[] | undefined;
 }
 
-const runtimeCache = new Map<string, vega.Runtime>();
+const VIEWS_PER_SHAPE = 2;
+const runtimeCache = new Map<string, Compiled>();
+
+function dropCompiled(c: Compiled): void {
+  for (const view of c.idle.splice(0)) view.finalize();
+}
 
 /** Blocks every URL vega would load (data urls, image marks): charts render inline data only. */
 const noNetworkLoader = Object.assign(vega.loader(), {
@@ -161,22 +190,27 @@ function prepare(spec: TopLevelSpec, background: string | undefined, logger: Log
     data && Array.isArray(data.values) && data.name === undefined && data.format === undefined ? data.values : undefined;
   const shape = inlineRows ? { ...full, data: { name: DATA_NAME } } : full;
   const key = JSON.stringify(shape);
-  let runtime = runtimeCache.get(key);
-  if (runtime) {
+  let compiled = runtimeCache.get(key);
+  if (compiled) {
     runtimeCache.delete(key); // LRU: re-insert as newest
   } else {
-    runtime = compileToRuntime(shape as unknown as TopLevelSpec, logger);
+    compiled = { key, runtime: compileToRuntime(shape as unknown as TopLevelSpec, logger), idle: [] };
   }
   // Specs that still embed their data elsewhere (layer-level values) would only fill the cache with one-offs.
   if (key.length <= CACHE_MAX_KEY_CHARS) {
-    runtimeCache.set(key, runtime);
-    if (runtimeCache.size > CACHE_MAX) runtimeCache.delete(runtimeCache.keys().next().value!);
+    runtimeCache.set(key, compiled);
+    if (runtimeCache.size > CACHE_MAX) {
+      const oldest = runtimeCache.keys().next().value!;
+      dropCompiled(runtimeCache.get(oldest)!);
+      runtimeCache.delete(oldest);
+    }
   }
-  return { runtime, values: inlineRows };
+  return { compiled, values: inlineRows };
 }
 
 /** Drops the compiled-spec cache (tests, memory pressure). */
 export function clearRenderCache(): void {
+  for (const c of runtimeCache.values()) dropCompiled(c);
   runtimeCache.clear();
 }
 
@@ -223,16 +257,30 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** vega-lite spec → SVG string (1 SVG px = 1 CSS px). */
-export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'> = {}): Promise<string> {
+/**
+ * Hands `use` a View of `spec` with its rows inserted: an idle View of the same compiled shape when there is
+ * one, else a new one. The View goes back to the idle list after a successful render, else it is finalized.
+ */
+async function withView<T>(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'>, use: (view: vega.View) => Promise<T>): Promise<T> {
   let view: vega.View | undefined;
   try {
     const logger = opts.logger ?? silentLogger;
-    const { runtime, values } = prepare(spec, opts.background, logger);
-    view = new vega.View(runtime, { renderer: 'none', loader: noNetworkLoader, logger: vegaLogger(logger), logLevel: vega.Warn });
-    if (values) view.data(DATA_NAME, values as object[]);
-    return await view.toSVG();
+    const prepared = prepare(spec, opts.background, logger);
+    const compiled = prepared.compiled;
+    view = compiled.idle.pop();
+    // resize(): autosize runs once per View unless asked again; the new rows may need other axis space
+    if (view) view.logger(vegaLogger(logger)).resize();
+    else view = new vega.View(compiled.runtime, { renderer: 'none', loader: noNetworkLoader, logger: vegaLogger(logger), logLevel: vega.Warn });
+    // view.data() replaces all rows, so a reused View holds only this chart's
+    if (prepared.values) view.data(DATA_NAME, prepared.values as object[]);
+    const out = await use(view);
+    if (compiled.idle.length < VIEWS_PER_SHAPE && runtimeCache.get(compiled.key) === compiled) {
+      compiled.idle.push(view);
+      view = undefined;
+    }
+    return out;
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError('render', `chart spec could not be rendered: ${describe(err)}`, {
       cause: err,
       userMessage: '图表生成失败',
@@ -240,6 +288,15 @@ export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'b
   } finally {
     view?.finalize();
   }
+}
+
+/** vega-lite spec → SVG string (1 SVG px = 1 CSS px). */
+export async function renderSvg(spec: TopLevelSpec, opts: Pick<RenderOptions, 'background' | 'logger'> = {}): Promise<string> {
+  return withView(spec, opts, (view) => view.toSVG());
+}
+
+function checkScale(scale: number): void {
+  if (!(scale > 0 && scale <= 8)) throw new AppError('render', `render scale must be in (0, 8], got ${scale}`);
 }
 
 /**
@@ -263,7 +320,7 @@ export async function svgToPng(
   opts: Pick<RenderOptions, 'scale' | 'compressionLevel'> = {},
 ): Promise<Buffer> {
   const scale = opts.scale ?? 2;
-  if (!(scale > 0 && scale <= 8)) throw new AppError('render', `render scale must be in (0, 8], got ${scale}`);
+  checkScale(scale);
   try {
     const img = sharp(Buffer.from(prepareForRaster(svg)), { density: 72 * scale });
     return await img.png({ compressionLevel: opts.compressionLevel ?? 2, adaptiveFiltering: false }).toBuffer();
@@ -274,7 +331,10 @@ export async function svgToPng(
 
 /** vega-lite spec → PNG bytes at `scale`× (default 2×). Errors are AppError('render'). */
 export async function renderPng(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<Buffer> {
-  return svgToPng(await renderSvg(spec, opts), opts);
+  if (opts.rasterizer === 'librsvg') return svgToPng(await renderSvg(spec, opts), opts);
+  const scale = opts.scale ?? 2;
+  checkScale(scale);
+  return withView(spec, opts, (view) => viewToPng(view, scale, opts.compressionLevel ?? 2));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -284,7 +344,7 @@ const execFileAsync = promisify(execFile);
 
 /**
  * Throws AppError('config') unless fontconfig knows a font covering Chinese (`fc-list :lang=zh`).
- * Without one, librsvg draws every 汉字 as a box. Returns the CJK family names found.
+ * Without one, both rasterizers draw every 汉字 as a box (the canvas one registers fontconfig's zh-CN face). Returns the CJK family names found.
  */
 export async function assertCjkFontAvailable(): Promise<string[]> {
   let stdout: string;
