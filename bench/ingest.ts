@@ -3,6 +3,8 @@
  *
  *   node --expose-gc --import tsx bench/ingest.ts [--n=1000000] [--people=2000] [--batch=1000]
  *   (npm run bench:ingest works too; --expose-gc lets the import start from a collected heap)
+ *   --cpu-prof-import=<file.cpuprofile>: a V8 CPU profile of the import phase alone (not the CSV generation
+ *   nor the baseline); `npx tsx bench/cpuprofile-summary.ts <file>` lists where its time goes.
  *
  * Generates a deterministic activity CSV (n rows, a quarter of visits/calls/emails/meetings/proposals by
  * `people` reps) in a temp dir, then against the same database server (MONGODB_URI, or a local
@@ -18,6 +20,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import mongoose from 'mongoose';
 import { parse } from 'csv-parse';
 import { createActivityCore } from '../src/services/activity/activity-core.js';
@@ -39,6 +43,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const N = Number(args.get('n') ?? 1_000_000);
 const PEOPLE = Number(args.get('people') ?? 2000);
 const BATCH = Number(args.get('batch') ?? 1000);
+const PROFILE = args.get('cpu-prof-import');
 const ZONE = 'Asia/Shanghai';
 
 // Peak RSS: sampled, and the kernel's high-water mark at the end.
@@ -160,6 +165,12 @@ async function main(): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     peakRss = 0;
     peakHeap = 0;
+    const profiler = PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     t = performance.now();
     const r = await importCsv({
       file: csv,
@@ -177,6 +188,12 @@ async function main(): Promise<void> {
     });
     phases[phase] = performance.now() - phaseStart;
     const importMs = performance.now() - t;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+      console.log(`CPU profile of the import written to ${PROFILE}`);
+    }
     const stored = await models.Activity.estimatedDocumentCount();
     if (stored !== N || r.created !== N) throw new Error(`import stored ${stored}, created ${r.created}, expected ${N}`);
     console.log(
