@@ -172,6 +172,7 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.start');
     }
     t = performance.now();
+    const cpuBefore = process.cpuUsage();
     const r = await importCsv({
       file: csv,
       core,
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
     });
     phases[phase] = performance.now() - phaseStart;
     const importMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpuBefore);
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       await writeFile(PROFILE!, JSON.stringify(profile));
@@ -198,7 +200,8 @@ async function main(): Promise<void> {
     if (stored !== N || r.created !== N) throw new Error(`import stored ${stored}, created ${r.created}, expected ${N}`);
     console.log(
       `import path: ${stored.toLocaleString('en-US')} docs in ${(importMs / 1000).toFixed(1)} s = ${rate(N, importMs)} ` +
-        `(check ${(phases.check! / 1000).toFixed(1)} s, store ${(phases.import! / 1000).toFixed(1)} s, match ${((phases.match ?? 0) / 1000).toFixed(1)} s)`,
+        `(check ${(phases.check! / 1000).toFixed(1)} s, store ${(phases.import! / 1000).toFixed(1)} s, match ${((phases.match ?? 0) / 1000).toFixed(1)} s); ` +
+        `this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${(((cpu.user + cpu.system) / N)).toFixed(0)} µs a row`,
     );
     console.log(`ratio import / bare insertMany: ${(insertMs / importMs).toFixed(2)} (target ≥ 0.7)`);
     clearInterval(sampler);

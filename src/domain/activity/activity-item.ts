@@ -87,6 +87,13 @@ export const activityItemSchema = z
 
 export type ActivityItem = z.infer<typeof activityItemSchema>;
 
+/**
+ * The same schema compiled ahead of time by zod (z.compile): a generated parser for the valid case, ~3×
+ * faster than the runtime parser (a million-row CSV import validates every row twice); any input it rejects
+ * is parsed again by the runtime parser, so the issues and messages are the schema's own.
+ */
+const compiledItemSchema = z.compile(activityItemSchema);
+
 export interface ItemIssue {
   /** Path inside the item, e.g. "startAt", "person.email". */
   path: string;
@@ -96,7 +103,7 @@ export interface ItemIssue {
 export type ItemResult = { ok: true; item: ActivityItem } | { ok: false; issues: ItemIssue[] };
 
 export function validateItem(value: unknown): ItemResult {
-  const r = activityItemSchema.safeParse(value);
+  const r = compiledItemSchema.safeParse(value);
   if (r.success) return { ok: true, item: r.data };
   return {
     ok: false,

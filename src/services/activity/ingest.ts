@@ -96,9 +96,11 @@ export class ActivityIngest {
     }
     const contents = await this.withAccounts(matched);
     for (const q of new Set(contents.map((c) => c.quarterId))) batch.contexts.set(q, (await this.d.rules.context(q)).ctx);
+    // The contents are this batch's own objects: the verdict is added to them rather than to a copy of each.
     batch.docs = contents.map((c) => {
       const ctx = batch.contexts.get(c.quarterId)!;
-      return { ...c, ...evaluate(factsOf(c), ctx), ruleVersion: ctx.version };
+      const verdict = evaluate(factsOf(c), ctx);
+      return Object.assign(c, { counted: verdict.counted, reasons: verdict.reasons, ruleVersion: ctx.version });
     });
     return batch;
   }
@@ -148,10 +150,9 @@ export class ActivityIngest {
     return matched.map(({ input, personId }) => {
       const a = input.account;
       const hit = found && a && !a.location ? ((a.id && input.source === 'salesforce' ? found.byId.get(a.id) : undefined) ?? (a.name ? found.byName.get(customerNameKey(a.name) ?? '') : undefined)) : undefined;
-      const account = hit
-        ? { id: a?.id ?? hit.sourceId, name: a?.name ?? hit.name, ...(hit.location ? { location: hit.location } : {}) }
-        : a;
-      return toContent({ ...input, ...(account ? { account } : {}) }, personId, { zone: this.d.zone });
+      if (!hit) return toContent(input, personId, { zone: this.d.zone });
+      const account = { id: a?.id ?? hit.sourceId, name: a?.name ?? hit.name, ...(hit.location ? { location: hit.location } : {}) };
+      return toContent({ ...input, account }, personId, { zone: this.d.zone });
     });
   }
 }
