@@ -6,7 +6,7 @@ import type { ActivityInput } from '../../domain/activity/types.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
-import type { PreparedBatch } from './ingest.js';
+import { AccountMemo, type PreparedBatch } from './ingest.js';
 import { CsvEncodingError, decodeStream, detectCsvEncoding, type CsvEncoding } from './csv-encoding.js';
 import { SeenIds, settleSuspects, type Suspect } from './seen-ids.js';
 
@@ -104,7 +104,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     await inFlight;
     if (failed) throw failed.error;
   };
-  const opts = { reconcile: 'defer' as const, dirty, regroup, people };
+  const opts = { reconcile: 'defer' as const, dirty, regroup, people, accounts: new AccountMemo() };
   const write = async (prepared: PreparedBatch) => {
     const r = await o.core.ingest.commit(prepared, opts);
     result.created += r.created;

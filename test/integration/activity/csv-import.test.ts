@@ -136,6 +136,35 @@ describe('CSV import', () => {
     expect(await f.models.Activity.countDocuments()).toBe(3000);
   });
 
+  it('ties customers named on many rows to their CRM account in every batch (looked up once, remembered for the import)', async () => {
+    await f.models.CrmAccount.deleteMany({});
+    await f.core.accounts.upsert('salesforce', [
+      { sourceId: '001HW', name: '华为技术有限公司', location: { lat: 31.2304, lng: 121.4737 }, deleted: false },
+      { sourceId: '001TX', name: '腾讯有限公司', deleted: false },
+    ]);
+    const names = ['华为技术', '腾讯', '无名客户', '华为技术有限公司'];
+    const lines = Array.from({ length: 40 }, (_, i) => `c${i},rep01,visit,2026-11-24 10:00,2026-11-24 10:45,${names[i % 4]}`);
+    const lookups: number[] = [];
+    const lookup = f.core.accounts.lookup.bind(f.core.accounts);
+    f.core.accounts.lookup = async (ids, keys) => (lookups.push(keys.length), lookup(ids, keys));
+    try {
+      expect(await run(await file('accounts.csv', ['id,person_userid,type,start,end,customer_name', ...lines].join('\n')), { batchSize: 3 })).toMatchObject({ created: 40 });
+    } finally {
+      f.core.accounts.lookup = lookup;
+    }
+    // Each name key asked once, whichever batch first named it (华为技术 and 华为技术有限公司 share one key).
+    expect(lookups.reduce((a, b) => a + b, 0)).toBe(3);
+    const stored = await f.models.Activity.find({}, { sourceId: 1, accountId: 1, customerLocation: 1 }).lean();
+    const byId = new Map(stored.map((a) => [a.sourceId, a]));
+    for (let i = 0; i < 40; i++) {
+      const a = byId.get(`csv:c${i}`)!;
+      if (i % 4 === 1) expect(a).toMatchObject({ accountId: '001TX' });
+      else if (i % 4 === 2) expect(a.accountId).toBeUndefined();
+      else expect(a).toMatchObject({ accountId: '001HW', customerLocation: { lat: 31.2304, lng: 121.4737 } });
+    }
+    await f.models.CrmAccount.deleteMany({});
+  });
+
   it('reads a GBK/GB18030 file (what Excel in China saves) correctly, never garbled (issue 15.13)', async () => {
     // 华为技术 and 腾讯 in GBK, and 𠀀 (a 4-byte GB18030 character), in a file without a single UTF-8 sequence.
     const bytes = Buffer.concat([
