@@ -8,14 +8,18 @@ const LOCAL = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d
  * Anything without an offset is refused: a webhook must not leave the time zone to guesswork.
  */
 export function parseInstant(s: string): Date | undefined {
-  const m = WITH_OFFSET.exec(s.trim());
+  const t = s.trim();
+  const m = WITH_OFFSET.exec(t);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec] = m;
   if (!validParts(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec ?? 0))) return undefined;
-  const iso = s.trim().replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? undefined : new Date(t);
+  // Already what Date.parse reads exactly (the usual "2026-11-23T10:00:00+08:00" or "…Z"): no rewriting.
+  const iso = t.charCodeAt(10) === 0x54 /* T */ && !OFFSET_WITHOUT_COLON.test(t) ? t : t.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
 }
+
+const OFFSET_WITHOUT_COLON = /[+-]\d{4}$/;
 
 /** Whether `s` carries its own offset (then it is passed on as written, not re-formatted). */
 export function hasOffset(s: string): boolean {
@@ -44,8 +48,14 @@ export function parseDateInZone(s: string, zone: string): Date | undefined {
   return dt.isValid ? dt.toJSDate() : undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validParts(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return false;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  // Gregorian leap years, counted as Date.UTC did here before (years 0–99 taken as 1900–1999), without a Date
+  // (this runs for every time of a million-row import).
+  const yy = y >= 0 && y <= 99 ? y + 1900 : y;
+  const leap = mo === 2 && yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0);
+  const days = DAYS_IN_MONTH[mo - 1]! + (leap ? 1 : 0);
   return d >= 1 && d <= days;
 }
