@@ -154,6 +154,12 @@ async function main(): Promise<void> {
     const baselineCount = await models.Activity.estimatedDocumentCount();
     console.log(`baseline insertMany: ${baselineCount.toLocaleString('en-US')} docs, insertMany time ${(insertMs / 1000).toFixed(1)} s = ${rate(N, insertMs)} (loop incl. building docs ${(baselineWall / 1000).toFixed(1)} s)`);
 
+    // The import must store the very documents the baseline did (keys in the same order), apart from _id and the write times.
+    const sample = { sourceId: { $in: Array.from({ length: 20 }, (_, i) => `csv:b${i * Math.floor(N / 20)}`) } };
+    const shape = async () =>
+      (await models.Activity.collection.find(sample).sort({ sourceId: 1 }).toArray()).map(({ _id, createdAt, updatedAt, ...rest }) => JSON.stringify(rest));
+    const baselineDocs = await shape();
+
     // 2. The import path, same database server, fresh collection.
     await models.Activity.collection.drop();
     await ensureIndexes(models);
@@ -198,6 +204,8 @@ async function main(): Promise<void> {
     }
     const stored = await models.Activity.estimatedDocumentCount();
     if (stored !== N || r.created !== N) throw new Error(`import stored ${stored}, created ${r.created}, expected ${N}`);
+    const importedDocs = await shape();
+    if (JSON.stringify(importedDocs) !== JSON.stringify(baselineDocs)) throw new Error(`the import stored other documents than the baseline:\n${baselineDocs[0]}\n${importedDocs[0]}`);
     console.log(
       `import path: ${stored.toLocaleString('en-US')} docs in ${(importMs / 1000).toFixed(1)} s = ${rate(N, importMs)} ` +
         `(check ${(phases.check! / 1000).toFixed(1)} s, store ${(phases.import! / 1000).toFixed(1)} s, match ${((phases.match ?? 0) / 1000).toFixed(1)} s); ` +
