@@ -231,7 +231,9 @@ async function checkRows(
 /** The record ids (as stored: "<system>:<id>") of the given lines, read from the file again. */
 async function idsOnLines(o: CsvImportOptions, encoding: CsvEncoding, lines: ReadonlySet<number>): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  const last = Math.max(...lines);
+  // A loop, not Math.max(...lines): a file of copies can have more first lines than a call takes arguments.
+  let last = 0;
+  for (const l of lines) if (l > last) last = l;
   const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
   await readRows({ ...o, onProgress: undefined }, encoding, 0, 'check', true, (row) => {
     if (row.kind !== 'row' || !lines.has(row.line)) return row.line >= last ? 'stop' : undefined;
