@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../../src/domain/activity/timestamps.js';
+import { DateTime } from 'luxon';
+import { parseInstant, parseLocalOrInstant } from '../../../src/domain/activity/timestamps.js';
 
 /** parseInstant as it was written before its fast path (kept as the reference: same answers for every string). */
 function reference(s: string): Date | undefined {
@@ -35,4 +36,32 @@ describe('parseInstant', () => {
     expect(parseInstant('2026-11-23T10:00:00+08:00')?.toISOString()).toBe('2026-11-23T02:00:00.000Z');
     expect(parseInstant('2024-11-10T09:00:00.000+0000')?.toISOString()).toBe('2024-11-10T09:00:00.000Z');
   });
+});
+
+describe('parseLocalOrInstant (wall times in a zone)', () => {
+  it('reads every wall time as luxon does, across DST starts and ends, gaps and overlaps, in zones with odd offsets', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham'];
+    // Two days around each 2026 transition of these zones (and a quiet day), stepping 13 min 17 s.
+    const days = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-09-27', '2026-10-04', '2026-10-25', '2026-11-01', '2026-07-15'];
+    let n = 0;
+    for (const zone of zones) {
+      for (const day of days) {
+        const t0 = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+        for (let t = t0; t < t0 + 2 * 86_400_000; t += 797_000) {
+          const w = new Date(t);
+          const [y, mo, d, h, mi, sec] = [w.getUTCFullYear(), w.getUTCMonth() + 1, w.getUTCDate(), w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds()];
+          const cell = `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+          const want = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi, second: sec }, { zone }).toJSDate().toISOString();
+          expect({ zone, cell, at: parseLocalOrInstant(cell, zone)?.toISOString() }).toEqual({ zone, cell, at: want });
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(10_000);
+    // Outside the quarter-hour table's years, and spellings without seconds or with slashes.
+    expect(parseLocalOrInstant('1900-01-01 00:00', 'Asia/Shanghai')?.toISOString()).toBe(DateTime.fromObject({ year: 1900, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toJSDate().toISOString());
+    expect(parseLocalOrInstant('2026/11/24', 'Asia/Shanghai')?.toISOString()).toBe('2026-11-23T16:00:00.000Z');
+    expect(parseLocalOrInstant('2026-11-24 10:00', 'Asia/Shanghai')?.toISOString()).toBe('2026-11-24T02:00:00.000Z');
+    expect(parseLocalOrInstant('2026-11-24 10:00', 'No/Such_Zone')).toBeUndefined();
+  }, 30_000);
 });
