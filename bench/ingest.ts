@@ -3,6 +3,7 @@
  *
  *   node --expose-gc --import tsx bench/ingest.ts [--n=1000000] [--people=2000] [--batch=1000]
  *   (npm run bench:ingest works too; --expose-gc lets the import start from a collected heap)
+ *   --local-times: times written without offset ("2026-10-01 10:00", read in Asia/Shanghai), as people type them.
  *   --cpu-prof-import=<file.cpuprofile>: a V8 CPU profile of the import phase alone (not the CSV generation
  *   nor the baseline); `npx tsx bench/cpuprofile-summary.ts <file>` lists where its time goes.
  *
@@ -44,6 +45,8 @@ const N = Number(args.get('n') ?? 1_000_000);
 const PEOPLE = Number(args.get('people') ?? 2000);
 const BATCH = Number(args.get('batch') ?? 1000);
 const PROFILE = args.get('cpu-prof-import');
+// --local-times: "2026-10-01 10:00" (read in the company zone) instead of "2026-10-01T10:00:00+08:00".
+const LOCAL_TIMES = args.has('local-times');
 const ZONE = 'Asia/Shanghai';
 
 // Peak RSS: sampled, and the kernel's high-water mark at the end.
@@ -66,7 +69,8 @@ async function writeCsv(path: string): Promise<void> {
   const q0 = Date.parse('2026-10-01T00:00:00+08:00');
   const span = Date.parse('2027-01-01T00:00:00+08:00') - q0;
   const types = ['visit', 'visit', 'visit', 'call', 'call', 'call', 'email', 'email', 'meeting', 'proposal'];
-  const iso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00').replace('.000', '');
+  const iso = (ms: number) =>
+    LOCAL_TIMES ? new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00').replace('.000', '');
   out.write('id,person_email,type,start,end,customer_name,customer_lat,customer_lng,lat,lng\n');
   for (let i = 0; i < N; i++) {
     const type = types[Math.floor(r() * types.length)]!;
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     return u.toString();
   };
   try {
-    console.log(`ingest bench: ${N.toLocaleString('en-US')} activities, ${PEOPLE} people, batches of ${BATCH}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+    console.log(`ingest bench: ${N.toLocaleString('en-US')} activities${LOCAL_TIMES ? ' (local times)' : ''}, ${PEOPLE} people, batches of ${BATCH}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
     let t = performance.now();
     await writeCsv(csv);
     console.log(`generated ${mb((await stat(csv)).size)} CSV in ${((performance.now() - t) / 1000).toFixed(1)} s`);
