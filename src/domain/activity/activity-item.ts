@@ -114,13 +114,18 @@ export function validateItem(value: unknown): ItemResult {
   };
 }
 
+/** The id a record is stored under: "<system>:<id>", the system defaulting to where it came from. */
+export function sourceIdOf(item: Pick<ActivityItem, 'system' | 'id'>, source: Extract<ActivitySource, 'webhook' | 'csv'>): string {
+  return `${item.system ?? source}:${item.id}`;
+}
+
 /** `receivedVersionAt`: the signed time of the request, ordering versions of a record sent without updatedAt. */
 export function itemToInput(item: ActivityItem, source: Extract<ActivitySource, 'webhook' | 'csv'>, raw: unknown, receivedVersionAt?: Date): ActivityInput {
   const c = item.customer;
   const l = item.location;
   return {
     source,
-    sourceId: `${item.system ?? source}:${item.id}`,
+    sourceId: sourceIdOf(item, source),
     person: item.person.userId ? { kind: 'userId', userId: item.person.userId } : { kind: 'email', email: item.person.email!.toLowerCase() },
     type: item.type,
     startAt: item.startAt,

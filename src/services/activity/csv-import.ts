@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { csvLayout, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
+import { csvLayout, csvRowId, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
@@ -202,11 +202,11 @@ async function checkRows(
     result.rows++;
     if (row.kind === 'unreadable') return fail(row.line, [{ message: row.message }]);
     if (row.cells.length !== row.width) return fail(row.line, [{ message: `有 ${row.cells.length} 列，表头有 ${row.width} 列` }]);
-    const r = csvRowToInput(row.cells, row.layout, rowOptions);
+    const r = csvRowId(row.cells, row.layout, rowOptions);
     if (!r.ok) return fail(row.line, r.issues);
-    const firstLine = seen.firstLineOf(r.input.sourceId, row.line);
+    const firstLine = seen.firstLineOf(r.sourceId, row.line);
     if (firstLine === undefined) result.valid++;
-    else suspects.push({ index: row.index, line: row.line, id: r.input.sourceId, firstLine });
+    else suspects.push({ index: row.index, line: row.line, id: r.sourceId, firstLine });
   });
   if (!read.ok) return read;
   const duplicates = new Set<number>();
@@ -237,8 +237,8 @@ async function idsOnLines(o: CsvImportOptions, encoding: CsvEncoding, lines: Rea
   const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
   await readRows({ ...o, onProgress: undefined }, encoding, 0, 'check', true, (row) => {
     if (row.kind !== 'row' || !lines.has(row.line)) return row.line >= last ? 'stop' : undefined;
-    const r = csvRowToInput(row.cells, row.layout, rowOptions);
-    if (r.ok) out.set(row.line, r.input.sourceId);
+    const r = csvRowId(row.cells, row.layout, rowOptions);
+    if (r.ok) out.set(row.line, r.sourceId);
     return row.line >= last ? 'stop' : undefined;
   });
   return out;
