@@ -3,6 +3,9 @@
  *
  *   node --expose-gc --import tsx bench/ingest.ts [--n=1000000] [--people=2000] [--batch=1000]
  *   (npm run bench:ingest works too; --expose-gc lets the import start from a collected heap)
+ *   --local-times: times written without offset ("2026-10-01 10:00", read in Asia/Shanghai), as people type them.
+ *   --cpu-prof-import=<file.cpuprofile>: a V8 CPU profile of the import phase alone (not the CSV generation
+ *   nor the baseline); `npx tsx bench/cpuprofile-summary.ts <file>` lists where its time goes.
  *
  * Generates a deterministic activity CSV (n rows, a quarter of visits/calls/emails/meetings/proposals by
  * `people` reps) in a temp dir, then against the same database server (MONGODB_URI, or a local
@@ -18,6 +21,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import mongoose from 'mongoose';
 import { parse } from 'csv-parse';
 import { createActivityCore } from '../src/services/activity/activity-core.js';
@@ -39,6 +44,9 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const N = Number(args.get('n') ?? 1_000_000);
 const PEOPLE = Number(args.get('people') ?? 2000);
 const BATCH = Number(args.get('batch') ?? 1000);
+const PROFILE = args.get('cpu-prof-import');
+// --local-times: "2026-10-01 10:00" (read in the company zone) instead of "2026-10-01T10:00:00+08:00".
+const LOCAL_TIMES = args.has('local-times');
 const ZONE = 'Asia/Shanghai';
 
 // Peak RSS: sampled, and the kernel's high-water mark at the end.
@@ -61,7 +69,8 @@ async function writeCsv(path: string): Promise<void> {
   const q0 = Date.parse('2026-10-01T00:00:00+08:00');
   const span = Date.parse('2027-01-01T00:00:00+08:00') - q0;
   const types = ['visit', 'visit', 'visit', 'call', 'call', 'call', 'email', 'email', 'meeting', 'proposal'];
-  const iso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00').replace('.000', '');
+  const iso = (ms: number) =>
+    LOCAL_TIMES ? new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00').replace('.000', '');
   out.write('id,person_email,type,start,end,customer_name,customer_lat,customer_lng,lat,lng\n');
   for (let i = 0; i < N; i++) {
     const type = types[Math.floor(r() * types.length)]!;
@@ -99,7 +108,7 @@ async function main(): Promise<void> {
     return u.toString();
   };
   try {
-    console.log(`ingest bench: ${N.toLocaleString('en-US')} activities, ${PEOPLE} people, batches of ${BATCH}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+    console.log(`ingest bench: ${N.toLocaleString('en-US')} activities${LOCAL_TIMES ? ' (local times)' : ''}, ${PEOPLE} people, batches of ${BATCH}; ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
     let t = performance.now();
     await writeCsv(csv);
     console.log(`generated ${mb((await stat(csv)).size)} CSV in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -149,6 +158,12 @@ async function main(): Promise<void> {
     const baselineCount = await models.Activity.estimatedDocumentCount();
     console.log(`baseline insertMany: ${baselineCount.toLocaleString('en-US')} docs, insertMany time ${(insertMs / 1000).toFixed(1)} s = ${rate(N, insertMs)} (loop incl. building docs ${(baselineWall / 1000).toFixed(1)} s)`);
 
+    // The import must store the very documents the baseline did (keys in the same order), apart from _id and the write times.
+    const sample = { sourceId: { $in: Array.from({ length: 20 }, (_, i) => `csv:b${i * Math.floor(N / 20)}`) } };
+    const shape = async () =>
+      (await models.Activity.collection.find(sample).sort({ sourceId: 1 }).toArray()).map(({ _id, createdAt, updatedAt, ...rest }) => JSON.stringify(rest));
+    const baselineDocs = await shape();
+
     // 2. The import path, same database server, fresh collection.
     await models.Activity.collection.drop();
     await ensureIndexes(models);
@@ -160,7 +175,14 @@ async function main(): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     peakRss = 0;
     peakHeap = 0;
+    const profiler = PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     t = performance.now();
+    const cpuBefore = process.cpuUsage();
     const r = await importCsv({
       file: csv,
       core,
@@ -177,11 +199,21 @@ async function main(): Promise<void> {
     });
     phases[phase] = performance.now() - phaseStart;
     const importMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+      console.log(`CPU profile of the import written to ${PROFILE}`);
+    }
     const stored = await models.Activity.estimatedDocumentCount();
     if (stored !== N || r.created !== N) throw new Error(`import stored ${stored}, created ${r.created}, expected ${N}`);
+    const importedDocs = await shape();
+    if (JSON.stringify(importedDocs) !== JSON.stringify(baselineDocs)) throw new Error(`the import stored other documents than the baseline:\n${baselineDocs[0]}\n${importedDocs[0]}`);
     console.log(
       `import path: ${stored.toLocaleString('en-US')} docs in ${(importMs / 1000).toFixed(1)} s = ${rate(N, importMs)} ` +
-        `(check ${(phases.check! / 1000).toFixed(1)} s, store ${(phases.import! / 1000).toFixed(1)} s, match ${((phases.match ?? 0) / 1000).toFixed(1)} s)`,
+        `(check ${(phases.check! / 1000).toFixed(1)} s, store ${(phases.import! / 1000).toFixed(1)} s, match ${((phases.match ?? 0) / 1000).toFixed(1)} s); ` +
+        `this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${(((cpu.user + cpu.system) / N)).toFixed(0)} µs a row`,
     );
     console.log(`ratio import / bare insertMany: ${(insertMs / importMs).toFixed(2)} (target ≥ 0.7)`);
     clearInterval(sampler);

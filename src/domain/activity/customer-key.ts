@@ -11,8 +11,21 @@ const NOISE = /[\s\p{P}\p{S}]+/gu;
 // Normalized once: this runs for every imported row.
 const SUFFIX_KEYS = SUFFIXES.map((s) => s.replace(NOISE, ''));
 
+// Imports repeat the same few thousand customer names over a million rows (and ask twice a row): remembered,
+// up to a bound, since NFKC and the Unicode-class regex cost more than the lookup.
+const memo = new Map<string, string | undefined>();
+const MEMO_MAX = 20_000;
+
 export function customerNameKey(name: string | undefined | null): string | undefined {
   if (!name) return undefined;
+  if (memo.has(name)) return memo.get(name);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  const key = computeKey(name);
+  memo.set(name, key);
+  return key;
+}
+
+function computeKey(name: string): string | undefined {
   let s = name.normalize('NFKC').toLowerCase().replace(NOISE, '');
   for (let changed = true; changed; ) {
     changed = false;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 
@@ -40,11 +41,18 @@ function decodes(encoding: CsvEncoding, bytes: Buffer, whole: boolean): boolean 
 }
 
 /**
- * Bytes → text in `encoding`, failing on the first invalid sequence (so a file that turns non-UTF-8 after the
- * sniffed first megabyte stops the check pass instead of storing U+FFFD in names).
+ * Bytes → what the CSV parser reads, failing on the first invalid sequence (so a file that turns non-UTF-8
+ * after the sniffed first megabyte stops the check pass instead of storing U+FFFD in names). GB18030 is
+ * decoded to text; UTF-8 passes through as the very same bytes, only checked (the parser decodes UTF-8
+ * itself, and decoding to a string here made it encode every chunk back to bytes: two copies per chunk
+ * for a million-row import).
  */
 export function decodeStream(encoding: CsvEncoding): Transform {
-  const decoder = new TextDecoder(encoding, { fatal: true });
+  return encoding === 'utf-8' ? utf8Check() : gb18030Decode();
+}
+
+function gb18030Decode(): Transform {
+  const decoder = new TextDecoder('gb18030', { fatal: true });
   return new Transform({
     readableObjectMode: false,
     decodeStrings: true,
@@ -52,7 +60,7 @@ export function decodeStream(encoding: CsvEncoding): Transform {
       try {
         done(null, decoder.decode(chunk, { stream: true }));
       } catch {
-        done(new CsvEncodingError(encoding === 'utf-8' ? NOT_UTF8 : `文件按 GB18030/GBK 读取时遇到无效字节，${NOT_UTF8}`));
+        done(new CsvEncodingError(`文件按 GB18030/GBK 读取时遇到无效字节，${NOT_UTF8}`));
       }
     },
     flush(done) {
@@ -63,6 +71,51 @@ export function decodeStream(encoding: CsvEncoding): Transform {
       }
     },
   });
+}
+
+/** UTF-8 bytes passed on unchanged once valid; a character cut by the chunk boundary is checked with the next chunk. */
+function utf8Check(): Transform {
+  let carry = Buffer.alloc(0);
+  return new Transform({
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      // The head of this chunk finishes the character the previous one ended in (at most 3 more bytes).
+      let start = 0;
+      if (carry.length) {
+        const need = sequenceLength(carry[0]!) - carry.length;
+        const head = Buffer.concat([carry, chunk.subarray(0, need)]);
+        if (head.length < sequenceLength(carry[0]!)) {
+          carry = head;
+          return done(null, chunk);
+        }
+        if (!isUtf8(head)) return done(new CsvEncodingError(NOT_UTF8));
+        start = need;
+      }
+      const end = completeUpTo(chunk, start);
+      carry = Buffer.from(chunk.subarray(end));
+      if (!isUtf8(chunk.subarray(start, end))) return done(new CsvEncodingError(NOT_UTF8));
+      done(null, chunk);
+    },
+    flush(done) {
+      done(carry.length ? new CsvEncodingError(NOT_UTF8) : null);
+    },
+  });
+}
+
+/** Bytes a UTF-8 sequence starting with `lead` has (1 for a byte that cannot start one: isUtf8 refuses it). */
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 1;
+}
+
+/** Where the last complete character of `buf[from..]` ends: an unfinished sequence at the end waits for the next chunk. */
+function completeUpTo(buf: Buffer, from: number): number {
+  // Look back over at most 3 continuation bytes for the lead byte of the last sequence.
+  for (let i = buf.length - 1; i >= Math.max(from, buf.length - 4); i--) {
+    const b = buf[i]!;
+    if ((b & 0xc0) === 0x80) continue;
+    return i + sequenceLength(b) > buf.length ? i : buf.length;
+  }
+  return buf.length;
 }
 
 export class CsvEncodingError extends Error {

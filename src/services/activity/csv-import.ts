@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { csvLayout, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
+import { csvLayout, csvRowId, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
-import type { PreparedBatch } from './ingest.js';
+import { AccountMemo, type PreparedBatch } from './ingest.js';
 import { CsvEncodingError, decodeStream, detectCsvEncoding, type CsvEncoding } from './csv-encoding.js';
+import { SeenIds, settleSuspects, type Suspect } from './seen-ids.js';
 
 export interface CsvRowError {
   line: number;
@@ -57,7 +58,7 @@ export interface CsvImportResult {
   matched: { records: number; changed: number };
 }
 
-type Row = { record: string[]; info: Info };
+type Issue = { column?: string; message: string };
 
 /**
  * Imports an activity CSV as a stream (a million rows in constant memory): first a pass that checks
@@ -81,14 +82,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   result.encoding = detected.encoding;
 
   // Pass 1: check.
-  const checked = await forEachRow(o, detected.encoding, totalBytes, 'check', (input, line, issues) => {
-    result.rows++;
-    if (input) result.valid++;
-    else {
-      result.errorCount++;
-      for (const i of issues) if (result.errors.length < maxErrors) result.errors.push({ line, ...i });
-    }
-  });
+  const checked = await checkRows(o, detected.encoding, totalBytes, result, maxErrors);
   if (!checked.ok) {
     result.headerErrors = checked.errors;
     return result;
@@ -110,7 +104,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     await inFlight;
     if (failed) throw failed.error;
   };
-  const opts = { reconcile: 'defer' as const, dirty, regroup, people };
+  const opts = { reconcile: 'defer' as const, dirty, regroup, people, accounts: new AccountMemo() };
   const write = async (prepared: PreparedBatch) => {
     const r = await o.core.ingest.commit(prepared, opts);
     result.created += r.created;
@@ -135,8 +129,14 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       failed = { error };
     });
   };
-  await forEachRow(o, detected.encoding, totalBytes, 'import', async (input) => {
-    if (!input) return;
+  const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
+  const stored = await readRows(o, detected.encoding, totalBytes, 'import', false, async (row) => {
+    // The check pass refused these (with --skip-invalid they are left out): a row of the wrong width, one that
+    // does not convert, a later copy of a record.
+    if (row.kind !== 'row' || row.cells.length !== row.width || checked.duplicates.has(row.index)) return;
+    const r = csvRowToInput(row.cells, row.layout, rowOptions);
+    if (!r.ok) return;
+    const input = r.input;
     const t = input.startAt.getTime();
     if (t < minStart) minStart = t;
     if (t > maxStart) maxStart = t;
@@ -145,6 +145,8 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   });
   await flush();
   await settle();
+  // The file was checked a moment ago; if it can no longer be read the same way, say so rather than claim success.
+  if (!stored.ok) throw new Error(`文件在导入过程中变了：${stored.errors.join('；')}`);
   result.stored = true;
 
   // Pass 3: match visits across systems where this import can have changed something.
@@ -175,66 +177,132 @@ function quartersBetween(min: number, max: number, zone: string): string[] {
   return out;
 }
 
-/** Streams the file's rows through `each`; the header is read and checked first. */
-async function forEachRow(
+/**
+ * Pass 1: every row converted and validated, errors counted and the first `maxErrors` kept with their lines.
+ * Returns the data rows (by index, see readRows) that repeat an earlier record, for the store pass to leave out.
+ */
+async function checkRows(
+  o: CsvImportOptions,
+  encoding: CsvEncoding,
+  totalBytes: number,
+  result: CsvImportResult,
+  maxErrors: number,
+): Promise<{ ok: true; duplicates: ReadonlySet<number> } | { ok: false; errors: string[] }> {
+  const fail = (line: number, issues: readonly Issue[]) => {
+    result.errorCount++;
+    for (const i of issues) if (result.errors.length < maxErrors) result.errors.push({ line, ...i });
+  };
+  // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
+  // both lines, never "the last one wins". Only hashes of the ids are kept (SeenIds); a row whose id hashes
+  // like an earlier one's is settled after the pass, by reading the earlier line's id again.
+  const seen = new SeenIds();
+  const suspects: Suspect[] = [];
+  const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
+  const read = await readRows(o, encoding, totalBytes, 'check', true, (row) => {
+    result.rows++;
+    if (row.kind === 'unreadable') return fail(row.line, [{ message: row.message }]);
+    if (row.cells.length !== row.width) return fail(row.line, [{ message: `有 ${row.cells.length} 列，表头有 ${row.width} 列` }]);
+    const r = csvRowId(row.cells, row.layout, rowOptions);
+    if (!r.ok) return fail(row.line, r.issues);
+    const firstLine = seen.firstLineOf(r.sourceId, row.line);
+    if (firstLine === undefined) result.valid++;
+    else suspects.push({ index: row.index, line: row.line, id: r.sourceId, firstLine });
+  });
+  if (!read.ok) return read;
+  const duplicates = new Set<number>();
+  if (suspects.length === 0) return { ok: true, duplicates };
+
+  const idOnLine = await idsOnLines(o, encoding, new Set(suspects.map((s) => s.firstLine)));
+  const repeated: CsvRowError[] = [];
+  for (const s of settleSuspects(suspects, idOnLine)) {
+    if (s.firstLine === undefined) {
+      result.valid++;
+      continue;
+    }
+    duplicates.add(s.index);
+    result.errorCount++;
+    repeated.push({ line: s.line, column: 'id', message: `记录 ${s.id} 与第 ${s.firstLine} 行重复（同一文件里一条记录只能出现一次）` });
+  }
+  // In line order like every other error (a stable sort: one row's several issues keep their order).
+  if (repeated.length) result.errors = [...result.errors, ...repeated].sort((a, b) => a.line - b.line).slice(0, maxErrors);
+  return { ok: true, duplicates };
+}
+
+/** The record ids (as stored: "<system>:<id>") of the given lines, read from the file again. */
+async function idsOnLines(o: CsvImportOptions, encoding: CsvEncoding, lines: ReadonlySet<number>): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  // A loop, not Math.max(...lines): a file of copies can have more first lines than a call takes arguments.
+  let last = 0;
+  for (const l of lines) if (l > last) last = l;
+  const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
+  await readRows({ ...o, onProgress: undefined }, encoding, 0, 'check', true, (row) => {
+    if (row.kind !== 'row' || !lines.has(row.line)) return row.line >= last ? 'stop' : undefined;
+    const r = csvRowId(row.cells, row.layout, rowOptions);
+    if (r.ok) out.set(row.line, r.sourceId);
+    return row.line >= last ? 'stop' : undefined;
+  });
+  return out;
+}
+
+type DataRow =
+  /** `index`: the row's position among the records the parser returned (the same in every pass over the file). */
+  | { kind: 'row'; cells: string[]; index: number; line: number; layout: CsvLayout; width: number }
+  /** A record the parser could not read (a stray or unclosed quote). */
+  | { kind: 'unreadable'; line: number; message: string };
+
+/**
+ * Streams the file's data rows through `each` (which may return 'stop'); the header is read and checked
+ * first. `lines`: whether rows carry their line number (the parser's per-record info, which costs; the
+ * store pass does without, and without the unreadable rows the check pass already reported).
+ */
+async function readRows(
   o: CsvImportOptions,
   encoding: CsvEncoding,
   totalBytes: number,
   phase: 'check' | 'import',
-  each: (input: ActivityInput | undefined, line: number, issues: Array<{ column?: string; message: string }>) => void | Promise<void>,
+  lines: boolean,
+  each: (row: DataRow) => void | 'stop' | Promise<void | 'stop'>,
 ): Promise<{ ok: true } | { ok: false; errors: string[] }> {
   // A record the parser can't read (a stray or unclosed quote) is reported with its line like any bad row,
   // and skipped with --skip-invalid; the parser goes on with the next record.
   const unreadable: Array<{ line: number; message: string }> = [];
   const onSkip = (err: CsvError | undefined): undefined => {
-    if (!err) return undefined;
+    if (!err || !lines) return undefined;
     const line = (err as CsvError & { lines?: number }).lines ?? 0;
     if (unreadable.at(-1)?.line !== line) unreadable.push({ line, message: quoteProblem(err) });
     return undefined;
   };
   const source = createReadStream(o.file);
   const decoder = decodeStream(encoding);
-  const parser = source.pipe(decoder).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false, skip_records_with_error: true, on_skip: onSkip }));
+  const parser = source.pipe(decoder).pipe(parse({ bom: true, info: lines, relax_column_count: true, skip_empty_lines: true, trim: false, skip_records_with_error: true, on_skip: onSkip }));
   // pipe() does not pass errors on: a bad byte (or a read error) must end the loop below, not hang it.
   for (const s of [source, decoder]) s.once('error', (err: Error) => parser.destroy(err));
+  let layout: CsvLayout | undefined;
+  let width = 0;
+  let index = 0;
+  let rows = 0;
   const reportUnreadable = async () => {
     for (const u of unreadable.splice(0)) {
       rows++;
-      await each(undefined, u.line, [{ message: u.message }]);
+      if ((await each({ kind: 'unreadable', ...u })) === 'stop') return 'stop';
     }
+    return undefined;
   };
-  let layout: CsvLayout | undefined;
-  let width = 0;
-  let rows = 0;
-  let lastReport = 0;
-  // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
-  // both lines, never "the last one wins". Keys only (about 100 bytes a row), not the rows.
-  const firstLine = new Map<string, number>();
   try {
-    for await (const row of parser as AsyncIterable<Row>) {
+    for await (const row of parser as AsyncIterable<{ record: string[]; info: Info } | string[]>) {
+      const record = Array.isArray(row) ? row : row.record;
       if (!layout) {
-        const l = csvLayout(row.record);
+        const l = csvLayout(record);
         if (!l.ok) return { ok: false, errors: l.errors };
         layout = l.layout;
-        width = row.record.length;
+        width = record.length;
         continue;
       }
-      if (layout) await reportUnreadable();
-      const line = row.info.lines;
+      if ((await reportUnreadable()) === 'stop') break;
       rows++;
-      if (row.record.length !== width) {
-        await each(undefined, line, [{ message: `有 ${row.record.length} 列，表头有 ${width} 列` }]);
-      } else {
-        const r = csvRowToInput(row.record, layout, { zone: o.zone, typeAliases: o.typeAliases });
-        const first = r.ok ? firstLine.get(r.input.sourceId) : undefined;
-        if (r.ok && first === undefined) firstLine.set(r.input.sourceId, line);
-        if (first !== undefined) await each(undefined, line, [{ column: 'id', message: `记录 ${r.ok ? r.input.sourceId : ''} 与第 ${first} 行重复（同一文件里一条记录只能出现一次）` }]);
-        else await each(r.ok ? r.input : undefined, line, r.ok ? [] : r.issues);
-      }
-      if (o.onProgress && row.info.records - lastReport >= 1000) {
-        lastReport = row.info.records;
-        o.onProgress({ phase, bytes: row.info.bytes, totalBytes, rows });
-      }
+      const r = await each({ kind: 'row', cells: record, index: index++, line: Array.isArray(row) ? 0 : row.info.lines, layout, width });
+      if (r === 'stop') break;
+      if (o.onProgress && rows % 1000 === 0) o.onProgress({ phase, bytes: source.bytesRead, totalBytes, rows });
     }
     if (layout) await reportUnreadable();
   } catch (err) {
@@ -243,6 +311,9 @@ async function forEachRow(
     const e = err as { code?: string; lines?: number; message?: string };
     if (e.code?.startsWith('CSV_')) return { ok: false, errors: [`第 ${e.lines ?? '?'} 行附近无法解析：${e.message}`] };
     throw err;
+  } finally {
+    // Stopped early (or failed): close the file.
+    source.destroy();
   }
   if (!layout) return { ok: false, errors: [unreadable[0] ? `第 ${unreadable[0].line} 行（表头）无法解析：${unreadable[0].message}` : '文件是空的：第一行应是表头'] };
   o.onProgress?.({ phase, bytes: totalBytes, totalBytes, rows });

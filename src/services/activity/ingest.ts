@@ -4,7 +4,7 @@ import { evaluate } from '../../domain/activity/rules/evaluate.js';
 import type { EvaluationContext } from '../../domain/activity/rules/rule-model.js';
 import type { ActivityInput, PersonRef } from '../../domain/activity/types.js';
 import type { ActivityStore, PreparedActivity } from '../../adapters/mongo/activity-store.js';
-import type { CrmAccountStore } from '../../adapters/mongo/crm-account-store.js';
+import type { AccountInfo, CrmAccountStore } from '../../adapters/mongo/crm-account-store.js';
 import type { IdentityResolver } from '../../adapters/mongo/identity-resolver.js';
 import type { RuleStore } from '../../adapters/mongo/rule-store.js';
 import type { ParkedRef, UnmatchedStore } from '../../adapters/mongo/unmatched-store.js';
@@ -21,6 +21,8 @@ export interface IngestOptions {
   regroup?: DirtyDays;
   /** A preloaded identity map for bulk imports (no person queries per batch). */
   people?: { resolveSync(ref: PersonRef): string | undefined };
+  /** A bulk import's memory of CRM account lookups, so a customer named on many rows is looked up once. */
+  accounts?: AccountMemo;
   /** False when replaying parked records: one still unmatched stays parked as it was (its "last seen" unchanged). */
   park?: boolean;
 }
@@ -94,11 +96,13 @@ export class ActivityIngest {
       for (const p of parked) this.d.metrics.unmatched.inc({ system: p.ref.system });
       this.d.logger.warn({ count: parked.length, users: [...new Set(parked.map((p) => p.ref.externalUserId ?? p.ref.externalEmail))].slice(0, 10) }, 'activities parked: owner is not a known person');
     }
-    const contents = await this.withAccounts(matched);
+    const contents = await this.withAccounts(matched, opts.accounts);
     for (const q of new Set(contents.map((c) => c.quarterId))) batch.contexts.set(q, (await this.d.rules.context(q)).ctx);
+    // The contents are this batch's own objects: the verdict is added to them rather than to a copy of each.
     batch.docs = contents.map((c) => {
       const ctx = batch.contexts.get(c.quarterId)!;
-      return { ...c, ...evaluate(factsOf(c), ctx), ruleVersion: ctx.version };
+      const verdict = evaluate(factsOf(c), ctx);
+      return Object.assign(c, { counted: verdict.counted, reasons: verdict.reasons, ruleVersion: ctx.version });
     });
     return batch;
   }
@@ -134,7 +138,7 @@ export class ActivityIngest {
   }
 
   /** Contents with the customer tied to a CRM account: its id for check-ins, its coordinates for distance rules. */
-  private async withAccounts(matched: Array<{ input: ActivityInput; personId: string }>): Promise<ActivityContent[]> {
+  private async withAccounts(matched: Array<{ input: ActivityInput; personId: string }>, memo: AccountMemo | undefined): Promise<ActivityContent[]> {
     const needIds = new Set<string>();
     const needNames = new Set<string>();
     for (const { input } of matched) {
@@ -144,15 +148,63 @@ export class ActivityIngest {
       else if (a.name) needNames.add(customerNameKey(a.name) ?? '');
     }
     needNames.delete('');
-    const found = needIds.size || needNames.size ? await this.d.accounts.lookup([...needIds], [...needNames]) : undefined;
+    const found = needIds.size || needNames.size ? await this.lookupAccounts(needIds, needNames, memo) : undefined;
     return matched.map(({ input, personId }) => {
       const a = input.account;
       const hit = found && a && !a.location ? ((a.id && input.source === 'salesforce' ? found.byId.get(a.id) : undefined) ?? (a.name ? found.byName.get(customerNameKey(a.name) ?? '') : undefined)) : undefined;
-      const account = hit
-        ? { id: a?.id ?? hit.sourceId, name: a?.name ?? hit.name, ...(hit.location ? { location: hit.location } : {}) }
-        : a;
-      return toContent({ ...input, ...(account ? { account } : {}) }, personId, { zone: this.d.zone });
+      if (!hit) return toContent(input, personId, { zone: this.d.zone });
+      const account = { id: a?.id ?? hit.sourceId, name: a?.name ?? hit.name, ...(hit.location ? { location: hit.location } : {}) };
+      return toContent({ ...input, account }, personId, { zone: this.d.zone });
     });
+  }
+
+  /** Accounts by id and name key: from the memo where it knows them (found or not), the rest from the database. */
+  private async lookupAccounts(ids: Set<string>, names: Set<string>, memo: AccountMemo | undefined): Promise<{ byId: ReadonlyMap<string, AccountInfo>; byName: ReadonlyMap<string, AccountInfo> }> {
+    if (!memo) return this.d.accounts.lookup([...ids], [...names]);
+    const askIds = [...ids].filter((id) => !memo.byId.has(id));
+    const askNames = [...names].filter((n) => !memo.byName.has(n));
+    const known = memo.known(ids, names);
+    if (askIds.length || askNames.length) {
+      const found = await this.d.accounts.lookup(askIds, askNames);
+      memo.remember(askIds, askNames, found);
+      for (const [id, a] of found.byId) known.byId.set(id, a);
+      for (const [n, a] of found.byName) known.byName.set(n, a);
+    }
+    return known;
+  }
+}
+
+/**
+ * What a bulk import learned about CRM accounts (null: no such account), as of the first row that named
+ * each one — like the people snapshot it takes at the start. Bounded: forgets everything past `max` keys.
+ */
+export class AccountMemo {
+  readonly byId = new Map<string, AccountInfo | null>();
+  readonly byName = new Map<string, AccountInfo | null>();
+
+  constructor(private readonly max = 100_000) {}
+
+  remember(ids: readonly string[], names: readonly string[], found: { byId: ReadonlyMap<string, AccountInfo>; byName: ReadonlyMap<string, AccountInfo> }): void {
+    if (this.byId.size + this.byName.size + ids.length + names.length > this.max) {
+      this.byId.clear();
+      this.byName.clear();
+    }
+    for (const id of ids) this.byId.set(id, found.byId.get(id) ?? null);
+    for (const n of names) this.byName.set(n, found.byName.get(n) ?? null);
+  }
+
+  known(ids: Iterable<string>, names: Iterable<string>): { byId: Map<string, AccountInfo>; byName: Map<string, AccountInfo> } {
+    const byId = new Map<string, AccountInfo>();
+    const byName = new Map<string, AccountInfo>();
+    for (const id of ids) {
+      const a = this.byId.get(id);
+      if (a) byId.set(id, a);
+    }
+    for (const n of names) {
+      const a = this.byName.get(n);
+      if (a) byName.set(n, a);
+    }
+    return { byId, byName };
   }
 }
 

@@ -109,6 +109,62 @@ describe('CSV import', () => {
     expect(await f.models.Activity.findOne({ sourceId: 'csv:d1' }).lean()).toMatchObject({ durationMin: 5 });
   });
 
+  it('in a long file: a bad row in the middle stores nothing; repeats are refused with their first line in line order, --skip-invalid keeps the first copies', async () => {
+    const header = 'id,person_userid,type,start,end';
+    const row = (i: number) => `n${i},rep01,call,2026-11-24 10:00,2026-11-24 10:05`;
+    const rows = Array.from({ length: 3000 }, (_, i) => row(i));
+    const bad = [...rows];
+    bad[1500] = 'n1500,rep01,call,2026-11-24 10:00,2026-11-24 09:00';
+    const r = await run(await file('long-bad.csv', [header, ...bad].join('\n')), { batchSize: 100 });
+    expect(r).toMatchObject({ rows: 3000, valid: 2999, errorCount: 1, stored: false, errors: [{ line: 1502, column: 'end', message: 'endAt 早于 startAt' }] });
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+
+    // n5 four times (lines 7, 2002, 3003, 3006), n2500 twice, and a bad row between them.
+    const repeats = [...rows, row(5), row(2500), 'zz,rep01,call,tomorrow,', row(5)];
+    const p = await file('long-dup.csv', [header, ...repeats.slice(0, 2000), row(5), ...repeats.slice(2000)].join('\n'));
+    const d = await run(p, { batchSize: 100 });
+    expect(d).toMatchObject({ rows: 3005, valid: 3000, errorCount: 5, stored: false });
+    expect(d.errors).toEqual([
+      { line: 2002, column: 'id', message: '记录 csv:n5 与第 7 行重复（同一文件里一条记录只能出现一次）' },
+      { line: 3003, column: 'id', message: '记录 csv:n5 与第 7 行重复（同一文件里一条记录只能出现一次）' },
+      { line: 3004, column: 'id', message: '记录 csv:n2500 与第 2503 行重复（同一文件里一条记录只能出现一次）' },
+      { line: 3005, column: 'start', message: expect.stringContaining('要是时间') },
+      { line: 3006, column: 'id', message: '记录 csv:n5 与第 7 行重复（同一文件里一条记录只能出现一次）' },
+    ]);
+    expect(await f.models.Activity.countDocuments()).toBe(0);
+    expect(await run(p, { batchSize: 100, skipInvalid: true })).toMatchObject({ stored: true, created: 3000, updated: 0, errorCount: 5 });
+    expect(await f.models.Activity.countDocuments()).toBe(3000);
+  });
+
+  it('ties customers named on many rows to their CRM account in every batch (looked up once, remembered for the import)', async () => {
+    await f.models.CrmAccount.deleteMany({});
+    await f.core.accounts.upsert('salesforce', [
+      { sourceId: '001HW', name: '华为技术有限公司', location: { lat: 31.2304, lng: 121.4737 }, deleted: false },
+      { sourceId: '001TX', name: '腾讯有限公司', deleted: false },
+    ]);
+    const names = ['华为技术', '腾讯', '无名客户', '华为技术有限公司'];
+    const lines = Array.from({ length: 40 }, (_, i) => `c${i},rep01,visit,2026-11-24 10:00,2026-11-24 10:45,${names[i % 4]}`);
+    const lookups: number[] = [];
+    const lookup = f.core.accounts.lookup.bind(f.core.accounts);
+    f.core.accounts.lookup = async (ids, keys) => (lookups.push(keys.length), lookup(ids, keys));
+    try {
+      expect(await run(await file('accounts.csv', ['id,person_userid,type,start,end,customer_name', ...lines].join('\n')), { batchSize: 3 })).toMatchObject({ created: 40 });
+    } finally {
+      f.core.accounts.lookup = lookup;
+    }
+    // Each name key asked once, whichever batch first named it (华为技术 and 华为技术有限公司 share one key).
+    expect(lookups.reduce((a, b) => a + b, 0)).toBe(3);
+    const stored = await f.models.Activity.find({}, { sourceId: 1, accountId: 1, customerLocation: 1 }).lean();
+    const byId = new Map(stored.map((a) => [a.sourceId, a]));
+    for (let i = 0; i < 40; i++) {
+      const a = byId.get(`csv:c${i}`)!;
+      if (i % 4 === 1) expect(a).toMatchObject({ accountId: '001TX' });
+      else if (i % 4 === 2) expect(a.accountId).toBeUndefined();
+      else expect(a).toMatchObject({ accountId: '001HW', customerLocation: { lat: 31.2304, lng: 121.4737 } });
+    }
+    await f.models.CrmAccount.deleteMany({});
+  });
+
   it('reads a GBK/GB18030 file (what Excel in China saves) correctly, never garbled (issue 15.13)', async () => {
     // 华为技术 and 腾讯 in GBK, and 𠀀 (a 4-byte GB18030 character), in a file without a single UTF-8 sequence.
     const bytes = Buffer.concat([
