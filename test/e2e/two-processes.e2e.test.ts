@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import mongoose, { type Connection } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
@@ -6,7 +5,7 @@ import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
 import { say } from '../../src/fake-dingtalk/people.js';
 import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
 import { cardCallsById, cardsTo } from '../helpers/report-e2e.js';
-import { seedReportData } from '../helpers/report-seed.js';
+import { reportDueAMinuteAgo, seedReportData } from '../helpers/report-seed.js';
 import { eventually, mongoUriFor, uniqueDbName } from '../helpers/service-harness.js';
 
 const MESSAGES = 20;
@@ -37,8 +36,8 @@ describe('two bot processes on one database', () => {
     await ensureIndexes(models);
     // Real time in the children: this week's report is due since the minute that just passed.
     const now = new Date();
-    const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
-    const org = await seedReportData(models, { reps: 12, repsPerManager: 4, now, seed: 5, reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } });
+    const reportSchedule = await reportDueAMinuteAgo(models, now);
+    const org = await seedReportData(models, { reps: 12, repsPerManager: 4, now, seed: 5, reportSchedule });
     fake.org.load({ users: org.fakeUsers });
     const recipients = [...org.reps.map((r) => r.id), ...org.managers.map((m) => m.id)];
     const env = { ...fake.env(), MONGODB_URI: uri, PORT: '0', REPORT_TICK_SECONDS: '1', DINGTALK_SEND_QPS: '50' };

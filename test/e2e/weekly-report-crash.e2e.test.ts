@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon';
 import mongoose, { type Connection } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
 import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
 import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
 import { cardCallsById, cardsTo } from '../helpers/report-e2e.js';
-import { seedReportData } from '../helpers/report-seed.js';
+import { reportDueAMinuteAgo, seedReportData } from '../helpers/report-seed.js';
 import { eventually, mongoUriFor, uniqueDbName } from '../helpers/service-harness.js';
 
 const CONCURRENCY = 2;
@@ -29,8 +28,8 @@ describe('weekly report: the bot is SIGKILLed in the middle of the Friday fan-ou
     await ensureIndexes(models);
     // Real time in the child: schedule this week's report for the minute that just passed.
     const now = new Date();
-    const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
-    const org = await seedReportData(models, { reps: 20, repsPerManager: 5, now, seed: 3, reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } });
+    const reportSchedule = await reportDueAMinuteAgo(models, now);
+    const org = await seedReportData(models, { reps: 20, repsPerManager: 5, now, seed: 3, reportSchedule });
     fake.org.load({ users: org.fakeUsers });
     const recipients = [...org.reps.map((r) => r.id), ...org.managers.map((m) => m.id)];
     const env = {

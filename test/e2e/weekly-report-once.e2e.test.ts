@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon';
 import mongoose, { type Connection } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
 import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
 import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
 import { cardsTo } from '../helpers/report-e2e.js';
-import { seedReportData, type SeededOrg } from '../helpers/report-seed.js';
+import { reportDueAMinuteAgo, seedReportData, type SeededOrg } from '../helpers/report-seed.js';
 import { eventually, mongoUriFor, uniqueDbName } from '../helpers/service-harness.js';
 
 /**
@@ -35,8 +34,8 @@ describe('weekly report: every card is created once at the OpenAPI', () => {
     await ensureIndexes(models);
     // Real time in the children: this week's report was due a minute ago.
     const now = new Date();
-    const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
-    const org = await seedReportData(models, { reps, repsPerManager: 4, now, seed: 5, reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } });
+    const reportSchedule = await reportDueAMinuteAgo(models, now);
+    const org = await seedReportData(models, { reps, repsPerManager: 4, now, seed: 5, reportSchedule });
     fake.org.load({ users: org.fakeUsers });
     const recipients = [...org.reps.map((r) => r.id), ...org.managers.map((m) => m.id)];
     const env = { ...fake.env(), MONGODB_URI: uri, PORT: '0', REPORT_TICK_SECONDS: '1', REPORT_LEASE_SECONDS: '3' };

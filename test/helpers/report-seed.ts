@@ -4,6 +4,7 @@
  * Deterministic for a given seed. The shared demo-company generator (issue 6) replaces this later; only
  * the model contracts are relied on, so swapping is a matter of calling that generator instead.
  */
+import { DateTime } from 'luxon';
 import type { Models } from '../../src/adapters/mongo/models/index.js';
 import { dayKey, isoWeekKey, quarterOf, weeksBetween, isoWeekRange } from '../../src/domain/time/calendar.js';
 import type { FakeUser } from '../../src/fake-dingtalk/types.js';
@@ -196,4 +197,16 @@ export async function seedReportData(models: Pick<Models, 'Person' | 'Quarter' |
     ...reps.map((r) => ({ userid: r.id, name: r.name, deptIds: [1], ...(r.managerId ? { managerUserId: r.managerId } : {}) })),
   ];
   return { quarterId: q.id, timeZone: tz, hrId, managers, reps, fakeUsers };
+}
+
+/**
+ * For tests whose bot runs on real time: a report schedule that was due a minute ago, true on any day of
+ * the week. The runner follows the China working-day calendar, so on a weekend or holiday in Shanghai it
+ * would move the push to the week's last working day (long past) and send nothing. The test company
+ * therefore works that day, as HR would record it (公司假期 上班): a company override, not a test hook.
+ */
+export async function reportDueAMinuteAgo(models: Pick<Models, 'CompanyDay'>, now = new Date()): Promise<{ weekday: number; time: string }> {
+  const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
+  await models.CompanyDay.updateOne({ _id: due.toISODate()! }, { $set: { kind: 'work', note: 'test: report due now', setBy: 'test' } }, { upsert: true });
+  return { weekday: due.weekday, time: due.toFormat('HH:mm') };
 }
