@@ -1,5 +1,6 @@
 import { FactsFolder } from '../../domain/report/facts.js';
 import { isoWeekKey } from '../../domain/time/calendar.js';
+import type { PersonFacts } from '../../domain/report/facts.js';
 import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
 import type { Models } from './models/index.js';
 import type { QuarterDoc } from './models/quarter.model.js';
@@ -58,6 +59,88 @@ export async function loadReportDataset(
     loadAppealed(m, scope, week, asOf, only),
   ]);
   return { quarter, asOf, week, people, org, goals, facts: folder.finish(), notCounted, appealed };
+}
+
+/**
+ * A slice of the Friday pass (issue 14): the report data of `people` only, whose rows the database finds
+ * with `who` (a personId filter: an id range when the slice's ids are contiguous among the subjects, else
+ * an $in list; rows of anyone else in a range are dropped by the folder and below). `org` is the slice's
+ * context in the org tree (its people, their managers and those managers' teams, their own teams), and
+ * goals are loaded for that context only: memory follows the slice, not the company.
+ */
+export async function loadSliceDataset(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; people: readonly ReportPerson[]; org: readonly ReportPerson[]; who: object; goalsOutside: readonly string[] },
+): Promise<ReportDataset> {
+  const week = isoWeekKey(asOf, quarter.timeZone);
+  const ids = new Set(opts.people.map((p) => p.id));
+  const folder = new FactsFolder(ids, opts.settings);
+  const scope = reportedActivities(quarter);
+  const only = opts.who;
+  const [goals, outside, , , , , notCounted, appealed] = await Promise.all([
+    loadGoals(m, quarter.id, only),
+    opts.goalsOutside.length > 0 ? loadGoals(m, quarter.id, { $in: [...opts.goalsOutside] }) : Promise.resolve([]),
+    foldActivities(m, folder, scope, asOf, opts.settings, only),
+    foldWonDeals(m, folder, quarter.id, asOf, only),
+    foldClosedAndOpened(m, folder, quarter, asOf, only),
+    foldNotCountedReasons(m, folder, scope, asOf, only),
+    loadNotCounted(m, scope, week, asOf, only),
+    loadAppealed(m, scope, week, asOf, only),
+  ]);
+  const context = new Set(opts.org.map((p) => p.id));
+  return {
+    quarter,
+    asOf,
+    week,
+    people: opts.people,
+    org: opts.org,
+    goals: [...goals, ...outside].filter((g) => context.has(g.ownerId)),
+    facts: folder.finish(),
+    notCounted: notCounted.filter((a) => ids.has(a.personId)),
+    appealed: appealed.filter((id) => ids.has(id)),
+  };
+}
+
+/** The facts the company comparison figures need (activities, deals), for one slice of people. */
+export async function loadSliceFacts(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; people: readonly ReportPerson[]; who: object },
+): Promise<Map<string, PersonFacts>> {
+  const folder = new FactsFolder(
+    opts.people.map((p) => p.id),
+    opts.settings,
+  );
+  const scope = reportedActivities(quarter);
+  await Promise.all([
+    foldActivities(m, folder, scope, asOf, opts.settings, opts.who),
+    foldWonDeals(m, folder, quarter.id, asOf, opts.who),
+    foldClosedAndOpened(m, folder, quarter, asOf, opts.who),
+  ]);
+  return folder.finish();
+}
+
+/**
+ * Every active person ({id, name, managerId}, the tree the pass walks) and, sharing the same objects, the
+ * report's subjects (reps, and anyone else with a goal this quarter), both sorted by id.
+ */
+export async function loadOrgAndSubjects(m: M, quarterId: string): Promise<{ org: ReportPerson[]; subjects: ReportPerson[] }> {
+  const [rows, withGoal] = await Promise.all([
+    m.Person.find({ isActive: true }, { _id: 1, name: 1, managerId: 1, role: 1 }).sort({ _id: 1 }).lean(),
+    m.Goal.distinct('ownerId', { quarterId }),
+  ]);
+  const goal = new Set(withGoal.map(String));
+  const org: ReportPerson[] = [];
+  const subjects: ReportPerson[] = [];
+  for (const p of rows) {
+    const person = { id: String(p._id), name: p.name, managerId: p.managerId ?? null };
+    org.push(person);
+    if (p.role === 'rep' || goal.has(person.id)) subjects.push(person);
+  }
+  return { org, subjects };
 }
 
 async function loadOrg(m: M): Promise<ReportPerson[]> {

@@ -1,12 +1,15 @@
-import { loadReportDataset, toReportQuarter } from '../../adapters/mongo/report-data.js';
+import { loadOrgAndSubjects, loadReportDataset, loadSliceDataset, loadSliceFacts, toReportQuarter } from '../../adapters/mongo/report-data.js';
 import type { Models } from '../../adapters/mongo/models/index.js';
 import type { QuarterDoc } from '../../adapters/mongo/models/quarter.model.js';
 import { buildReports, type RepReport } from '../../domain/report/build-report.js';
-import type { PeerStats } from '../../domain/report/peers.js';
+import { carriesPersonalBook } from '../../domain/figures/person-figures.js';
+import type { PersonFacts } from '../../domain/report/facts.js';
+import { peerStats, type PeerStats } from '../../domain/report/peers.js';
 import { isValidSchedule, type ReportSchedule } from '../../domain/report/schedule.js';
 import { buildTeamSummaries, type TeamSummary } from '../../domain/report/team.js';
 import type { WorkingCalendar } from '../../domain/time/working-days.js';
-import type { ReportQuarter, ReportSettings } from '../../domain/report/types.js';
+import type { ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
+import { indexOrg, planSlices, sliceContext, type OrgIndex, type Slice } from './slice-plan.js';
 import { loadStoredPredictions } from './report-predictions.js';
 
 export type QuarterRecord = QuarterDoc & { _id: string };
@@ -21,7 +24,25 @@ export interface BuiltReports {
   ms: { load: number; compute: number };
 }
 
-/** Loads data in bulk and turns it into reports and team summaries. */
+/** What a sliced pass works from: the org tree (small rows), the subjects, the quarter's settings. */
+export interface PassPlan {
+  quarter: ReportQuarter;
+  settings: ReportSettings;
+  index: OrgIndex;
+  /** Every subject of the quarter (the comparison figures are over all of them). */
+  subjects: ReportPerson[];
+  /** The subjects this run reports on: everyone, or a team run's whole subtree. */
+  scoped: ReportPerson[];
+  calendar: WorkingCalendar | undefined;
+}
+
+/** People per slice when computing the comparison figures (facts only, nothing kept per person but totals). */
+const PEER_SLICE = 2500;
+const NO_WEEKS: PersonFacts['weekly'] = new Map();
+const NO_NUMBERS: Map<string, number> = new Map();
+const NO_REASONS: PersonFacts['notCountedReasons'] = new Map();
+
+/** Loads data (in bulk, or a slice of people at a time) and turns it into reports and team summaries. */
 export class ReportBuilder {
   constructor(
     private readonly m: Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal' | 'Quarter' | 'Prediction'>,
@@ -56,6 +77,55 @@ export class ReportBuilder {
   settingsFor(q: QuarterRecord): ReportSettings {
     const dims = (q.reportDimensions ?? []).map((d) => ({ key: d.key, name: d.name }));
     return dims.length > 0 ? { ...this.settings, dimensions: dims } : this.settings;
+  }
+
+  /** The org tree and subjects for a sliced pass; `root`: a team run's manager (their subtree only). */
+  async plan(q: QuarterRecord, root?: string): Promise<PassPlan> {
+    const { org, subjects } = await loadOrgAndSubjects(this.m, q._id);
+    const index = indexOrg(org);
+    let scoped = subjects;
+    if (root) {
+      const below = new Set<string>();
+      const walk = (id: string) => {
+        for (const c of index.children.get(id) ?? []) if (!below.has(c.id)) (below.add(c.id), walk(c.id));
+      };
+      walk(root);
+      scoped = subjects.filter((p) => below.has(p.id));
+    }
+    return { quarter: toReportQuarter(q), settings: this.settingsFor(q), index, subjects, scoped, calendar: await this.workingCalendar() };
+  }
+
+  /**
+   * The company comparison figures, a slice of people at a time: per person only the totals they are made
+   * of are kept (not the weekly facts), so this too stays small whatever the company's size.
+   */
+  async peers(plan: PassPlan, asOf: Date): Promise<PeerStats> {
+    const totals = new Map<string, PersonFacts>();
+    for (const slice of planSlices(plan.subjects, PEER_SLICE)) {
+      const facts = await loadSliceFacts(this.m, plan.quarter, asOf, { settings: plan.settings, people: slice.people, who: slice.who });
+      for (const [id, f] of facts) {
+        if (!carriesPersonalBook(plan.index, id, f)) continue;
+        totals.set(id, { ...f, weekly: NO_WEEKS, dimHits: new Map(f.dimHits), signedByWeek: NO_NUMBERS, newCustomersByWeek: NO_NUMBERS, notCountedReasons: NO_REASONS });
+      }
+    }
+    return peerStats(totals, plan.settings);
+  }
+
+  /** One slice's reports, compared with `peers` (the run's figures); nothing else of the company is loaded. */
+  async buildSlice(plan: PassPlan, slice: Slice, asOf: Date, peers: PeerStats): Promise<{ reports: RepReport[]; ms: { load: number; compute: number } }> {
+    const t0 = performance.now();
+    const { org, outside } = sliceContext(slice, plan.index);
+    const loaded = await loadSliceDataset(this.m, plan.quarter, asOf, { settings: plan.settings, people: slice.people, org, who: slice.who, goalsOutside: outside });
+    const predictions = await loadStoredPredictions(
+      this.m,
+      plan.quarter,
+      asOf,
+      slice.people.map((p) => p.id),
+      slice.who,
+    );
+    const t1 = performance.now();
+    const { reports } = buildReports({ ...loaded, predictions, ...(plan.calendar ? { calendar: plan.calendar } : {}) }, plan.settings, peers);
+    return { reports, ms: { load: t1 - t0, compute: performance.now() - t1 } };
   }
 
   private async withTeammates(ids: readonly string[]): Promise<string[]> {
