@@ -58,7 +58,7 @@ function teamChunks(people: readonly ReportPerson[], size: number): ReportPerson
 }
 
 /** People per slice when computing the comparison figures (facts only, nothing kept per person but totals). */
-const PEER_SLICE = 1000;
+const PEER_SLICE = 2500;
 const NO_WEEKS: PersonFacts['weekly'] = new Map();
 const NO_NUMBERS: Map<string, number> = new Map();
 const NO_REASONS: PersonFacts['notCountedReasons'] = new Map();
