@@ -66,8 +66,20 @@ export async function seedCompany(serverUri: string, o: { reps: number; perManag
     org,
     cards: org.reps.length + org.managers.length,
     async scheduleNow() {
-      const at = DateTime.fromJSDate(new Date(Date.now() - 60_000), { zone: 'Asia/Shanghai' });
-      await models.Quarter.updateOne({ _id: org.quarterId }, { $set: { reportSchedule: { weekday: at.weekday, time: at.toFormat('HH:mm') } } });
+      let at = DateTime.fromJSDate(new Date(Date.now() - 60_000), { zone: 'Asia/Shanghai' });
+      // The bot moves a report due on a weekend or holiday to the next working day (company calendar): on a
+      // Saturday or Sunday in Shanghai, Friday 23:59 is the latest due time that still starts a run now.
+      if (at.weekday >= 6) at = at.minus({ days: at.weekday - 5 }).set({ hour: 23, minute: 59 });
+      // On a connection of its own, with a bounded wait: the seeding connection, idle for minutes after a
+      // long seed, once hung here with no error (10,000 reps, local server).
+      const fresh = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 60_000 }).asPromise();
+      try {
+        const write = createModels(fresh).Quarter.updateOne({ _id: org.quarterId }, { $set: { reportSchedule: { weekday: at.weekday, time: at.toFormat('HH:mm') } } });
+        await Promise.race([write, new Promise((_, reject) => setTimeout(() => reject(new Error('scheduling the report took over 60 s')), 60_000).unref())]);
+      } finally {
+        await fresh.close().catch(() => undefined);
+      }
+      log(`report scheduled for ${at.toFormat('ccc HH:mm')} Shanghai (a minute ago)`);
     },
     async drop() {
       await conn.dropDatabase().catch(() => undefined);

@@ -3,7 +3,7 @@
  * several company sizes in one invocation (issue 14: memory bounded by the slice, not the company).
  *
  *   npx tsx bench/report-fanout.ts [--reps=2000,10000,50000] [--qps=20,20,100] [--activities=6,6,1]
- *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src]
+ *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src] [--build=no]
  *
  * Per size (lists give one value per size; a single value applies to all): a fresh database on one local
  * MongoDB-wire server (in memory, 6 GB heap; or MONGODB_URI), a bulk seed (raw documents, insertMany), the
@@ -51,7 +51,7 @@ interface Row {
 
 const loadBefore = load();
 log(`load average before: ${loadBefore} (1 / 5 / 15 min), ${availableParallelism()} cores, node ${process.version}`);
-if (FROM === 'dist') buildDist();
+if (FROM === 'dist' && args.get('build') !== 'no') buildDist();
 const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-'));
 // In memory with a large heap: the default 1 GB heap stalls in GC on the report aggregations at 10,000
 // reps, and the H2 file store lost chunks after ~440k inserts (docs/database-compat.md).

@@ -5,7 +5,7 @@
  * baseline.
  *
  *   npx tsx bench/responsive.ts [--reps=10000] [--qps=20] [--rate=200] [--help-rate=2] [--seconds=60]
- *        [--idle-seconds=20] [--activities=6] [--from=dist|src]
+ *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no]
  *
  * Frames: EVENT frames (what org and attendance changes arrive as; the bot acks them and has nothing more
  * to do) at --rate per second, plus the 帮助 messages. Ack latency is push → ack as DingTalk sees it. Not
@@ -80,6 +80,7 @@ async function drive(fake: FakeDingTalk, asker: string, seconds: number, rss: ()
     }
     if (i % RATE === 0) rssMaxKb = Math.max(rssMaxKb, rss());
   }
+  log(`  pushed ${total} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s; waiting for the last acks and replies`);
   const deadline = Date.now() + 10_000;
   const ackedIn = () => fake.stream.acks.slice(ackStart).filter((a) => pushed.has(a.messageId));
   while ((ackedIn().length < pushed.size || replies.length < asked.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -97,7 +98,7 @@ async function drive(fake: FakeDingTalk, asker: string, seconds: number, rss: ()
 
 const loadBefore = load();
 log(`load average before: ${loadBefore} (1 / 5 / 15 min), ${availableParallelism()} cores, node ${process.version}`);
-if (FROM === 'dist') buildDist();
+if (FROM === 'dist' && args.get('build') !== 'no') buildDist();
 const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-resp-'));
 const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '6g', javaInMemory: true, readyTimeoutMs: 60_000 });
 const company = await seedCompany(process.env.MONGODB_URI ?? server!.uri, { reps: REPS, perManager: 8, activities: ACTIVITIES, name: 'bench_responsive' });
