@@ -110,10 +110,11 @@ try {
       };
       rows.push(row);
       const slicesLogged = bot.logs('weekly report: slice built');
-      const rssBySlice = slicesLogged.map((l) => Number(l.rssMb));
+      // RSS / JS heap used, as the bot logged them when each slice was built: live memory vs what the process holds.
+      const rssBySlice = slicesLogged.map((l) => `${Number(l.rssMb)}/${Number(l.heapUsedMb)}`);
       log(
         `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +
-          `RSS at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
+          `RSS/heap at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
       );
     } finally {
       await bot.stop();

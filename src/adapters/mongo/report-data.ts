@@ -79,16 +79,17 @@ export async function loadSliceDataset(
   const folder = new FactsFolder(ids, opts.settings);
   const scope = reportedActivities(quarter);
   const only = opts.who;
-  const [goals, outside, , , , , notCounted, appealed] = await Promise.all([
+  // Two scans of the activities per slice, not four (the local server scans the whole collection for each
+  // query): groups with the not-counted reasons, and the report week's not-counted and appealed records.
+  const [goals, outside, , , , week_] = await Promise.all([
     loadGoals(m, quarter.id, only),
     opts.goalsOutside.length > 0 ? loadGoals(m, quarter.id, { $in: [...opts.goalsOutside] }) : Promise.resolve([]),
-    foldActivities(m, folder, scope, asOf, opts.settings, only),
+    foldActivities(m, folder, scope, asOf, opts.settings, only, true, true),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     foldClosedAndOpened(m, folder, quarter, asOf, only),
-    foldNotCountedReasons(m, folder, scope, asOf, only),
-    loadNotCounted(m, scope, week, asOf, only),
-    loadAppealed(m, scope, week, asOf, only),
+    loadWeekNotCountedAndAppealed(m, scope, week, asOf, only),
   ]);
+  const { notCounted, appealed } = week_;
   const context = new Set(opts.org.map((p) => p.id));
   return {
     quarter,
@@ -262,6 +263,8 @@ async function foldActivities(
   only: object | undefined,
   /** false: totals only (the comparison figures), grouped without the week: a third of the rows. */
   byWeek = true,
+  /** true: the not-counted reasons come from the same rows (one scan of the activities instead of two). */
+  withReasons = false,
 ): Promise<void> {
   const dims = settings.dimensions;
   // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
@@ -272,7 +275,7 @@ async function foldActivities(
   const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
   const cursor = m.Activity.aggregate<ActivityGroup>([
     { $match: { ...scope, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
-    { $group: { _id: { p: '$personId', t: '$type', ...(byWeek ? { w: '$isoWeek' } : {}), c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
+    { $group: { _id: { p: '$personId', t: '$type', ...(byWeek ? { w: '$isoWeek' } : {}), c: '$counted', ...(withReasons ? { r: '$reasons' } : {}), ...dimKeys }, n: { $sum: 1 } } },
   ]).cursor({ batchSize: 5000 });
   for await (const r of cursor) {
     let hits: Record<string, number> | undefined;
@@ -280,6 +283,10 @@ async function foldActivities(
       if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
     });
     folder.addActivity({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w ?? '', counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
+    if (withReasons && r._id.c === false) {
+      const reasons = Array.isArray(r._id.r) && r._id.r.length > 0 ? (r._id.r as string[]) : ['未说明原因'];
+      for (const reason of reasons) folder.addNotCountedReason({ personId: r._id.p, reason, n: r.n });
+    }
   }
 }
 
@@ -307,6 +314,24 @@ async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: 
   for await (const r of cursor) {
     folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
   }
+}
+
+/** loadNotCounted and loadAppealed in one query. */
+async function loadWeekNotCountedAndAppealed(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object): Promise<{ notCounted: NotCountedActivity[]; appealed: string[] }> {
+  const rows = await m.Activity.find(
+    { ...scope, isoWeek: week, startAt: { $lt: asOf }, personId: only, $or: [{ counted: false }, { counted: true, 'appealOverride.appealId': { $exists: true } }] },
+    { personId: 1, type: 1, day: 1, accountName: 1, accountId: 1, reasons: 1, counted: 1 },
+  ).lean();
+  const off = rows.filter((a) => a.counted === false);
+  const missing = [...new Set(off.filter((a) => !a.accountName && a.accountId).map((a) => a.accountId!))];
+  const names = new Map<string, string>();
+  if (missing.length > 0 && m.CrmAccount) {
+    for (const acc of await m.CrmAccount.find({ sourceId: { $in: missing } }, { sourceId: 1, name: 1 }).lean()) names.set(acc.sourceId, acc.name);
+  }
+  return {
+    notCounted: off.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? (a.accountId ? (names.get(a.accountId) ?? null) : null), reasons: a.reasons })),
+    appealed: rows.filter((a) => a.counted === true).map((a) => a.personId),
+  };
 }
 
 async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {
