@@ -1,177 +1,144 @@
 /**
- * Friday report fan-out at scale: N reps against the fake DingTalk with a send rate limit.
+ * Friday report fan-out at scale: N reps against the DingTalk stand-in with a send rate limit, at one or
+ * several company sizes in one invocation (issue 14: memory bounded by the slice, not the company).
  *
- *   npx tsx bench/report-fanout.ts [--reps=10000] [--qps=20] [--per-manager=8] [--activities=6] [--renders=200] [--from=dist|src] [--until=computed]
+ *   npx tsx bench/report-fanout.ts [--reps=2000,10000,50000] [--qps=20,20,100] [--activities=6,6,1]
+ *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src] [--build=no]
  *
- * --from=dist (default) builds with tsconfig.build.json and runs dist/src/main.js, as the Docker image does;
- * --from=src runs src/main.ts through tsx (more memory: the TypeScript loader runs in every thread).
+ * Per size (lists give one value per size; a single value applies to all): a fresh database on one local
+ * MongoDB-wire server (in memory, 6 GB heap; or MONGODB_URI), a bulk seed (raw documents, insertMany), the
+ * bot as its own process (dist/src/main.js as the Docker image runs it, or --from=src), this week's
+ * report scheduled for the minute that just passed, and the run watched until every card is out, or
+ * until --max-seconds of fan-out (then the figures are for the part that went out, and say so).
  *
- * Seeds a company (reps, managers, goals, ~activities/week each, won deals) into a local MongoDB-wire server
- * (or MONGODB_URI), starts the fake DingTalk here and the bot as its own process (src/main.ts, as in
- * production), schedules this week's report for the minute that just passed, and watches it go out.
- *
- * Prints: total fan-out time as a ratio to the rate-limit floor ((cards − 1) / qps), report computation
- * time alone (bulk load + compute, measured here and as logged by the bot), chart renders per second
- * (pool capacity, measured here; and the bot's in-run render time), and the bot process's peak RSS.
+ * Prints per size: cards, time from pass start to last card against the rate-limit floor ((cards − 1) /
+ * qps), whether every card was delivered once, the bot's peak RSS (VmHWM and 250 ms samples) and its RSS
+ * when it was up and idle (the baseline measured in the same run); then the growth table and the machine's
+ * load average before and after.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DateTime } from 'luxon';
-import mongoose from 'mongoose';
-import { createRenderPool } from '../src/adapters/charts/render-pool.js';
 import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
-import { createModels, ensureIndexes } from '../src/adapters/mongo/models/index.js';
 import { FakeDingTalk } from '../src/fake-dingtalk/fake-dingtalk.js';
-import { ReportBuilder } from '../src/services/weekly-report/report-builder.js';
-import { REPORT_CHART_SCALE, repChartSpec } from '../src/services/weekly-report/report-sender.js';
-import { DEFAULT_REPORT_SETTINGS } from '../src/domain/report/types.js';
-import { spawnBot } from '../test/helpers/bot-process.js';
-import { seedReportData } from '../test/helpers/report-seed.js';
+import { buildDist, load, log, mb, seedCompany, startBot } from './fanout-setup.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const REPS = Number(args.get('reps') ?? 10_000);
-const QPS = Number(args.get('qps') ?? 20);
+const list = (key: string, dflt: string) => (args.get(key) ?? dflt).split(',').map(Number);
+const SIZES = list('reps', '10000');
+const at = (xs: number[], i: number) => xs[Math.min(i, xs.length - 1)]!;
+const QPS = list('qps', '20');
+const ACTIVITIES = list('activities', '6');
+const MAX_SECONDS = list('max-seconds', '0');
 const PER_MANAGER = Number(args.get('per-manager') ?? 8);
-const ACTIVITIES = Number(args.get('activities') ?? 6);
-const RENDERS = Number(args.get('renders') ?? 200);
+const SLICE = args.get('slice');
 const FROM = args.get('from') === 'src' ? 'src' : 'dist';
-/** --until=computed: stop once the bot has built the reports and sent a few cards (memory experiments). */
-const UNTIL_COMPUTED = args.get('until') === 'computed';
 
-const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-
-function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
+interface Row {
+  reps: number;
+  cards: number;
+  out: number;
+  qps: number;
+  activities: number;
+  totalS: number;
+  floorS: number;
+  exactlyOnce: boolean;
+  idleKb: number;
+  peakKb: number;
+  complete: boolean;
+  slices: number;
 }
 
-if (FROM === 'dist') {
-  log('building dist/ (tsc -p tsconfig.build.json) …');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-}
+const loadBefore = load();
+log(`load average before: ${loadBefore} (1 / 5 / 15 min), ${availableParallelism()} cores, node ${process.version}`);
+if (FROM === 'dist' && args.get('build') !== 'no') buildDist();
 const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-'));
-// The local server at this size: its default 1 GB heap stalls in GC on the report aggregation, and its H2
-// file store failed reads ("Chunk … not found") after ~440k inserts; in memory with 4 GB it holds up.
-const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '4g', javaInMemory: true, readyTimeoutMs: 60_000 });
-const uri = `${(process.env.MONGODB_URI ?? server!.uri).replace(/\/$/, '')}/bench_report_${Date.now()}`;
-// Long aggregations on the local server can starve its heartbeat answers; don't give up on it for that.
-const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 600_000, heartbeatFrequencyMS: 30_000, socketTimeoutMS: 0 }).asPromise();
-const models = createModels(conn);
-await ensureIndexes(models);
-const fake = await new FakeDingTalk().start();
-let bot: ReturnType<typeof spawnBot> | undefined;
+// In memory with a large heap: the default 1 GB heap stalls in GC on the report aggregations at 10,000
+// reps, and the H2 file store lost chunks after ~440k inserts (docs/database-compat.md).
+const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '6g', javaInMemory: true, readyTimeoutMs: 60_000 });
+const serverUri = process.env.MONGODB_URI ?? server!.uri;
+const rows: Row[] = [];
 
 try {
-  log(`seeding ${REPS} reps (${PER_MANAGER} per manager, ~${ACTIVITIES} activities/week) …`);
-  const now = new Date();
-  const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
-  let t = performance.now();
-  // Schedule far away first; it is moved to "a minute ago" once the bot is up, so the run starts on demand.
-  const org = await seedReportData(models, { reps: REPS, repsPerManager: PER_MANAGER, now, seed: 1, activitiesPerWeek: ACTIVITIES, reportSchedule: { weekday: ((due.weekday + 2) % 7) + 1, time: '03:00' } });
-  fake.org.load({ users: org.fakeUsers });
-  const cards = org.reps.length + org.managers.length;
-  log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${await models.Activity.estimatedDocumentCount()} activities, ${await models.Deal.estimatedDocumentCount()} deals`);
-
-  // Report computation alone, here: the same bulk path the job uses.
-  const builder = new ReportBuilder(models, DEFAULT_REPORT_SETTINGS, { weekday: 5, time: '17:00' });
-  const quarter = (await builder.quarter(org.quarterId))!;
-  const built = await builder.build(quarter, now);
-  log(`computed ${built.reports.length} reports + ${built.teams.length} team summaries: load ${built.ms.load.toFixed(0)} ms, compute ${built.ms.compute.toFixed(0)} ms`);
-
-  // Chart render capacity of a pool of the size the bot uses.
-  const poolSize = Math.min(4, Math.max(1, availableParallelism() - 1));
-  const pool = createRenderPool({ size: poolSize, maxQueue: RENDERS + 10, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
-  const specs = built.reports.slice(0, RENDERS).map(repChartSpec);
-  await Promise.all(specs.slice(0, poolSize * 2).map((s) => pool.render(s, { scale: REPORT_CHART_SCALE }))); // boot + warm-up
-  t = performance.now();
-  const cpu0 = process.cpuUsage();
-  await Promise.all(specs.map((s) => pool.render(s, { scale: REPORT_CHART_SCALE })));
-  const rendersPerSec = specs.length / ((performance.now() - t) / 1000);
-  const cpu = process.cpuUsage(cpu0);
-  // Process CPU (all threads) per chart: what one free core would render per second, whatever the load now.
-  const cpuPerChartMs = (cpu.user + cpu.system) / 1000 / specs.length;
-  await pool.close();
-  log(`chart renders: ${rendersPerSec.toFixed(1)}/s with a pool of ${poolSize} (${specs.length} charts), ${cpuPerChartMs.toFixed(0)} ms CPU each`);
-
-  bot = spawnBot({
-    ...fake.env(),
-    MONGODB_URI: uri,
-    PORT: '0',
-    DINGTALK_SEND_QPS: String(QPS),
-    REPORT_TICK_SECONDS: '2',
-    LOG_LEVEL: 'info',
-  }, { from: FROM });
-  await bot.waitFor(/trichain is up/);
-  const pid = bot.child.pid!;
-  let peakRss = procStatus(pid, 'VmRSS');
-  const sampler = setInterval(() => {
+  for (const [i, reps] of SIZES.entries()) {
+    const qps = at(QPS, i);
+    const activities = at(ACTIVITIES, i);
+    const maxS = at(MAX_SECONDS, i);
+    const company = await seedCompany(serverUri, { reps, perManager: PER_MANAGER, activities, name: `bench_report_${reps}` });
+    const fake = await new FakeDingTalk().start();
+    const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(qps), ...(SLICE ? { REPORT_SLICE_SIZE: SLICE } : {}) }, FROM);
     try {
-      peakRss = Math.max(peakRss, procStatus(pid, 'VmRSS'));
-    } catch {
-      /* process gone */
-    }
-  }, 250);
-
-  await models.Quarter.updateOne({ _id: org.quarterId }, { $set: { reportSchedule: { weekday: due.weekday, time: due.toFormat('HH:mm') } } });
-  log(`report scheduled for ${due.toFormat('ccc HH:mm')} Shanghai (a minute ago); waiting for ${cards} cards at ${QPS}/s …`);
-  const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card').length;
-  // A labelled block: `break measure` ends a --until=computed run early (top-level code has no return).
-  measure: {
-    if (UNTIL_COMPUTED) {
-      await bot.waitFor(/weekly report: reports computed/, 300_000);
-      while (cardsOut() < QPS * 10) await new Promise((r) => setTimeout(r, 500));
-      const line = bot.output().split('\n').find((l) => l.includes('weekly report: reports computed')) ?? '';
-      log(`bot after computing: ${line.trim()}`);
-      log(`bot peak RSS so far ${mb(Math.max(procStatus(pid, 'VmHWM'), peakRss))}, now ${mb(procStatus(pid, 'VmRSS'))}`);
-      clearInterval(sampler);
-      break measure;
-    }
-    let last = 0;
-    while (cardsOut() < cards) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const n = cardsOut();
-      if (n - last >= Math.max(1, Math.floor(cards / 10)) || (n === cards && n !== last)) {
-        log(`  ${n}/${cards} cards, bot RSS ${mb(procStatus(pid, 'VmRSS'))}`);
-        last = n;
+      // Up and idle for a few seconds: the baseline the run's growth is measured against.
+      await new Promise((r) => setTimeout(r, 5000));
+      const idleKb = bot.rssKb();
+      await company.scheduleNow();
+      log(`${reps} reps: report scheduled a minute ago; waiting for ${company.cards} cards at ${qps}/s${maxS ? ` (at most ${maxS} s of fan-out)` : ''}; bot idle RSS ${mb(idleKb)}`);
+      await bot.bot.waitFor(/weekly report: pass started/, 120_000);
+      const startedAt = Date.now();
+      const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card');
+      let last = 0;
+      while (cardsOut().length < company.cards && (!maxS || Date.now() - startedAt < maxS * 1000)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const n = cardsOut().length;
+        if (n - last >= Math.max(1, Math.floor(company.cards / 10))) {
+          log(`  ${n}/${company.cards} cards, bot RSS ${mb(bot.rssKb())} (peak ${mb(bot.peakKb())})`);
+          last = n;
+        }
+        if (bot.bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.bot.output().slice(-3000)}`);
       }
-      if (bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.output().slice(-3000)}`);
+      const deliveries = cardsOut();
+      const complete = deliveries.length === company.cards;
+      if (complete) await bot.bot.waitFor(/weekly report: pass finished/, 120_000);
+      const peakKb = bot.peakKb();
+      const started = bot.logs('weekly report: pass started')[0]!;
+      const planned = bot.logs('weekly report: pass planned')[0];
+      const perRecipient = new Map<string, number>();
+      for (const d of deliveries) perRecipient.set(d.conversation, (perRecipient.get(d.conversation) ?? 0) + 1);
+      const row: Row = {
+        reps,
+        cards: company.cards,
+        out: deliveries.length,
+        qps,
+        activities,
+        totalS: (deliveries.at(-1)!.at - (started.time as number)) / 1000,
+        floorS: (deliveries.length - 1) / qps,
+        exactlyOnce: [...perRecipient.values()].every((n) => n === 1) && (!complete || perRecipient.size === company.cards),
+        idleKb,
+        peakKb,
+        complete,
+        slices: Number(planned?.slices ?? 0),
+      };
+      rows.push(row);
+      const slicesLogged = bot.logs('weekly report: slice built');
+      // RSS / JS heap used, as the bot logged them when each slice was built: live memory vs what the process holds.
+      const rssBySlice = slicesLogged.map((l) => `${Number(l.rssMb)}/${Number(l.heapUsedMb)}`);
+      log(
+        `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +
+          `RSS/heap at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
+      );
+    } finally {
+      await bot.stop();
+      await fake.stop();
+      await company.drop();
     }
-    await bot.waitFor(/weekly report: pass finished/, 60_000);
-    clearInterval(sampler);
-    const hwm = procStatus(pid, 'VmHWM');
-
-    const lines = bot.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const started = lines.find((l) => l.msg === 'weekly report: pass started')!;
-    const computed = lines.find((l) => l.msg === 'weekly report: reports computed, delivering')!;
-    const finished = lines.find((l) => l.msg === 'weekly report: pass finished')! as { time: number; counts: Record<string, number>; renders: { count: number; ms: number } };
-    const deliveries = fake.outbox.deliveries.filter((d) => d.type === 'card');
-    const totalS = (deliveries.at(-1)!.at - (started.time as number)) / 1000;
-    const sendingS = (deliveries.at(-1)!.at - deliveries[0]!.at) / 1000;
-    const floorS = (cards - 1) / QPS;
-    const perRecipient = new Map<string, number>();
-    for (const d of deliveries) perRecipient.set(d.conversation, (perRecipient.get(d.conversation) ?? 0) + 1);
-    const exactlyOnce = perRecipient.size === cards && [...perRecipient.values()].every((n) => n === 1);
-
-    console.log('');
-    console.log(`report fan-out: ${org.reps.length} reps + ${org.managers.length} managers = ${cards} cards, ${QPS} sends/s, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}`);
-    console.log(`  total (pass start → last card)     ${totalS.toFixed(1)} s   floor ${floorS.toFixed(1)} s   ratio ${(totalS / floorS).toFixed(3)}  (target ≤ 1.15)`);
-    console.log(`  sending only (first → last card)   ${sendingS.toFixed(1)} s   ratio ${(sendingS / floorS).toFixed(3)}`);
-    console.log(`  report computation alone           load ${computed.loadMs} ms + compute ${computed.computeMs} ms in the bot; here: ${built.ms.load.toFixed(0)} + ${built.ms.compute.toFixed(0)} ms`);
-    console.log(`  chart renders                      ${rendersPerSec.toFixed(1)}/s measured with a pool of ${poolSize} now; ${cpuPerChartMs.toFixed(0)} ms CPU per chart = ${(1000 / cpuPerChartMs).toFixed(1)}/s per free core`);
-    console.log(`                                     in the run: ${finished.renders.count} renders, ${(finished.renders.ms / Math.max(1, finished.renders.count)).toFixed(0)} ms each incl. queueing; machine load average ${loadavg()[0]!.toFixed(1)}`);
-    console.log(`  bot peak memory (RSS)              ${mb(Math.max(hwm, peakRss))}  (target ≤ 500 MB)`);
-    console.log(`  delivered exactly once             ${exactlyOnce ? 'yes' : 'NO'} (${deliveries.length} cards, ${perRecipient.size} recipients); pass counts ${JSON.stringify(finished.counts)}`);
   }
 } finally {
-  bot?.child.kill('SIGTERM');
-  await bot?.exited;
-  await fake.stop();
-  await conn.dropDatabase().catch(() => undefined);
-  await conn.close();
   await server?.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
+
+const loadAfter = load();
+console.log('');
+console.log(`report fan-out, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}, ${PER_MANAGER} reps per manager, slice ${SLICE ?? 'default (500)'}`);
+console.log('| reps | activities/wk | cards out | qps | pass start → last card | rate floor | ratio | slices | bot idle RSS | bot peak RSS | peak − idle | once |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+for (const r of rows) {
+  console.log(
+    `| ${r.reps.toLocaleString('en-US')} | ${r.activities} | ${r.out.toLocaleString('en-US')}${r.complete ? '' : ` of ${r.cards.toLocaleString('en-US')} (partial)`} | ${r.qps} | ${r.totalS.toFixed(1)} s | ${r.floorS.toFixed(1)} s | ${(r.totalS / r.floorS).toFixed(3)} | ${r.slices} | ${mb(r.idleKb)} | **${mb(r.peakKb)}** | ${mb(r.peakKb - r.idleKb)} | ${r.exactlyOnce ? 'yes' : 'NO'} |`,
+  );
+}
+const base = rows.find((r) => r.reps === 10_000) ?? rows[0];
+if (base && rows.length > 1) {
+  console.log(`growth of peak RSS against ${base.reps.toLocaleString('en-US')} reps: ${rows.map((r) => `${r.reps.toLocaleString('en-US')} → ${((r.peakKb / base.peakKb - 1) * 100).toFixed(1)} %`).join(', ')} (target: 50,000 within 10 % of 10,000; 10,000 ≤ 400 MB)`);
+}
+console.log(`load average before ${loadBefore}, after ${loadAfter} (1 / 5 / 15 min)`);

@@ -110,6 +110,7 @@ export const envSchema = z
     REPORT_LEASE_SECONDS: positiveInt.default(60),
     REPORT_RETRY_MINUTES: positiveInt.default(30),
     REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+    REPORT_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
 
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     PREDICTION_ALERT_WEEK: z.coerce.number().int().min(4).max(12).default(8),
@@ -186,6 +187,8 @@ export interface Config {
     readonly leaseMs: number;
     readonly retryMs: number;
     readonly concurrency: number;
+    /** People per slice of the Friday pass (REPORT_SLICE_SIZE): loaded, computed, sent and let go together. */
+    readonly sliceSize: number;
   };
   /** The read API for IT (/api/v1, docs/api.md). */
   readonly api: {
@@ -291,6 +294,7 @@ export function readConfig(source: Record<string, string | undefined> = process.
       retryMs: e.REPORT_RETRY_MINUTES * 60_000,
       // Enough cards in flight to keep the send limiter busy while others render and upload.
       concurrency: e.REPORT_CONCURRENCY ?? Math.max(4, Math.ceil(e.DINGTALK_SEND_QPS / 2)),
+      sliceSize: e.REPORT_SLICE_SIZE,
     },
     api: { rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
     prediction: { alertWeek: e.PREDICTION_ALERT_WEEK, threshold: e.PREDICTION_THRESHOLD, retrainCron: e.PREDICTION_RETRAIN_CRON },

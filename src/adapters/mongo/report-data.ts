@@ -1,5 +1,6 @@
 import { FactsFolder } from '../../domain/report/facts.js';
 import { isoWeekKey } from '../../domain/time/calendar.js';
+import type { PersonFacts } from '../../domain/report/facts.js';
 import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
 import type { Models } from './models/index.js';
 import type { QuarterDoc } from './models/quarter.model.js';
@@ -58,6 +59,89 @@ export async function loadReportDataset(
     loadAppealed(m, scope, week, asOf, only),
   ]);
   return { quarter, asOf, week, people, org, goals, facts: folder.finish(), notCounted, appealed };
+}
+
+/**
+ * A slice of the Friday pass (issue 14): the report data of `people` only, whose rows the database finds
+ * with `who` (a personId filter: an id range when the slice's ids are contiguous among the subjects, else
+ * an $in list; rows of anyone else in a range are dropped by the folder and below). `org` is the slice's
+ * context in the org tree (its people, their managers and those managers' teams, their own teams), and
+ * goals are loaded for that context only: memory follows the slice, not the company.
+ */
+export async function loadSliceDataset(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; people: readonly ReportPerson[]; org: readonly ReportPerson[]; who: object; goalsOutside: readonly string[] },
+): Promise<ReportDataset> {
+  const week = isoWeekKey(asOf, quarter.timeZone);
+  const ids = new Set(opts.people.map((p) => p.id));
+  const folder = new FactsFolder(ids, opts.settings);
+  const scope = reportedActivities(quarter);
+  const only = opts.who;
+  // Two scans of the activities per slice, not four (the local server scans the whole collection for each
+  // query): groups with the not-counted reasons, and the report week's not-counted and appealed records.
+  const [goals, outside, , , , week_] = await Promise.all([
+    loadGoals(m, quarter.id, only),
+    opts.goalsOutside.length > 0 ? loadGoals(m, quarter.id, { $in: [...opts.goalsOutside] }) : Promise.resolve([]),
+    foldActivities(m, folder, scope, asOf, opts.settings, only, true, true),
+    foldWonDeals(m, folder, quarter.id, asOf, only),
+    foldClosedAndOpened(m, folder, quarter, asOf, only),
+    loadWeekNotCountedAndAppealed(m, scope, week, asOf, only),
+  ]);
+  const { notCounted, appealed } = week_;
+  const context = new Set(opts.org.map((p) => p.id));
+  return {
+    quarter,
+    asOf,
+    week,
+    people: opts.people,
+    org: opts.org,
+    goals: [...goals, ...outside].filter((g) => context.has(g.ownerId)),
+    facts: folder.finish(),
+    notCounted: notCounted.filter((a) => ids.has(a.personId)),
+    appealed: appealed.filter((id) => ids.has(id)),
+  };
+}
+
+/** The facts the company comparison figures need (activities, deals), for one slice of people. */
+export async function loadSliceFacts(
+  m: M,
+  quarter: ReportQuarter,
+  asOf: Date,
+  opts: { settings: Pick<ReportSettings, 'conversionType' | 'dimensions'>; people: readonly ReportPerson[]; who: object },
+): Promise<Map<string, PersonFacts>> {
+  const folder = new FactsFolder(
+    opts.people.map((p) => p.id),
+    opts.settings,
+  );
+  const scope = reportedActivities(quarter);
+  await Promise.all([
+    foldActivities(m, folder, scope, asOf, opts.settings, opts.who, false),
+    foldWonDeals(m, folder, quarter.id, asOf, opts.who),
+    foldClosedAndOpened(m, folder, quarter, asOf, opts.who),
+  ]);
+  return folder.finish();
+}
+
+/**
+ * Every active person ({id, name, managerId}, the tree the pass walks) and, sharing the same objects, the
+ * report's subjects (reps, and anyone else with a goal this quarter), both sorted by id.
+ */
+export async function loadOrgAndSubjects(m: M, quarterId: string): Promise<{ org: ReportPerson[]; subjects: ReportPerson[] }> {
+  const [rows, withGoal] = await Promise.all([
+    m.Person.find({ isActive: true }, { _id: 1, name: 1, managerId: 1, role: 1 }).sort({ _id: 1 }).lean(),
+    m.Goal.distinct('ownerId', { quarterId }),
+  ]);
+  const goal = new Set(withGoal.map(String));
+  const org: ReportPerson[] = [];
+  const subjects: ReportPerson[] = [];
+  for (const p of rows) {
+    const person = { id: String(p._id), name: p.name, managerId: p.managerId ?? null };
+    org.push(person);
+    if (p.role === 'rep' || goal.has(person.id)) subjects.push(person);
+  }
+  return { org, subjects };
 }
 
 async function loadOrg(m: M): Promise<ReportPerson[]> {
@@ -166,7 +250,7 @@ async function foldActivitiesInSlices(
 }
 
 interface ActivityGroup {
-  _id: { p: string; t: string; w: string; c: boolean | null } & Record<string, unknown>;
+  _id: { p: string; t: string; w?: string; c: boolean | null } & Record<string, unknown>;
   n: number;
 }
 
@@ -177,6 +261,10 @@ async function foldActivities(
   asOf: Date,
   settings: Pick<ReportSettings, 'dimensions'>,
   only: object | undefined,
+  /** false: totals only (the comparison figures), grouped without the week: a third of the rows. */
+  byWeek = true,
+  /** true: the not-counted reasons come from the same rows (one scan of the activities instead of two). */
+  withReasons = false,
 ): Promise<void> {
   const dims = settings.dimensions;
   // Tracked dimensions go into the group key (d0, d1, …: field names can't hold dots), so one pass counts
@@ -187,14 +275,18 @@ async function foldActivities(
   const dimKeys = Object.fromEntries(dims.map((d, i) => [`d${i}`, `$dims.${d.key}`]));
   const cursor = m.Activity.aggregate<ActivityGroup>([
     { $match: { ...scope, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
-    { $group: { _id: { p: '$personId', t: '$type', w: '$isoWeek', c: '$counted', ...dimKeys }, n: { $sum: 1 } } },
+    { $group: { _id: { p: '$personId', t: '$type', ...(byWeek ? { w: '$isoWeek' } : {}), c: '$counted', ...(withReasons ? { r: '$reasons' } : {}), ...dimKeys }, n: { $sum: 1 } } },
   ]).cursor({ batchSize: 5000 });
   for await (const r of cursor) {
     let hits: Record<string, number> | undefined;
     dims.forEach((d, i) => {
       if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
     });
-    folder.addActivity({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w, counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
+    folder.addActivity({ personId: r._id.p, type: r._id.t, isoWeek: r._id.w ?? '', counted: r._id.c === true, n: r.n, dims: hits ?? NO_DIMS });
+    if (withReasons && r._id.c === false) {
+      const reasons = Array.isArray(r._id.r) && r._id.r.length > 0 ? (r._id.r as string[]) : ['未说明原因'];
+      for (const reason of reasons) folder.addNotCountedReason({ personId: r._id.p, reason, n: r.n });
+    }
   }
 }
 
@@ -222,6 +314,24 @@ async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: 
   for await (const r of cursor) {
     folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
   }
+}
+
+/** loadNotCounted and loadAppealed in one query. */
+async function loadWeekNotCountedAndAppealed(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object): Promise<{ notCounted: NotCountedActivity[]; appealed: string[] }> {
+  const rows = await m.Activity.find(
+    { ...scope, isoWeek: week, startAt: { $lt: asOf }, personId: only, $or: [{ counted: false }, { counted: true, 'appealOverride.appealId': { $exists: true } }] },
+    { personId: 1, type: 1, day: 1, accountName: 1, accountId: 1, reasons: 1, counted: 1 },
+  ).lean();
+  const off = rows.filter((a) => a.counted === false);
+  const missing = [...new Set(off.filter((a) => !a.accountName && a.accountId).map((a) => a.accountId!))];
+  const names = new Map<string, string>();
+  if (missing.length > 0 && m.CrmAccount) {
+    for (const acc of await m.CrmAccount.find({ sourceId: { $in: missing } }, { sourceId: 1, name: 1 }).lean()) names.set(acc.sourceId, acc.name);
+  }
+  return {
+    notCounted: off.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? (a.accountId ? (names.get(a.accountId) ?? null) : null), reasons: a.reasons })),
+    appealed: rows.filter((a) => a.counted === true).map((a) => a.personId),
+  };
 }
 
 async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {

@@ -165,7 +165,7 @@ export function computeFigures(data: ReportDataset, settings: ReportSettings, pe
 }
 
 /** See PersonQuarterFigures.personalBook. */
-export function carriesPersonalBook(tree: AlignmentTree, personId: string, f: PersonFacts | undefined): boolean {
+export function carriesPersonalBook(tree: Pick<AlignmentTree, 'children'>, personId: string, f: PersonFacts | undefined): boolean {
   if ((tree.children.get(personId)?.length ?? 0) === 0) return true;
   return !!f && (f.allTotal > 0 || f.wonDeals + f.lostDeals > 0);
 }

@@ -1,4 +1,4 @@
-import { rollUp, type TeamRollup } from '../figures/team-figures.js';
+import { rollUp, type RollupMember, type TeamRollup } from '../figures/team-figures.js';
 import type { ReportPrediction } from './prediction-lines.js';
 import type { RepReport } from './build-report.js';
 import { metricValue, pct } from './format.js';
@@ -37,7 +37,72 @@ export interface TeamSummary {
   rollup: TeamRollup;
 }
 
-function headlineOf(r: RepReport): string {
+/**
+ * What a team summary reads of a member's report: a whole RepReport, or the small row the Friday pass keeps
+ * per person once the report itself has been sent and dropped (teamSourceOf).
+ */
+export type TeamSource = Pick<RepReport, 'personId' | 'name' | 'managerId' | 'quarterId' | 'week' | 'asOf' | 'timeZone' | 'insight' | 'prediction'> & {
+  health: Pick<RepReport['health'], 'score' | 'level'>;
+  progress: ReadonlyArray<Pick<RepReport['progress'][number], 'name' | 'paceRatio' | 'status'>>;
+  figures: RollupMember & { personalBook: boolean };
+};
+
+/** The small row of a report a team summary needs (a few hundred bytes instead of the whole report). */
+export function teamSourceOf(r: RepReport): TeamSource {
+  const f = r.figures;
+  return {
+    personId: r.personId,
+    name: r.name,
+    managerId: r.managerId,
+    quarterId: r.quarterId,
+    week: r.week,
+    asOf: r.asOf,
+    timeZone: r.timeZone,
+    insight: r.insight,
+    ...(r.prediction ? { prediction: r.prediction } : {}),
+    health: { score: r.health.score, level: r.health.level },
+    progress: r.progress.map((p) => ({ name: p.name, paceRatio: p.paceRatio, status: p.status })),
+    figures: {
+      personalBook: f.personalBook,
+      metrics: f.metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit, target: m.target, actual: m.actual })),
+      winRate: { won: f.winRate.won, lost: f.winRate.lost },
+      health: { score: f.health.score, level: f.health.level },
+      goal: { state: f.goal.state },
+      activity: { counted: f.activity.counted },
+      pipeline: { opened: f.pipeline.opened },
+    },
+  };
+}
+
+/** A direct report who is a rep: a line of their own figures. */
+export function repLine(r: TeamSource): TeamMemberLine {
+  return { personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.prediction ? { prediction: r.prediction } : {}) };
+}
+
+/** A direct report who leads a team: a line of that team's roll-up; `leader` is their own goal state. */
+export function subTeamLine(id: string, name: string, rollup: TeamRollup, leader: 'none' | 'aligned' | 'misaligned'): TeamMemberLine {
+  return {
+    personId: id,
+    name,
+    kind: 'team',
+    score: rollup.score,
+    level: rollup.level,
+    goalState: leader,
+    headline: rollupHeadline(rollup),
+    insight: leader === 'none' ? '主管本人未设目标' : leader === 'misaligned' ? '主管目标与上级不一致（见目标看板）' : '选中后点「发给我看」查看该团队汇总',
+    rollup,
+  };
+}
+
+/** The summary from its lines (sorted here) and the whole team's roll-up; `first` gives the week and quarter. */
+export function teamSummaryOf(managerId: string, managerName: string, lines: TeamMemberLine[], rollup: TeamRollup, first: Pick<TeamSource, 'quarterId' | 'week' | 'asOf' | 'timeZone'>): TeamSummary {
+  const members = sortForTeam(lines);
+  const counts: Record<HealthLevel, number> = { risk: 0, watch: 0, healthy: 0 };
+  for (const m of members) counts[m.level]++;
+  return { managerId, managerName, quarterId: first.quarterId, week: first.week, asOf: first.asOf, timeZone: first.timeZone, members, counts, rollup };
+}
+
+function headlineOf(r: Pick<TeamSource, 'figures' | 'progress'>): string {
   if (r.figures.goal.state === 'none') return '未设目标';
   const measured = r.progress.filter((p) => p.paceRatio !== null);
   const misaligned = r.figures.goal.state === 'misaligned' ? '目标方向与上级不一致（扣分）' : '';
@@ -76,7 +141,7 @@ export function sortForTeam(lines: TeamMemberLine[]): TeamMemberLine[] {
  * a team is a line of that team's roll-up (their whole subtree), never their personal activity.
  */
 export function buildTeamSummaries(
-  reports: readonly RepReport[],
+  reports: readonly TeamSource[],
   names: ReadonlyMap<string, string>,
   org: readonly ReportPerson[],
   settings: Pick<ReportSettings, 'thresholds'>,
@@ -90,13 +155,13 @@ export function buildTeamSummaries(
     return r && r.figures.personalBook ? r : undefined;
   };
   // Everyone with a personal book in a subtree (the manager themself included when they carry one).
-  const below = new Map<string, RepReport[]>();
-  const subtree = (id: string, seen = new Set<string>()): RepReport[] => {
+  const below = new Map<string, TeamSource[]>();
+  const subtree = (id: string, seen = new Set<string>()): TeamSource[] => {
     const hit = below.get(id);
     if (hit) return hit;
     if (seen.has(id)) return [];
     seen.add(id);
-    const out: RepReport[] = [];
+    const out: TeamSource[] = [];
     for (const c of children.get(id) ?? []) {
       const own = personal(c.id);
       if (own) out.push(own);
@@ -117,40 +182,15 @@ export function buildTeamSummaries(
         const members = own ? [own, ...team] : team;
         if (members.length === 0) continue;
         const rollup = rollUp(k.id, members.map((r) => r.figures), settings);
-        const leader = byId.get(k.id)?.figures.goal.state ?? 'none';
-        lines.push({
-          personId: k.id,
-          name: names.get(k.id) ?? k.name,
-          kind: 'team',
-          score: rollup.score,
-          level: rollup.level,
-          goalState: leader,
-          headline: rollupHeadline(rollup),
-          insight: leader === 'none' ? '主管本人未设目标' : leader === 'misaligned' ? '主管目标与上级不一致（见目标看板）' : '选中后点「发给我看」查看该团队汇总',
-          rollup,
-        });
+        lines.push(subTeamLine(k.id, names.get(k.id) ?? k.name, rollup, byId.get(k.id)?.figures.goal.state ?? 'none'));
         continue;
       }
       const r = personal(k.id);
       if (!r) continue;
-      lines.push({ personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.prediction ? { prediction: r.prediction } : {}) });
+      lines.push(repLine(r));
     }
     if (lines.length === 0) continue;
-    const members = sortForTeam(lines);
-    const counts: Record<HealthLevel, number> = { risk: 0, watch: 0, healthy: 0 };
-    for (const m of members) counts[m.level]++;
-    const first = all[0]!;
-    summaries.push({
-      managerId,
-      managerName: names.get(managerId) ?? managerId,
-      quarterId: first.quarterId,
-      week: first.week,
-      asOf: first.asOf,
-      timeZone: first.timeZone,
-      members,
-      counts,
-      rollup: rollUp(managerId, all.map((r) => r.figures), settings),
-    });
+    summaries.push(teamSummaryOf(managerId, names.get(managerId) ?? managerId, lines, rollUp(managerId, all.map((r) => r.figures), settings), all[0]!));
   }
   return summaries.sort((a, b) => a.managerId.localeCompare(b.managerId));
 }

@@ -35,7 +35,7 @@ export function createReviewPacks(deps: {
   calendar?: () => Promise<WorkingCalendar>;
 }): ReviewPacks {
   const logger = deps.logger.child({ feature: 'review-pack' });
-  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q), deps.config.prediction);
+  const builder = new ReviewPackBuilder(deps.models, (q) => deps.reportBuilder.settingsFor(q), deps.config.prediction, deps.reportBuilder);
   const sender = new PackSender({ messenger: deps.messenger, templates: new CardTemplates(undefined, deps.config.dingtalk.cardTemplatePrefix), ledger: deps.ledger, render: deps.render });
   const service = new ReviewPackService({ models: deps.models, builder, sender, messenger: deps.messenger, clock: deps.clock, logger, ...(deps.calendar ? { calendar: deps.calendar } : {}) });
   const jobs = reviewPackJobs({ service, tickSeconds: 60 }) as unknown as Array<JobSpec<never>>;

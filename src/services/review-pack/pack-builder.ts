@@ -6,7 +6,7 @@ import { quarterOf } from '../../domain/time/calendar.js';
 import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
 import type { WeekPrediction } from '../../domain/outcome/predicted-vs-actual.js';
 import type { ReportSettings } from '../../domain/report/types.js';
-import type { QuarterRecord } from '../weekly-report/report-builder.js';
+import type { QuarterRecord, ReportBuilder } from '../weekly-report/report-builder.js';
 
 export interface TeamRef {
   managerId: string;
@@ -28,6 +28,11 @@ export class ReviewPackBuilder {
     private readonly settingsFor: (q: QuarterRecord) => ReportSettings,
     /** PREDICTION_ALERT_WEEK and PREDICTION_THRESHOLD: the pack shows what week N predicted. */
     private readonly prediction: { alertWeek: number; threshold: number } = { alertWeek: 8, threshold: 0.5 },
+    /**
+     * The Friday report's builder: with it, one team's pack loads that team only (issue 14), compared with
+     * company figures computed a slice at a time, instead of loading the whole company for one team.
+     */
+    private readonly reports?: Pick<ReportBuilder, 'plan' | 'peers' | 'buildSlice'>,
   ) {}
 
   /**
@@ -35,8 +40,22 @@ export class ReviewPackBuilder {
    * docs example and the bench).
    */
   async build(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean; memberIds?: readonly string[] }): Promise<PackBuild> {
+    if (this.reports && !opts.memberIds) return this.buildTeam(q, team, opts, this.reports);
     const [one] = await this.buildMany(q, [{ team, reviewAt: opts.reviewAt, ...(opts.memberIds ? { memberIds: opts.memberIds } : {}) }], opts);
     return one!;
+  }
+
+  /** One team's pack from that team's data: the company comes in only as its comparison figures. */
+  private async buildTeam(q: QuarterRecord, team: TeamRef, opts: { asOf: Date; reviewAt: Date; preview: boolean }, reports: Pick<ReportBuilder, 'plan' | 'peers' | 'buildSlice'>): Promise<PackBuild> {
+    const t0 = performance.now();
+    const plan = await reports.plan(q);
+    const peers = await reports.peers(plan, opts.asOf);
+    const people = plan.subjects.filter((p) => p.managerId === team.managerId);
+    const built = people.length > 0 ? await reports.buildSlice(plan, { people, who: { $in: people.map((p) => p.id) } }, opts.asOf, peers) : { reports: [], ms: { load: 0, compute: 0 } };
+    const history = await this.history(q);
+    const predictions = await this.weekPredictions(q._id, people.map((p) => p.id));
+    const t1 = performance.now();
+    return this.pack(q, team, opts, { reviewAt: opts.reviewAt, members: built.reports.map((r) => r.figures), history, predictions, ms: { load: t1 - t0 - built.ms.compute, compute: built.ms.compute } });
   }
 
   /**
@@ -62,23 +81,35 @@ export class ReviewPackBuilder {
       const t2 = performance.now();
       const wanted = memberIds ? new Set(memberIds) : undefined;
       const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
-      const problem = packProblem(team.managerName, members);
-      if (problem) return { ok: false as const, problem };
-      const attributions = attributeTeam(members, history);
-      const pack = buildReviewPack({
-        quarterId: q._id,
-        teamName: team.managerName,
-        managerId: team.managerId,
-        asOf: opts.asOf,
-        reviewAt,
-        timeZone: q.timeZone,
-        preview: opts.preview,
-        team: members,
-        attributions,
-        predictions: { week: this.prediction.alertWeek, threshold: this.prediction.threshold, byPerson: predictions },
-      });
-      return { ok: true as const, pack, team: members, attributions, ms: { load, compute: compute + performance.now() - t2 } };
+      const built = this.pack(q, team, opts, { reviewAt, members, history, predictions, ms: { load, compute } });
+      if (built.ok) built.ms.compute += performance.now() - t2;
+      return built;
     });
+  }
+
+  /** The pure part: problem check, attribution against the team, the pack. */
+  private pack(
+    q: QuarterRecord,
+    team: TeamRef,
+    opts: { asOf: Date; preview: boolean },
+    x: { reviewAt: Date; members: PersonQuarterFigures[]; history: Map<string, RepHistory>; predictions: Map<string, WeekPrediction>; ms: { load: number; compute: number } },
+  ): PackBuild {
+    const problem = packProblem(team.managerName, x.members);
+    if (problem) return { ok: false, problem };
+    const attributions = attributeTeam(x.members, x.history);
+    const pack = buildReviewPack({
+      quarterId: q._id,
+      teamName: team.managerName,
+      managerId: team.managerId,
+      asOf: opts.asOf,
+      reviewAt: x.reviewAt,
+      timeZone: q.timeZone,
+      preview: opts.preview,
+      team: x.members,
+      attributions,
+      predictions: { week: this.prediction.alertWeek, threshold: this.prediction.threshold, byPerson: x.predictions },
+    });
+    return { ok: true, pack, team: x.members, attributions, ms: { ...x.ms } };
   }
 
   /**

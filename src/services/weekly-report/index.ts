@@ -87,7 +87,7 @@ export function createWeeklyReports(deps: {
     clock,
     logger,
     metrics: deps.metrics,
-    options: { leaseMs: c.report.leaseMs, retryMs: c.report.retryMs, concurrency: c.report.concurrency },
+    options: { leaseMs: c.report.leaseMs, retryMs: c.report.retryMs, concurrency: c.report.concurrency, sliceSize: c.report.sliceSize },
   });
   // A restarted instance resumes a run its dead predecessor held as soon as that run's lease runs out,
   // without waiting for the next tick (whose Agenda lock the dead instance may also still hold).

@@ -19,6 +19,8 @@ export interface RunnerOptions {
   retryMs: number;
   /** Cards in flight at once (the rate limiter paces the actual sends). */
   concurrency: number;
+  /** People per slice of a company or team run: the pass's memory follows this, not the company's size. */
+  sliceSize: number;
 }
 
 export interface RunnerDeps {
@@ -187,7 +189,7 @@ export class ReportRunner {
     let result: PassResult | undefined;
     try {
       log.info({ pass: run.passes, scope: run.scope }, 'weekly report: pass started');
-      result = await executePass(run, { ...this.d, concurrency: this.d.options.concurrency }, abortPass.signal);
+      result = await executePass(run, { ...this.d, concurrency: this.d.options.concurrency, sliceSize: this.d.options.sliceSize }, abortPass.signal);
     } catch (err) {
       // Not at once: an error that repeats (bad data, database trouble) must not become a hot loop.
       const retryAt = new Date(this.d.clock.now().getTime() + this.d.options.leaseMs);

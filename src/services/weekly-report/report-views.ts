@@ -105,7 +105,8 @@ export class ReportViews {
     if (!quarter) return { ok: false, reason: 'no-quarter' };
     const cached = this.peersCache.get(quarter._id);
     if (cached && now.getTime() - cached.at < PEERS_TTL_MS) return { ok: true, quarter, asOf: now, peers: cached.peers };
-    const { peers } = await this.d.builder.build(quarter, now);
+    // A slice at a time, keeping only per-person totals: a live view must not load the whole company (issue 14).
+    const peers = await this.d.builder.peers(await this.d.builder.plan(quarter), now);
     this.peersCache.set(quarter._id, { at: now.getTime(), peers });
     return { ok: true, quarter, asOf: now, peers };
   }

@@ -1,6 +1,10 @@
 import type { ReportRun, ReportRunRepository, ReportScope, RunCounts } from '../../adapters/mongo/report-run-repository.js';
 import type { Logger } from '../../logger.js';
+import type { RepReport } from '../../domain/report/build-report.js';
+import { teamSourceOf } from '../../domain/report/team.js';
+import { TeamSummaryStream } from '../../domain/report/team-stream.js';
 import type { BuiltReports, ReportBuilder } from './report-builder.js';
+import { planSlices } from './slice-plan.js';
 import type { DeliveryItem, DeliveryOutcome, ReportSender } from './report-sender.js';
 
 /** The cards a run of this scope delivers: managers' summaries first (fewer, and they act on them), then reps. */
@@ -34,19 +38,22 @@ export interface PassDeps {
   sender: ReportSender;
   logger: Logger;
   concurrency: number;
+  /** People per slice of a company or team run (REPORT_SLICE_SIZE). */
+  sliceSize: number;
 }
 
 export interface PassResult {
   counts: RunCounts;
-  built: BuiltReports;
   /** False when the pass stopped early (shutdown, lease lost): the counts then cover only part of the run. */
   complete: boolean;
 }
 
 /**
- * One pass over a run: compute every report in bulk (with the run's stored peer figures after the first
- * pass), then deliver each card through the ledger. Already-sent cards are skipped by the ledger, so a pass
- * after a crash or a failure only sends what is missing.
+ * One pass over a run. Already-sent cards are skipped by the ledger, so a pass after a crash or a failure
+ * only sends what is missing. A person's run builds the one report in bulk; a company or team run goes a
+ * slice of whole teams at a time (issue 14): load the slice, compute, deliver its cards, let it go, while
+ * the next slice loads. A manager's summary goes out as soon as everyone below them has been computed; only
+ * small per-manager sums are kept across slices, never the reports.
  */
 export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSignal): Promise<PassResult | undefined> {
   const quarter = await d.builder.quarter(run.quarterId);
@@ -54,24 +61,61 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
     d.logger.error({ runId: run._id, quarterId: run.quarterId }, 'weekly report: the run\'s quarter no longer exists');
     return undefined;
   }
-  const personIds = run.scope.kind === 'person' ? [run.scope.id] : undefined;
-  const built = await d.builder.build(quarter, run.asOf, { peers: run.peers, ...(personIds ? { personIds } : {}) });
-  if (!run.peers) await d.runs.setPeers(run._id, built.peers);
-  const items = itemsFor(run.scope, built);
-  d.logger.info(
-    { runId: run._id, week: run.week, people: built.reports.length, recipients: items.length, loadMs: Math.round(built.ms.load), computeMs: Math.round(built.ms.compute), ...memoryMb() },
-    'weekly report: reports computed, delivering',
-  );
-  const counts: RunCounts = { recipients: items.length, sent: 0, alreadySent: 0, inFlight: 0, failed: 0 };
+  const counts: RunCounts = { recipients: 0, sent: 0, alreadySent: 0, inFlight: 0, failed: 0 };
   const tally: Record<DeliveryOutcome, keyof RunCounts> = { sent: 'sent', 'already-sent': 'alreadySent', 'in-flight': 'inFlight', failed: 'failed' };
-  await forEachBounded(items, d.concurrency, signal, async (item) => {
-    counts[tally[await d.sender.deliver(item, run.week, run._id)]]++;
-  });
-  const done = counts.sent + counts.alreadySent + counts.inFlight + counts.failed;
-  return { counts, built, complete: done === items.length };
+  const deliver = (items: DeliveryItem[]) =>
+    forEachBounded(items, d.concurrency, signal, async (item) => {
+      counts[tally[await d.sender.deliver(item, run.week, run._id)]]++;
+    });
+  const done = () => counts.sent + counts.alreadySent + counts.inFlight + counts.failed;
+
+  if (run.scope.kind === 'person') {
+    const built = await d.builder.build(quarter, run.asOf, { peers: run.peers, personIds: [run.scope.id] });
+    if (!run.peers) await d.runs.setPeers(run._id, built.peers);
+    const items = itemsFor(run.scope, built);
+    counts.recipients = items.length;
+    await deliver(items);
+    return { counts, complete: done() === items.length };
+  }
+
+  const t0 = performance.now();
+  const root = run.scope.kind === 'team' ? run.scope.id : undefined;
+  const plan = await d.builder.plan(quarter, root);
+  const peers = run.peers ?? (await d.builder.peers(plan, run.asOf));
+  if (!run.peers) await d.runs.setPeers(run._id, peers);
+  const slices = planSlices(plan.scoped, d.sliceSize);
+  const teams = new TeamSummaryStream(plan.index, plan.scoped.map((p) => p.id), plan.settings, root);
+  const wantTeam = (managerId: string) => !root || managerId === root;
+  const wantReport = (r: RepReport) => r.figures.personalBook && (!root || r.managerId === root);
+  d.logger.info(
+    { runId: run._id, week: run.week, people: plan.scoped.length, slices: slices.length, sliceSize: d.sliceSize, planMs: Math.round(performance.now() - t0), ...memoryMb() },
+    'weekly report: pass planned, delivering slice by slice',
+  );
+  const build = (i: number) => {
+    const p = d.builder.buildSlice(plan, slices[i]!, run.asOf, peers);
+    p.catch(() => undefined); // awaited below; this only keeps an abandoned prefetch from being "unhandled"
+    return p;
+  };
+  let next = slices.length > 0 ? build(0) : undefined;
+  let sliced = 0;
+  for (let i = 0; i < slices.length && !signal.aborted; i++) {
+    const { reports, ms } = await next!;
+    // The next slice loads while this one's cards go out (sending is paced; loading is the database's).
+    next = i + 1 < slices.length ? build(i + 1) : undefined;
+    const items: DeliveryItem[] = [];
+    for (const r of reports) {
+      for (const team of teams.add(teamSourceOf(r))) if (wantTeam(team.managerId)) items.push({ recipientId: team.managerId, part: 'team', team });
+    }
+    for (const report of reports) if (wantReport(report)) items.push({ recipientId: report.personId, part: 'report', report });
+    counts.recipients += items.length;
+    d.logger.info({ runId: run._id, slice: i + 1, of: slices.length, people: reports.length, cards: items.length, loadMs: Math.round(ms.load), computeMs: Math.round(ms.compute), ...memoryMb() }, 'weekly report: slice built');
+    await deliver(items);
+    sliced++;
+  }
+  return { counts, complete: sliced === slices.length && done() === counts.recipients };
 }
 
-/** Process memory when the reports are built (the pass's high point before fan-out), in MB. */
+/** Process memory (the bench and the logs follow it per slice), in MB. */
 function memoryMb(): { rssMb: number; heapUsedMb: number } {
   const m = process.memoryUsage();
   return { rssMb: Math.round(m.rss / 1_048_576), heapUsedMb: Math.round(m.heapUsed / 1_048_576) };

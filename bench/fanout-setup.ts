@@ -1,0 +1,131 @@
+/**
+ * What bench/report-fanout.ts and bench/responsive.ts share: a seeded company in a database of its own on
+ * one local MongoDB-wire server, the DingTalk stand-in, and the bot as its own process (as in production)
+ * whose RSS is sampled from /proc.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { DateTime } from 'luxon';
+import mongoose from 'mongoose';
+import { createModels, ensureIndexes, type Models } from '../src/adapters/mongo/models/index.js';
+import { FakeDingTalk } from '../src/fake-dingtalk/fake-dingtalk.js';
+import { spawnBot } from '../test/helpers/bot-process.js';
+import { seedReportData, type SeededOrg } from '../test/helpers/report-seed.js';
+
+export const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+export const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+export const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+
+export function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** Builds dist/ once, as the Docker image runs it (`--from=dist`). */
+export function buildDist(): void {
+  log('building dist/ (tsc -p tsconfig.build.json) …');
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+export interface Company {
+  uri: string;
+  conn: mongoose.Connection;
+  models: Models;
+  org: SeededOrg;
+  /** Cards a full Friday run delivers: every rep's report and every manager's summary. */
+  cards: number;
+  /** Moves the quarter's report time to the minute that just passed: the bot's next tick starts the run. */
+  scheduleNow(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+/**
+ * Seeds `reps` into a fresh database on `serverUri` (the seed writes raw documents with insertMany in
+ * batches of 5,000). The report is scheduled far away until scheduleNow().
+ */
+export async function seedCompany(serverUri: string, o: { reps: number; perManager: number; activities: number; name: string }): Promise<Company> {
+  const uri = `${serverUri.replace(/\/$/, '')}/${o.name}_${Date.now()}`;
+  // Long aggregations on the local server can starve its heartbeat answers; don't give up on it for that.
+  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 600_000, heartbeatFrequencyMS: 30_000, socketTimeoutMS: 0 }).asPromise();
+  const models = createModels(conn);
+  await ensureIndexes(models);
+  const now = new Date();
+  const due = DateTime.fromJSDate(new Date(now.getTime() - 60_000), { zone: 'Asia/Shanghai' });
+  const t = performance.now();
+  log(`seeding ${o.reps} reps (${o.perManager} per manager, ~${o.activities} activities/week) …`);
+  const org = await seedReportData(models, { reps: o.reps, repsPerManager: o.perManager, now, seed: 1, activitiesPerWeek: o.activities, reportSchedule: { weekday: ((due.weekday + 2) % 7) + 1, time: '03:00' } });
+  log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${await models.Activity.estimatedDocumentCount()} activities, ${await models.Deal.estimatedDocumentCount()} deals`);
+  return {
+    uri,
+    conn,
+    models,
+    org,
+    cards: org.reps.length + org.managers.length,
+    async scheduleNow() {
+      let at = DateTime.fromJSDate(new Date(Date.now() - 60_000), { zone: 'Asia/Shanghai' });
+      // The bot moves a report due on a weekend or holiday to the next working day (company calendar): on a
+      // Saturday or Sunday in Shanghai, Friday 23:59 is the latest due time that still starts a run now.
+      if (at.weekday >= 6) at = at.minus({ days: at.weekday - 5 }).set({ hour: 23, minute: 59 });
+      // On a connection of its own, with a bounded wait: the seeding connection, idle for minutes after a
+      // long seed, once hung here with no error (10,000 reps, local server).
+      const fresh = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 60_000 }).asPromise();
+      try {
+        const write = createModels(fresh).Quarter.updateOne({ _id: org.quarterId }, { $set: { reportSchedule: { weekday: at.weekday, time: at.toFormat('HH:mm') } } });
+        await Promise.race([write, new Promise((_, reject) => setTimeout(() => reject(new Error('scheduling the report took over 60 s')), 60_000).unref())]);
+      } finally {
+        await fresh.close().catch(() => undefined);
+      }
+      log(`report scheduled for ${at.toFormat('ccc HH:mm')} Shanghai (a minute ago)`);
+    },
+    async drop() {
+      await conn.dropDatabase().catch(() => undefined);
+      await conn.close();
+    },
+  };
+}
+
+/** The bot against the company, with its RSS sampled every 250 ms (peak = max of samples and VmHWM). */
+export async function startBot(fake: FakeDingTalk, company: Company, env: Record<string, string>, from: 'dist' | 'src') {
+  fake.org.load({ users: company.org.fakeUsers });
+  // The allocator settings a deployment may set (Dockerfile), passed through when the bench is given them.
+  const passed = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(MALLOC_|NODE_OPTIONS$)/.test(e[0]) && !!e[1]));
+  const bot = spawnBot({ ...fake.env(), MONGODB_URI: company.uri, PORT: '0', REPORT_TICK_SECONDS: '2', LOG_LEVEL: 'info', ...passed, ...env }, { from });
+  await bot.waitFor(/trichain is up/, 120_000);
+  const pid = bot.child.pid!;
+  let peak = procStatus(pid, 'VmRSS');
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, procStatus(pid, 'VmRSS'));
+    } catch {
+      /* process gone */
+    }
+  }, 250);
+  return {
+    bot,
+    pid,
+    rssKb: () => procStatus(pid, 'VmRSS'),
+    peakKb: () => {
+      try {
+        return Math.max(peak, procStatus(pid, 'VmHWM'));
+      } catch {
+        return peak;
+      }
+    },
+    /** The bot's JSON log lines with this msg. */
+    logs: (msg: string) =>
+      bot
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{') && l.includes(msg))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    async stop() {
+      clearInterval(sampler);
+      bot.child.kill('SIGTERM');
+      await bot.exited;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Responsive during the Friday fan-out (issue 14): the bot (its own process, as in production) with
+ * 10,000 reps seeded runs the Friday pass while the DingTalk stand-in drives stream frames at a steady
+ * rate and a rep asks 帮助; the same load is first driven with the bot idle, in the same run, as the
+ * baseline.
+ *
+ *   npx tsx bench/responsive.ts [--reps=10000] [--qps=20] [--rate=200] [--help-rate=2] [--seconds=60]
+ *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no]
+ *
+ * Frames: EVENT frames (what org and attendance changes arrive as; the bot acks them and has nothing more
+ * to do) at --rate per second, plus the 帮助 messages. Ack latency is push → ack as DingTalk sees it. Not
+ * every frame is a chat message with a reply: replies and report cards share one DingTalk send budget
+ * (DINGTALK_SEND_QPS, the app's rate limit), and 200 replies a second would not fit in a budget of 20 —
+ * that is DingTalk's limit, not the bot's responsiveness. The 帮助 reply time is from the push to the reply
+ * arriving at the stand-in: it includes waiting for a slot of that shared budget behind report cards.
+ *
+ * Targets: ack p99 ≤ 50 ms at 200 frames/s and 帮助 reply p99 ≤ 1 s while the pass runs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
+import { FakeDingTalk } from '../src/fake-dingtalk/fake-dingtalk.js';
+import { say } from '../src/fake-dingtalk/people.js';
+import type { Delivery } from '../src/fake-dingtalk/types.js';
+import { buildDist, load, log, mb, seedCompany, startBot } from './fanout-setup.js';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const REPS = Number(args.get('reps') ?? 10_000);
+const QPS = Number(args.get('qps') ?? 20);
+const RATE = Number(args.get('rate') ?? 200);
+const HELP_RATE = Number(args.get('help-rate') ?? 2);
+const SECONDS = Number(args.get('seconds') ?? 60);
+const IDLE_SECONDS = Number(args.get('idle-seconds') ?? 20);
+const ACTIVITIES = Number(args.get('activities') ?? 6);
+const FROM = args.get('from') === 'src' ? 'src' : 'dist';
+
+const pct = (s: number[], p: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
+const ms = (x: number) => (Number.isNaN(x) ? '—' : `${x.toFixed(1)} ms`);
+
+interface Window {
+  acks: number[];
+  helps: number[];
+  frames: number;
+  helpAsked: number;
+  cardsBefore: number;
+  cardsAfter: number;
+  missingAcks: number;
+  missingReplies: number;
+  rssMaxKb: number;
+}
+
+/**
+ * Drives `seconds` of frames: EVENT frames at RATE/s and 帮助 from `asker` at HELP_RATE/s, then waits up
+ * to 10 s for the last acks and replies.
+ */
+async function drive(fake: FakeDingTalk, asker: string, seconds: number, rss: () => number): Promise<Window> {
+  const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card').length;
+  const cardsBefore = cardsOut();
+  const pushed = new Set<string>();
+  const asked: number[] = [];
+  const replies: number[] = [];
+  const onDelivery = (d: Delivery) => {
+    if (d.conversation === `user:${asker}` && d.type !== 'card') replies.push(d.at);
+  };
+  fake.outbox.on('delivery', onDelivery);
+  const ackStart = fake.stream.acks.length;
+  const total = RATE * seconds;
+  const helpEvery = Math.max(1, Math.round(RATE / HELP_RATE));
+  let rssMaxKb = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = t0 + (i * 1000) / RATE - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (i % helpEvery === 0) {
+      asked.push(Date.now());
+      pushed.add(say(fake, { userId: asker, text: '帮助' }).messageId);
+    } else {
+      pushed.add(fake.stream.pushEvent('user_modify_org', { userId: [`u${i % 100}`], timeStamp: Date.now() }));
+    }
+    if (i % RATE === 0) rssMaxKb = Math.max(rssMaxKb, rss());
+  }
+  log(`  pushed ${total} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s; waiting for the last acks and replies`);
+  const deadline = Date.now() + 10_000;
+  const ackedIn = () => fake.stream.acks.slice(ackStart).filter((a) => pushed.has(a.messageId));
+  while ((ackedIn().length < pushed.size || replies.length < asked.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  fake.outbox.off('delivery', onDelivery);
+  const acks = ackedIn()
+    .map((a) => a.latencyMs)
+    .sort((a, b) => a - b);
+  // Replies to one person arrive in the order asked (one conversation, handled in order).
+  const helps = replies
+    .slice(0, asked.length)
+    .map((at, k) => at - asked[k]!)
+    .sort((a, b) => a - b);
+  return { acks, helps, frames: total, helpAsked: asked.length, cardsBefore, cardsAfter: cardsOut(), missingAcks: pushed.size - acks.length, missingReplies: asked.length - helps.length, rssMaxKb };
+}
+
+const loadBefore = load();
+log(`load average before: ${loadBefore} (1 / 5 / 15 min), ${availableParallelism()} cores, node ${process.version}`);
+if (FROM === 'dist' && args.get('build') !== 'no') buildDist();
+const dataDir = await mkdtemp(join(tmpdir(), 'trichain-bench-resp-'));
+const server = process.env.MONGODB_URI ? undefined : await startLocalMongo({ dataDir, kind: 'auto', javaMaxHeap: '6g', javaInMemory: true, readyTimeoutMs: 60_000 });
+const company = await seedCompany(process.env.MONGODB_URI ?? server!.uri, { reps: REPS, perManager: 8, activities: ACTIVITIES, name: 'bench_responsive' });
+const fake = await new FakeDingTalk().start();
+const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(QPS), LOG_LEVEL: 'info' }, FROM);
+let idle: Window | undefined;
+let busy: Window | undefined;
+let passRunning = false;
+try {
+  while (fake.stream.connectionCount() === 0) await new Promise((r) => setTimeout(r, 100));
+  // The last rep asks: their own report card comes last in the pass, so nothing of theirs is in flight.
+  const asker = company.org.reps.at(-1)!.id;
+  // Warm-up (JIT, connection pools, the help path) before measuring.
+  for (let i = 0; i < 20; i++) say(fake, { userId: asker, text: '帮助' });
+  await fake.outbox.waitFor((d) => d.conversation === `user:${asker}` && fake.outbox.toUser(asker).length >= 20, 60_000);
+  log(`idle baseline: ${IDLE_SECONDS} s of ${RATE} frames/s (帮助 ${HELP_RATE}/s) with no report running …`);
+  idle = await drive(fake, asker, IDLE_SECONDS, bot.rssKb);
+  await company.scheduleNow();
+  await bot.bot.waitFor(/weekly report: pass started/, 120_000);
+  log(`Friday pass started for ${company.cards} cards at ${QPS}/s; driving ${SECONDS} s of the same load during it …`);
+  busy = await drive(fake, asker, SECONDS, bot.rssKb);
+  passRunning = bot.logs('weekly report: pass finished').length === 0;
+} finally {
+  await bot.stop();
+  await fake.stop();
+  await company.drop();
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const loadAfter = load();
+console.log('');
+console.log(`responsiveness during the Friday fan-out: ${REPS.toLocaleString('en-US')} reps (${company.cards.toLocaleString('en-US')} cards at ${QPS}/s), bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}`);
+console.log('| window | frames pushed | ack p50 | ack p99 | ack max | 帮助 asked | 帮助 reply p50 | 帮助 reply p99 | report cards sent in the window | bot RSS max |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, w] of [['idle (baseline)', idle], ['during the Friday pass', busy]] as const) {
+  if (!w) continue;
+  console.log(
+    `| ${name} | ${w.frames} (${w.missingAcks} not acked) | ${ms(pct(w.acks, 50))} | **${ms(pct(w.acks, 99))}** | ${ms(w.acks.at(-1) ?? NaN)} | ${w.helpAsked} (${w.missingReplies} unanswered) | ${ms(pct(w.helps, 50))} | **${ms(pct(w.helps, 99))}** | ${w.cardsAfter - w.cardsBefore} | ${mb(w.rssMaxKb)} |`,
+  );
+}
+if (idle && busy) {
+  console.log(`ratio to the idle baseline: ack p99 ×${(pct(busy.acks, 99) / pct(idle.acks, 99)).toFixed(2)}, 帮助 p99 ×${(pct(busy.helps, 99) / pct(idle.helps, 99)).toFixed(2)} (targets: ack p99 ≤ 50 ms, 帮助 p99 ≤ 1,000 ms)`);
+  console.log(`the pass was ${passRunning ? 'still running' : 'FINISHED'} at the end of the window`);
+}
+console.log(`load average before ${loadBefore}, after ${loadAfter} (1 / 5 / 15 min)`);
