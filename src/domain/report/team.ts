@@ -19,8 +19,8 @@ export interface TeamMemberLine {
   insight: string;
   /** The sub-team's roll-up, for kind 'team'. */
   rollup?: TeamRollup;
-  /** The rep's stored prediction, when there is one. */
-  prediction?: ReportPrediction;
+  /** The rep's stored predictions (one per metric with a target), when there are any. */
+  predictions?: readonly ReportPrediction[];
 }
 
 /** What a manager gets on Friday instead of one card per rep: everyone's score, no-goal and at-risk first. */
@@ -133,7 +133,7 @@ export function buildTeamSummaries(
       }
       const r = personal(k.id);
       if (!r) continue;
-      lines.push({ personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.prediction ? { prediction: r.prediction } : {}) });
+      lines.push({ personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.predictions ? { predictions: r.predictions } : {}) });
     }
     if (lines.length === 0) continue;
     const members = sortForTeam(lines);
