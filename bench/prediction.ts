@@ -2,7 +2,7 @@
  * Prediction speed and memory: train on Q quarters × R reps, predict R reps — for every metric the model
  * predicts (签约额 and 新客户数), as the weekly retrain and the Friday pass do.
  *
- *   npx tsx bench/prediction.ts [--reps=10000] [--quarters=4] [--baseline-reps=1000]
+ *   npx tsx bench/prediction.ts [--reps=10000] [--quarters=4] [--baseline-reps=1000] [--db-reps=1000]
  *
  * Targets (issue 11): predict 10,000 reps ≤ 5 s; train on four quarters of 10,000 reps ≤ 60 s.
  * The data is the demo company, generated in memory and turned into the loader's compact rep-quarters
@@ -10,26 +10,39 @@
  * activities, more than the embedded test database holds); what is timed: features for every training
  * week, the week models (penalty search by leave-one-quarter-out, calibration) per metric, and for
  * prediction the features, probability and top-3 explanation per rep and metric. The retrain job's
- * rolling-origin backtest (stored with each model) is not in the figure.
+ * rolling-origin backtest (stored with each model) is not in the figure. A last leg (--db-reps) times the
+ * production path through the database at a size the embedded server holds.
  *
  * Printed in the same run, so a figure from a busy machine can be told apart: the load average before and
  * after; the pace baseline (one-feature logistic, fitted and applied to the same rows) as a baseline
  * measured alongside; and the whole thing at --baseline-reps first, for scaling. Peak memory is the
  * process's maximum resident set (getrusage), which covers the synchronous training too.
  */
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
+import { createModels, ensureIndexes } from '../src/adapters/mongo/models/index.js';
+import { loadDemoCompany } from '../src/demo/load-demo.js';
+import { silentLogger } from '../src/logger.js';
+import { ModelKeeper } from '../src/services/prediction/model-keeper.js';
+import { historyKey } from '../src/services/prediction/trainer.js';
+import { WeeklyPredictions } from '../src/services/prediction/weekly-predictions.js';
 import { DEFAULT_SEED, generateCompany, type DemoQuarter } from '../src/demo/company.js';
 import { quarterChunks } from '../src/demo/rep-quarter.js';
 import type { ActivityShape, DealShape } from '../src/demo/shapes.js';
 import { paceFeature } from '../src/domain/prediction/backtest.js';
 import { achievedBy, featureDefs, featuresAt, PREDICTED_METRICS, reachedTarget, type PredictedMetric, type RepQuarterData } from '../src/domain/prediction/features.js';
-import { columnMedians, explain, fitBaseline, predictBaseline, predictProbability, trainWeekModel, type TrainingRow } from '../src/domain/prediction/model.js';
+import { columnMedians, explain, fitBaseline, predictBaseline, predictProbability, trainWeekModel, type TrainingRow, type WeekModel } from '../src/domain/prediction/model.js';
 import { MODEL_WEEKS } from '../src/services/prediction/trainer.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const REPS = Number(args.get('reps') ?? 10_000);
 const QUARTERS = Number(args.get('quarters') ?? 4);
 const BASELINE_REPS = Number(args.get('baseline-reps') ?? 1_000);
+/** The database path (read, predict, store) at this many reps; 0 skips it. */
+const DB_REPS = Number(args.get('db-reps') ?? 1_000);
 const now = new Date('2026-11-26T10:00:00+08:00'); // week 8 of 2026Q4 has passed
 const dims = [{ key: 'proposalCustomized', name: '方案定制率' }];
 const keys = featureDefs(dims).map((f) => f.key);
@@ -70,6 +83,8 @@ interface Figures {
   predictMs: number;
   pacePredictMs: number;
   below: number;
+  /** The week models of every metric (the database leg stores them as a trained model). */
+  weekModels: Record<string, WeekModel[]>;
 }
 
 function runAt(reps: number): Figures {
@@ -103,10 +118,13 @@ function runAt(reps: number): Figures {
   }
   const trainMs = {} as Record<PredictedMetric, number>;
   const models = new Map<PredictedMetric, ReturnType<typeof trainWeekModel>>();
+  const weekModels: Record<string, WeekModel[]> = {};
   for (const metric of PREDICTED_METRICS) {
     const t0 = performance.now();
+    weekModels[metric] = [];
     for (const w of MODEL_WEEKS) {
       const m = trainWeekModel(rows.get(metric)!.get(w)!, w, keys);
+      weekModels[metric].push(m);
       if (w === 8) models.set(metric, m);
     }
     trainMs[metric] = performance.now() - t0;
@@ -143,7 +161,7 @@ function runAt(reps: number): Figures {
   const q0 = performance.now();
   for (const d of current) if (d.metric === 'signed_amount') predictBaseline(baselines.get(8)!, paceFeature(d, 8));
   const pacePredictMs = performance.now() - q0;
-  return { reps, repQuarters, activities, generateMs, featureMs, trainMs, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below };
+  return { reps, repQuarters, activities, generateMs, featureMs, trainMs, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below, weekModels };
 }
 
 function print(f: Figures): void {
@@ -163,4 +181,37 @@ print(big);
 const train = (f: Figures) => f.featureMs + f.trainMs.signed_amount + f.trainMs.new_customers;
 out(`targets at ${REPS.toLocaleString('en-US')} reps: train ${s(train(big))} (≤ 60 s) · predict ${s(big.predictMs)} (≤ 5 s) · peak RSS ${peakMb()} MB`);
 if (small) out(`scaling ${BASELINE_REPS} → ${REPS} reps: train ×${(train(big) / train(small)).toFixed(1)}, predict ×${(big.predictMs / small.predictMs).toFixed(1)} (reps ×${(REPS / BASELINE_REPS).toFixed(0)})`);
+
+/**
+ * The production path at DB_REPS: the demo company's current and last quarter seeded raw (insertMany),
+ * a trained model stored as the retrain job stores it (the week models above, with this database's
+ * history key so nothing retrains), then WeeklyPredictions.ensure as the Friday pass calls it: read the
+ * two quarters, predict every rep and metric with factors, store the documents.
+ */
+async function databaseLeg(weekModels: Record<string, WeekModel[]>): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'trichain-prediction-bench-'));
+  const server = await startLocalMongo({ dataDir, kind: 'auto', javaInMemory: true, javaMaxHeap: '4g' });
+  const conn = await mongoose.createConnection(`${server.uri.replace(/\/$/, '')}/benchprediction`).asPromise();
+  try {
+    const models = createModels(conn);
+    await ensureIndexes(models);
+    const t0 = performance.now();
+    const { company, counts } = await loadDemoCompany({ models, db: conn.db!, seed: DEFAULT_SEED, size: DB_REPS, historyQuarters: 1, now, timeZone: 'Asia/Shanghai', logger: silentLogger });
+    const seedMs = performance.now() - t0;
+    await models.PredictionModel.create({ _id: 1, trainedAt: new Date(), asOf: now, status: 'trained', trainingQuarters: ['bench'], repQuarters: 0, historyKey: await historyKey(models, now), dimensions: dims, models: weekModels, backtest: {} });
+    const weekly = new WeeklyPredictions({ models, keeper: new ModelKeeper({ models, clock: { now: () => now }, logger: silentLogger }), logger: silentLogger });
+    const load0 = load();
+    const p0 = performance.now();
+    const r = await weekly.ensure(company.quarter._id, now, 8);
+    const ms = performance.now() - p0;
+    if (r.state !== 'stored' || r.status !== 'ok') throw new Error(`database leg: expected a stored model-based week, got ${JSON.stringify(r)}`);
+    out(`— database path, ${DB_REPS.toLocaleString('en-US')} reps (current + last quarter: ${counts.activities.toLocaleString('en-US')} activities, ${counts.deals.toLocaleString('en-US')} deals, seeded raw in ${s(seedMs)}; ${server.kind}):`);
+    out(`  WeeklyPredictions.ensure at week 8 (read, predict, factors, store ${r.rows.toLocaleString('en-US')} documents): ${s(ms)} (load average ${load0})`);
+  } finally {
+    await conn.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+if (DB_REPS > 0) await databaseLeg((small ?? big).weekModels);
 out(`load average after: ${load()}`);
