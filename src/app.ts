@@ -182,7 +182,9 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
     const calendar = new CompanyCalendar(models, audit);
 
     // Stopped after the bot and jobs (cleanups run in reverse), before the database closes.
-    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config, calendar: () => calendar.get() });
+    // Before the report: each Friday pass stores its week's predictions first (issue 11).
+    const prediction = createPrediction({ models, ledger, messenger, clock, logger: log, config });
+    const reports = createWeeklyReports({ models, messenger, clock, logger: log, metrics, instanceId, config, calendar: () => calendar.get(), predictions: prediction.weekly });
     cleanups.push(() => reports.stop());
 
     // Appeals (申诉) decide on the working-day calendar (reminders after 2 working days).
@@ -193,8 +195,6 @@ export async function startService(config: Config, opts: ServiceOptions): Promis
       models, messenger, ledger, clock, logger: log, config, reportBuilder: reports.builder, calendar: () => calendar.get(),
       render: (spec, o) => (renderPool ??= createRenderPool({ size: 1, logger: log })).render(spec, o),
     });
-
-    const prediction = createPrediction({ models, ledger, messenger, clock, logger: log, config });
 
     const bot = new Bot({ messenger, inbox, logger: log, metrics });
     registerHandlers(bot, { models, api, messenger, ledger, audit, clock, config, logger: log, org: orgSync, renderPng: renderChart, activity, reports, appeals: appeals.service, packs, prediction, calendar });

@@ -1,5 +1,5 @@
 /**
- * npm run backtest -- [--weeks 4,6,8,10] [--from 2025Q1] [--threshold 0.5] [--metric signed_amount|new_customers] [--as-of ISO]
+ * npm run backtest -- [--weeks 4,6,8,10] [--from 2025Q1] [--threshold 0.5] [--metric signed_amount|new_customers] [--model logistic|gbt] [--as-of ISO]
  *
  * Rolling-origin backtest of the attainment prediction on whatever the database holds (MONGODB_URI):
  * imported CSVs, Salesforce, the demo company. For each finished quarter with at least two earlier ones,
@@ -20,10 +20,10 @@ const err = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { weeks: { type: 'string' }, from: { type: 'string' }, threshold: { type: 'string' }, metric: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { weeks: { type: 'string' }, from: { type: 'string' }, threshold: { type: 'string' }, metric: { type: 'string' }, model: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
-    out('用法：npm run backtest -- [--weeks 4,6,8,10] [--from 2025Q1] [--threshold 0.5] [--metric signed_amount|new_customers] [--as-of 2026-12-01]');
+    out('用法：npm run backtest -- [--weeks 4,6,8,10] [--from 2025Q1] [--threshold 0.5] [--metric signed_amount|new_customers] [--model logistic|gbt] [--as-of 2026-12-01]');
     return 0;
   }
   const weeks = (values.weeks ?? '4,6,8,10').split(',').map((w) => Number(w.trim()));
@@ -33,6 +33,8 @@ async function main(): Promise<number> {
   if (values.from !== undefined && !/^(FY)?\d{4}Q[1-4]$/.test(values.from)) return fail(`--from：要季度，例如 2025Q1（收到 "${values.from}"）`);
   const metric = (values.metric ?? 'signed_amount') as PredictedMetric;
   if (!PREDICTED_METRICS.includes(metric)) return fail(`--metric：${PREDICTED_METRICS.join(' 或 ')}（收到 "${values.metric}"）`);
+  const model = values.model ?? 'logistic';
+  if (model !== 'logistic' && model !== 'gbt') return fail(`--model：logistic 或 gbt（收到 "${values.model}"）`);
   const asOf = values['as-of'] ? new Date(values['as-of']) : new Date();
   if (Number.isNaN(asOf.getTime())) return fail(`--as-of：要日期，例如 2026-12-01（收到 "${values['as-of']}"）`);
   let config;
@@ -48,7 +50,7 @@ async function main(): Promise<number> {
   const conn = await connectMongo(config.mongo.uri, logger);
   try {
     const t0 = performance.now();
-    const r = await backtestFromDb(createModels(conn), { asOf, weeks, threshold, metric, ...(values.from ? { fromQuarter: values.from } : {}) });
+    const r = await backtestFromDb(createModels(conn), { asOf, weeks, threshold, metric, model, ...(values.from ? { fromQuarter: values.from } : {}) });
     out(formatBacktest(r));
     err(`(${Math.round(performance.now() - t0)} ms)`);
     return 0;

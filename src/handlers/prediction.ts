@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { formatListForecast, formatPersonForecast } from '../domain/prediction/forecast-text.js';
 import type { Prediction } from '../services/prediction/index.js';
 import { predictNow } from '../services/prediction/predictor.js';
+import { PREDICTED_METRICS } from '../domain/prediction/features.js';
 import type { ReportViews } from '../services/weekly-report/report-views.js';
 import { PeopleRepository } from '../adapters/mongo/people-repository.js';
 
@@ -55,7 +56,8 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
         single = under.length === 0;
       }
       await d.prediction.keeper.ensure();
-      const set = await predictNow(d.models, d.clock.now(), { lang, metrics: single ? ['signed_amount', 'new_customers'] : ['signed_amount'] });
+      // Every metric the model predicts: a rep's list shows one line per metric with a target.
+      const set = await predictNow(d.models, d.clock.now(), { lang, metrics: PREDICTED_METRICS });
       if (set.status === 'no-quarter') return ctx.reply(t(lang, '当前没有进行中的季度，请 HR 先设置季度。', 'No quarter is running; HR needs to set one up first.'));
       const rows = role === 'hr' && !who ? set.rows : set.rows.filter((r) => subjects.includes(r.personId));
       if (rows.length === 0) return ctx.reply(t(lang, '本季度没有已批准的目标，无法预测。先用「目标」设定并获批。', 'No approved target this quarter, so nothing to forecast. Set one with "goal".'));

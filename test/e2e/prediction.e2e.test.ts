@@ -50,7 +50,9 @@ describe('prediction end to end: the week-8 risk alert and 预测', () => {
     const stored = await h.service.models.Prediction.find({ quarterId: company.quarter._id, week: 8, metric: 'signed_amount' }).lean();
     const approved = company.goals.filter((g) => g.status === 'approved' && company.reps.some((r) => r.id === g.ownerId));
     expect(stored.map((p) => p.personId).sort()).toEqual(approved.map((g) => g.ownerId).sort());
-    expect(stored.every((p) => typeof p.probability === 'number' && p.modelVersion === 1)).toBe(true);
+    // The latest model's version (a tick during the demo load may already have trained on part of the history).
+    const latest = (await h.service.models.PredictionModel.findOne({}).sort({ _id: -1 }).lean())!._id;
+    expect(stored.every((p) => typeof p.probability === 'number' && p.modelVersion === latest)).toBe(true);
     const expected = new Map<string, string[]>();
     for (const p of stored) if (p.probability! < 0.5) expected.set(p.managerId!, [...(expected.get(p.managerId!) ?? []), p.personId]);
     expect(expected.size).toBeGreaterThan(0);

@@ -11,13 +11,14 @@ import { connectTestDb } from '../helpers/mongo.js';
 const asOf = new Date('2026-11-27T09:00:00Z');
 
 function prediction(personId: string, week: number, probability: number | null, o: Record<string, unknown> = {}) {
+  const metric = (o.metric as string | undefined) ?? 'signed_amount';
   return {
-    _id: `2026Q4|w${week}|${personId}|signed_amount`,
+    _id: `2026Q4|w${week}|${personId}|${metric}`,
     quarterId: '2026Q4',
     week,
     personId,
     managerId: 'm1',
-    metric: 'signed_amount',
+    metric,
     probability,
     modelVersion: probability === null ? null : 3,
     thin: probability === null,
@@ -68,6 +69,10 @@ describe('the Friday report shows the stored prediction (on the MongoDB-wire tes
       prediction('r1', 9, 0.9), // after the report's week: not yet known on this Friday
       prediction('r2', 8, 0.71),
       prediction('r3', 8, null),
+      // A second metric with a target: its own line, from its own stored document.
+      prediction('r1', 8, 0.84, { metric: 'new_customers', target: 12, achieved: 5, paceProjected: 8.1, factors: [{ text: '新客户拜访 1.0 次/周（团队中位 2.0）：−9 个百分点' }] }),
+      prediction('r2', 8, 0.44, { metric: 'new_customers', target: 12, achieved: 3, paceProjected: 4.9, factors: [{ text: '赢单率 10%（团队中位 30%）：−12 个百分点' }] }),
+      prediction('r3', 8, null, { metric: 'new_customers', target: 10, achieved: 2, paceProjected: 3.3 }),
     ]);
   });
   afterAll(async () => {
@@ -77,7 +82,8 @@ describe('the Friday report shows the stored prediction (on the MongoDB-wire tes
   it('gives each rep their own probability and factors, or 历史数据不足 with the pace labelled, as stored', async () => {
     const builder = new ReportBuilder(m, DEFAULT_REPORT_SETTINGS, { weekday: 5, time: '17:00' });
     const built = await builder.build((await builder.quarter('2026Q4'))!, asOf);
-    const docs = new Map((await m.Prediction.find({ week: 8 }).lean()).map((d) => [d.personId, d]));
+    const docs = new Map((await m.Prediction.find({ week: 8, metric: 'signed_amount' }).lean()).map((d) => [d.personId, d]));
+    const customers = new Map((await m.Prediction.find({ week: 8, metric: 'new_customers' }).lean()).map((d) => [d.personId, d]));
     const card = (id: string) => repCardValues(built.reports.find((r) => r.personId === id)!, undefined).progress as string;
 
     const r1 = docs.get('r1')!;
@@ -86,11 +92,18 @@ describe('the Friday report shows the stored prediction (on the MongoDB-wire tes
     expect(card('r1')).toContain('建议：有效拜访提到团队中位（4.0 次/周），概率约 +18 个百分点');
     expect(card('r1')).not.toContain('61%');
     expect(card('r1')).not.toContain('90%');
+    // One line per metric with a target, each from its stored document; the factors are those of the metric most at risk.
+    expect(card('r1')).toContain(`**达成新客户数目标的概率 ${Math.round(customers.get('r1')!.probability! * 100)}%**（第 8 周预测，模型 v3）`);
+    expect(card('r1')).toContain('主要因素（签约额，与团队中位相比）：');
+    expect(card('r1')).not.toContain('新客户拜访');
     expect(card('r2')).toContain('**达成签约额目标的概率 71%**');
+    expect(card('r2')).toContain('**达成新客户数目标的概率 44%**');
+    expect(card('r2')).toContain('主要因素（新客户数，与团队中位相比）：\n- 赢单率 10%（团队中位 30%）：−12 个百分点');
 
     const r3 = docs.get('r3')!;
     expect(card('r3')).toContain('历史数据不足');
     expect(card('r3')).toContain(`按当前节奏推算季末签约额 ${metricValue(r3.paceProjected, 'cny')} / 目标 ${metricValue(r3.target, 'cny')}（按节奏推算，不是预测）`);
+    expect(card('r3')).toContain(`按当前节奏推算季末新客户数 ${metricValue(customers.get('r3')!.paceProjected, 'count')} / 目标 ${metricValue(10, 'count')}（按节奏推算，不是预测）`);
     expect(card('r3')).not.toMatch(/概率 \d+%/);
   });
 
@@ -98,16 +111,21 @@ describe('the Friday report shows the stored prediction (on the MongoDB-wire tes
     const builder = new ReportBuilder(m, DEFAULT_REPORT_SETTINGS, { weekday: 5, time: '17:00' });
     const built = await builder.build((await builder.quarter('2026Q4'))!, asOf);
     const team = built.teams.find((t) => t.managerId === 'm1')!;
-    const below = (await m.Prediction.find({ week: 8, probability: { $lt: 0.5 } }).sort({ probability: 1 }).lean()).map((d) => d.personId);
-    expect(below).toEqual(['r1']);
+    // Below the threshold on any metric, lowest first: r1 (签约额 32 %), then r2 (新客户数 44 %).
+    const below = [...new Set((await m.Prediction.find({ week: 8, probability: { $lt: 0.5 } }).sort({ probability: 1 }).lean()).map((d) => d.personId))];
+    expect(below).toEqual(['r1', 'r2']);
 
-    const at50 = teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds).members as string;
-    expect(at50.startsWith('**达成目标的概率低于 50% 的成员**（第 8 周预测，低的在前）\n- **张伟** 32% · 有效拜访 2.1 次/周')).toBe(true);
-    expect(at50.split('\n\n')[0]).not.toContain('刘洋');
+    const at50 = (teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds).members as string).split('\n\n')[0]!;
+    expect(at50.split('\n')).toEqual([
+      '**达成目标的概率低于 50% 的成员**（第 8 周预测，任一指标低于即列出，低的在前）',
+      '- **张伟** 签约额 32% · 新客户数 84% · 有效拜访 2.1 次/周（团队中位 4.0）：−18 个百分点',
+      '- **刘洋** 签约额 71% · 新客户数 44% · 赢单率 10%（团队中位 30%）：−12 个百分点',
+    ]);
 
-    // A higher threshold takes in r2 too, still lowest first.
-    const at80 = (teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds, 0.8).members as string).split('\n\n')[0]!;
-    expect(at80).toMatch(/- \*\*张伟\*\* 32%[^\n]*\n- \*\*刘洋\*\* 71%/);
-    expect(at80).not.toContain('陈静'); // thin: no probability to rank
+    // A lower threshold leaves only r1; thin r3 has no probability to rank.
+    const at40 = (teamCardValues(team, undefined, DEFAULT_REPORT_SETTINGS.thresholds, 0.4).members as string).split('\n\n')[0]!;
+    expect(at40).toContain('- **张伟** 签约额 32%');
+    expect(at40).not.toContain('刘洋');
+    expect(at40).not.toContain('陈静');
   });
 });

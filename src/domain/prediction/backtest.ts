@@ -7,6 +7,7 @@
  */
 import { featureDefs, featuresAt, paceProjection, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
 import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow } from './model.js';
+import { fitGbt, predictGbt } from './gbt.js';
 import { scorePredictions, type Scores } from './metrics.js';
 
 export interface BacktestWeek {
@@ -18,8 +19,12 @@ export interface BacktestWeek {
   lastQuarter: Scores;
 }
 
+export type BacktestModel = 'logistic' | 'gbt';
+
 export interface BacktestResult {
   metric: string;
+  /** Which model the "model" rows are: the default logistic regression, or gradient-boosted trees. */
+  model: BacktestModel;
   threshold: number;
   weeks: BacktestWeek[];
   /** Quarters in the data, oldest first, and those skipped as origins (fewer than two before them). */
@@ -33,6 +38,8 @@ export interface BacktestOptions {
   fromQuarter?: string;
   threshold: number;
   dimensions: readonly TrackedDimensionRef[];
+  /** Default logistic; 'gbt' = gradient-boosted trees with GBT_DEFAULTS (fixed in advance, not tuned). */
+  model?: BacktestModel;
 }
 
 /** Rep-quarters grouped by quarter, quarters in time order. */
@@ -61,11 +68,14 @@ export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOpti
       const train = quarters.filter((q) => q.startMs < origin.startMs).flatMap((q) => q.reps);
       const rows = trainingRows(train, week, o.dimensions);
       if (new Set(rows.map((r) => r.y)).size < 2) continue;
-      const model = trainWeekModel(rows, week, keys);
+      const kind = o.model ?? 'logistic';
+      const model = kind === 'logistic' ? trainWeekModel(rows, week, keys) : undefined;
+      const trees = kind === 'gbt' ? fitGbt(rows.map((r) => r.x), rows.map((r) => r.y)) : undefined;
       const pace = fitBaseline(train.map((d) => paceFeature(d, week)), rows.map((r) => r.y));
       const last = fitBaseline(train.map((d) => (d.lastAttainment === null ? Number.NaN : d.lastAttainment)), rows.map((r) => r.y));
       for (const d of origin.reps) {
-        acc.model.push(predictProbability(model, featuresAt(d, week, o.dimensions)));
+        const x = featuresAt(d, week, o.dimensions);
+        acc.model.push(model ? predictProbability(model, x) : predictGbt(trees!, x));
         acc.pace.push(predictBaseline(pace, paceFeature(d, week)));
         acc.last.push(predictBaseline(last, d.lastAttainment === null ? Number.NaN : d.lastAttainment));
         acc.y.push(reachedTarget(d) ? 1 : 0);
@@ -79,7 +89,7 @@ export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOpti
       lastQuarter: scorePredictions(acc.last, acc.y, o.threshold),
     };
   });
-  return { metric: finished[0]?.metric ?? 'signed_amount', threshold: o.threshold, weeks, quartersSeen: quarters.map((q) => q.quarterId), skipped };
+  return { metric: finished[0]?.metric ?? 'signed_amount', model: o.model ?? 'logistic', threshold: o.threshold, weeks, quartersSeen: quarters.map((q) => q.quarterId), skipped };
 }
 
 /** The pace baseline's one feature: the projected ÷ target ratio, on a log scale (ratios are skewed). */

@@ -46,19 +46,24 @@ export function trainWeekModel(rows: readonly TrainingRow[], week: number, featu
   type Cv = { l2: number; loss: number; se: number; z: number[]; y: number[] };
   const results: Cv[] = [];
   if (quarters.length >= 2) {
-    for (const l2 of grid) {
-      const z: number[] = [];
-      const y: number[] = [];
-      for (const q of quarters) {
-        const train = rows.filter((r) => r.quarterId !== q);
-        const test = rows.filter((r) => r.quarterId === q);
-        if (new Set(train.map((r) => r.y)).size < 2) continue;
-        const m = fitRaw(train, l2);
-        for (const r of test) {
-          z.push(rawScore(m, r.x));
-          y.push(r.y);
-        }
-      }
+    // Per fold, the held-out scores at every penalty. A fold is standardised once, and each penalty starts
+    // from the previous one's fit (the same optimum, fewer Newton steps: the cost at 10,000 reps).
+    const folds = quarters.flatMap((q) => {
+      const train = rows.filter((r) => r.quarterId !== q);
+      if (new Set(train.map((r) => r.y)).size < 2) return [];
+      const test = rows.filter((r) => r.quarterId === q);
+      const prep = prepare(train);
+      let warm: { intercept: number; coef: number[] } | undefined;
+      const scores = grid.map((l2) => {
+        const m = fitPrepared(prep, train, l2, warm);
+        warm = m;
+        return test.map((r) => rawScore(m, r.x));
+      });
+      return [{ y: test.map((r) => r.y), scores }];
+    });
+    for (const [gi, l2] of grid.entries()) {
+      const z = folds.flatMap((f) => f.scores[gi]!);
+      const y = folds.flatMap((f) => f.y);
       if (z.length === 0) continue;
       const losses = z.map((v, i) => -Math.log(Math.max(1e-15, y[i] ? sigmoid(v) : 1 - sigmoid(v))));
       const loss = losses.reduce((s, v) => s + v, 0) / losses.length;
@@ -83,6 +88,18 @@ export function trainWeekModel(rows: readonly TrainingRow[], week: number, featu
 type RawModel = Pick<WeekModel, 'means' | 'sds' | 'impute' | 'intercept' | 'coef'>;
 
 function fitRaw(rows: readonly TrainingRow[], l2: number): RawModel {
+  return fitPrepared(prepare(rows), rows, l2);
+}
+
+type Prepared = Pick<WeekModel, 'means' | 'sds' | 'impute'> & { scaled: number[][] };
+
+function fitPrepared(p: Prepared, rows: readonly TrainingRow[], l2: number, start?: { intercept: number; coef: number[] }): RawModel {
+  const fit = fitLogistic(p.scaled, rows.map((r) => r.y), { l2, ...(start ? { start } : {}) });
+  return { means: p.means, sds: p.sds, impute: p.impute, intercept: fit.intercept, coef: fit.coef };
+}
+
+/** Imputation and standardisation learnt on the rows, and the rows standardised. */
+function prepare(rows: readonly TrainingRow[]): Prepared {
   const d = rows[0]!.x.length;
   const impute = new Array<number>(d).fill(0);
   const means = new Array<number>(d).fill(0);
@@ -95,9 +112,7 @@ function fitRaw(rows: readonly TrainingRow[], l2: number): RawModel {
     const sd = Math.sqrt(col.reduce((s, v) => s + (v - means[j]!) ** 2, 0) / col.length);
     sds[j] = sd > 1e-9 ? sd : 1; // a constant column stays 0 after centring
   }
-  const scaled = rows.map((r) => standardise({ means, sds, impute }, r.x));
-  const fit = fitLogistic(scaled, rows.map((r) => r.y), { l2 });
-  return { means, sds, impute, intercept: fit.intercept, coef: fit.coef };
+  return { means, sds, impute, scaled: rows.map((r) => standardise({ means, sds, impute }, r.x)) };
 }
 
 function standardise(m: Pick<WeekModel, 'means' | 'sds' | 'impute'>, x: readonly number[]): number[] {

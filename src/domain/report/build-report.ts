@@ -40,8 +40,8 @@ export interface RepReport {
   insight: string;
   /** The person's quarter figures every view formats (progress, health, conversion above are taken from them). */
   figures: PersonQuarterFigures;
-  /** The stored attainment prediction (read, not recomputed), when there is one for the quarter. */
-  prediction?: ReportPrediction;
+  /** The stored attainment predictions, one per metric with a target (read, not recomputed), when there are any. */
+  predictions?: readonly ReportPrediction[];
 }
 
 /** Not-counted activities shown on the card; the rest are summarized by the count. */
@@ -137,7 +137,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
       health: fig.health,
       insight: insightLine({ attribution: attribute(fig, refs.get(fig.managerId ?? '')!), thisWeekCounted, notCountedThisWeek: mine }),
       figures: fig,
-      ...(data.predictions?.has(p.id) ? { prediction: data.predictions.get(p.id)! } : {}),
+      ...(data.predictions?.get(p.id)?.length ? { predictions: data.predictions.get(p.id)! } : {}),
     };
   });
   return { reports, peers: stats };

@@ -119,8 +119,8 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     hasChart: chartMediaId !== undefined,
     progress: [
       [`**目标进度**（按线性进度，现在应完成目标的 ${pct(r.share)}${goalNote(r.goalStatus)}）`, ...r.progress.map(progressLine)].join('\n'),
-      // The stored prediction of the quarter (read, not recomputed): probability and factors, or 历史数据不足.
-      ...(r.prediction ? [repPredictionText(r.prediction)] : []),
+      // The stored predictions of the quarter (read, not recomputed): a line per metric and the factors, or 历史数据不足.
+      ...(r.predictions ? [repPredictionText(r.predictions)] : []),
     ].join('\n\n'),
     activities: activitiesText(r),
     notCounted: notCountedText(r),
@@ -160,7 +160,7 @@ export function teamCardValues(
   };
 }
 
-/** The team's reps that have a stored prediction. */
+/** The team's reps that have stored predictions. */
 function predicted(t: TeamSummary) {
-  return t.members.flatMap((m) => (m.kind === 'rep' && m.prediction ? [{ name: m.name, prediction: m.prediction }] : []));
+  return t.members.flatMap((m) => (m.kind === 'rep' && m.predictions?.length ? [{ name: m.name, predictions: m.predictions }] : []));
 }

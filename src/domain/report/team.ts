@@ -19,8 +19,8 @@ export interface TeamMemberLine {
   insight: string;
   /** The sub-team's roll-up, for kind 'team'. */
   rollup?: TeamRollup;
-  /** The rep's stored prediction, when there is one. */
-  prediction?: ReportPrediction;
+  /** The rep's stored predictions (one per metric with a target), when there are any. */
+  predictions?: readonly ReportPrediction[];
 }
 
 /** What a manager gets on Friday instead of one card per rep: everyone's score, no-goal and at-risk first. */
@@ -41,7 +41,7 @@ export interface TeamSummary {
  * What a team summary reads of a member's report: a whole RepReport, or the small row the Friday pass keeps
  * per person once the report itself has been sent and dropped (teamSourceOf).
  */
-export type TeamSource = Pick<RepReport, 'personId' | 'name' | 'managerId' | 'quarterId' | 'week' | 'asOf' | 'timeZone' | 'insight' | 'prediction'> & {
+export type TeamSource = Pick<RepReport, 'personId' | 'name' | 'managerId' | 'quarterId' | 'week' | 'asOf' | 'timeZone' | 'insight' | 'predictions'> & {
   health: Pick<RepReport['health'], 'score' | 'level'>;
   progress: ReadonlyArray<Pick<RepReport['progress'][number], 'name' | 'paceRatio' | 'status'>>;
   figures: RollupMember & { personalBook: boolean };
@@ -59,7 +59,7 @@ export function teamSourceOf(r: RepReport): TeamSource {
     asOf: r.asOf,
     timeZone: r.timeZone,
     insight: r.insight,
-    ...(r.prediction ? { prediction: r.prediction } : {}),
+    ...(r.predictions ? { predictions: r.predictions } : {}),
     health: { score: r.health.score, level: r.health.level },
     progress: r.progress.map((p) => ({ name: p.name, paceRatio: p.paceRatio, status: p.status })),
     figures: {
@@ -76,7 +76,7 @@ export function teamSourceOf(r: RepReport): TeamSource {
 
 /** A direct report who is a rep: a line of their own figures. */
 export function repLine(r: TeamSource): TeamMemberLine {
-  return { personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.prediction ? { prediction: r.prediction } : {}) };
+  return { personId: r.personId, name: r.name, kind: 'rep', score: r.health.score, level: r.health.level, goalState: r.figures.goal.state, headline: headlineOf(r), insight: r.insight, ...(r.predictions ? { predictions: r.predictions } : {}) };
 }
 
 /** A direct report who leads a team: a line of that team's roll-up; `leader` is their own goal state. */

@@ -102,8 +102,8 @@ export interface ReportDataset {
   calendar?: WorkingCalendar;
   /** Owners of the report week's activities counted after an accepted appeal (经申诉计入), one entry each. */
   appealed?: readonly string[];
-  /** Per person: the latest stored prediction of the quarter up to the report week (issue 11), as stored. */
-  predictions?: ReadonlyMap<string, ReportPrediction>;
+  /** Per person, per metric: the latest stored prediction of the quarter up to the report week (issue 11), as stored. */
+  predictions?: ReadonlyMap<string, readonly ReportPrediction[]>;
 }
 
 /** A boolean activity dimension (dims.<key>) worth contrasting between reps, e.g. proposal customisation. */

@@ -10,10 +10,13 @@ import type { JobSpec } from '../../../jobs/job-spec.js';
 import { predictionAlertJob, predictionRetrainJob } from '../../../jobs/prediction.job.js';
 import { ModelKeeper } from './model-keeper.js';
 import { RiskAlerts } from './risk-alert.js';
+import { WeeklyPredictions } from './weekly-predictions.js';
 
 export interface Prediction {
   keeper: ModelKeeper;
   alerts: RiskAlerts;
+  /** Stores each rep's prediction of a week (from week 4); the Friday report pass calls it before building. */
+  weekly: WeeklyPredictions;
   jobs: JobSpec[];
   threshold: number;
 }
@@ -21,6 +24,7 @@ export interface Prediction {
 export function createPrediction(d: { models: Models; ledger: DeliveryLedger; messenger: Messenger; clock: Clock; logger: Logger; config: Config; templates?: CardTemplates }): Prediction {
   const log = d.logger.child({ component: 'prediction' });
   const keeper = new ModelKeeper({ models: d.models, clock: d.clock, logger: log });
+  const weekly = new WeeklyPredictions({ models: d.models, keeper, logger: log });
   const alerts = new RiskAlerts({
     models: d.models,
     ledger: d.ledger,
@@ -28,6 +32,7 @@ export function createPrediction(d: { models: Models; ledger: DeliveryLedger; me
     templates: d.templates ?? new CardTemplates(undefined, d.config.dingtalk.cardTemplatePrefix),
     clock: d.clock,
     keeper,
+    weekly,
     logger: log,
     alertWeek: d.config.prediction.alertWeek,
     threshold: d.config.prediction.threshold,
@@ -36,6 +41,7 @@ export function createPrediction(d: { models: Models; ledger: DeliveryLedger; me
   return {
     keeper,
     alerts,
+    weekly,
     threshold: d.config.prediction.threshold,
     jobs: [predictionRetrainJob({ keeper, cron: d.config.prediction.retrainCron, timezone: d.config.timeZone }), predictionAlertJob({ alerts, tickSeconds: d.config.report.tickSeconds })],
   };

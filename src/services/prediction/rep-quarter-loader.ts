@@ -56,7 +56,10 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   // Activities: only the fields the features read, streamed (a company's history can be large).
   const acts = new Map<string, CompactActivity[]>(); // quarter|person
   const dimKeys = [...new Set(quarters.flatMap((q) => q.dimensions.map((d) => d.key)))];
-  const cursor = models.Activity.find({ quarterId: { $in: ids }, personId: { $in: people2 }, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
+  // Predicting today (lastQuarters) reads only today's activities: last quarter's attainment needs its deals
+  // only. On the embedded database reading activities is most of a prediction's time (bench/prediction.ts).
+  const activityQuarters = o.lastQuarters ? ids.slice(-1) : ids;
+  const cursor = models.Activity.find({ quarterId: { $in: activityQuarters }, personId: { $in: people2 }, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
   for await (const a of cursor) {
     const key = `${a.quarterId}|${a.personId}`;
     let list = acts.get(key);

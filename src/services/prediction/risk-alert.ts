@@ -2,7 +2,8 @@
  * The week-N risk alert: once the alert week of the quarter has passed, each manager gets one card listing
  * their reps below the threshold, with factors and a button per rep to open that rep's report. Exactly
  * once per manager and quarter through the delivery ledger (restarts, two instances). The predictions it
- * is based on are stored first (insert-if-absent), so a second pass or a restart alerts on the same figures.
+ * is based on are stored first (insert-if-absent, by WeeklyPredictions, which the Friday pass uses for its
+ * week too), so a second pass or a restart alerts on the same figures.
  * With thin history there is no alert: a pace projection is not a prediction to alarm anyone with.
  */
 import type { CardTemplates } from '../../adapters/cards/template-store.js';
@@ -13,9 +14,9 @@ import type { Clock } from '../../clock.js';
 import { riskAlertValues, type AtRiskRep } from '../../domain/prediction/alert-card.js';
 import { formatLocal } from '../../domain/time/calendar.js';
 import type { Logger } from '../../logger.js';
-import { predictNow, storePredictions } from './predictor.js';
 import type { ModelKeeper } from './model-keeper.js';
 import { latestModel } from './trainer.js';
+import type { WeeklyPredictions } from './weekly-predictions.js';
 
 export const ALERT_KIND = 'risk-alert';
 const WEEK_MS = 7 * 86_400_000;
@@ -37,6 +38,7 @@ export class RiskAlerts {
       templates: CardTemplates;
       clock: Clock;
       keeper: ModelKeeper;
+      weekly: WeeklyPredictions;
       logger: Logger;
       alertWeek: number;
       threshold: number;
@@ -58,12 +60,12 @@ export class RiskAlerts {
       await this.d.keeper.ensure();
       // Thin history: no model-based prediction to alert on (and no need to compute the pace for everyone each tick).
       if ((await latestModel(this.d.models))?.status !== 'trained') return { state: 'thin', quarterId };
-      const set = await predictNow(this.d.models, now, { week: this.d.alertWeek });
-      if (set.status !== 'ok') {
+      // The same store the Friday pass uses: every predicted metric of the week, once.
+      const set = await this.d.weekly.ensure(quarterId, now, this.d.alertWeek);
+      if (set.state === 'stored' && set.status !== 'ok') {
         this.d.logger.info({ quarterId, status: set.status }, 'risk alert: no model-based prediction (thin history), no alert');
         return { state: 'thin', quarterId };
       }
-      await storePredictions(this.d.models, set);
       stored = await this.d.models.Prediction.find({ quarterId, week: this.d.alertWeek, metric: 'signed_amount' }).lean();
     }
     if (stored.some((p) => p.probability === null)) return { state: 'thin', quarterId };

@@ -14,7 +14,7 @@ import type { Logger } from '../../logger.js';
 import type { WorkingCalendar } from '../../domain/time/working-days.js';
 import type { Metrics } from '../../metrics.js';
 import { ReportBuilder } from './report-builder.js';
-import { ReportRunner } from './report-runner.js';
+import { ReportRunner, type RunnerDeps } from './report-runner.js';
 import { ReportSender } from './report-sender.js';
 import { ReportViews } from './report-views.js';
 
@@ -53,6 +53,8 @@ export function createWeeklyReports(deps: {
   pool?: RenderPool;
   /** The company's working days (report day, linear pace); absent: every Monday–Sunday as scheduled. */
   calendar?: () => Promise<WorkingCalendar>;
+  /** The prediction's weekly store (issue 11): each pass stores its week's predictions before building. */
+  predictions?: RunnerDeps['predictions'];
 }): WeeklyReports {
   const { config: c, clock } = deps;
   const logger = deps.logger.child({ feature: 'weekly-report' });
@@ -88,6 +90,7 @@ export function createWeeklyReports(deps: {
     logger,
     metrics: deps.metrics,
     options: { leaseMs: c.report.leaseMs, retryMs: c.report.retryMs, concurrency: c.report.concurrency, sliceSize: c.report.sliceSize },
+    ...(deps.predictions ? { predictions: deps.predictions } : {}),
   });
   // A restarted instance resumes a run its dead predecessor held as soon as that run's lease runs out,
   // without waiting for the next tick (whose Agenda lock the dead instance may also still hold).

@@ -1,15 +1,14 @@
 /**
- * The Friday report's prediction: the stored `predictions` documents of the quarter (what the model said,
- * written by the week-N alert or a forecast), never a new computation. One query for the people of the
- * slice; per person the latest week at or before the report's week (N whole weeks passed, as predictNow counts).
+ * The Friday report's predictions: the stored `predictions` documents of the quarter (what the model said,
+ * written by the week's report pass or the week-N alert through WeeklyPredictions), never a new
+ * computation. One query for the people of the slice; per person and metric the latest week at or before
+ * the report's week (N whole weeks passed, as predictNow counts).
  */
 import type { Models } from '../../adapters/mongo/models/index.js';
 import type { ReportPrediction } from '../../domain/report/prediction-lines.js';
 import type { ReportQuarter } from '../../domain/report/types.js';
 
 const WEEK_MS = 7 * 86_400_000;
-/** The report shows the signed-amount prediction (the metric the model is trained on by default). */
-export const REPORT_PREDICTION_METRIC = 'signed_amount';
 
 export async function loadStoredPredictions(
   m: Pick<Models, 'Prediction'>,
@@ -18,20 +17,23 @@ export async function loadStoredPredictions(
   personIds: readonly string[],
   /** A personId filter that finds them more cheaply (a slice's id range); documents of others are skipped. */
   who?: object,
-): Promise<Map<string, ReportPrediction>> {
-  const out = new Map<string, ReportPrediction>();
+): Promise<Map<string, ReportPrediction[]>> {
+  const out = new Map<string, ReportPrediction[]>();
   if (personIds.length === 0) return out;
   const wanted = who ? new Set(personIds) : undefined;
   const week = Math.floor((asOf.getTime() - quarter.start.getTime()) / WEEK_MS);
   const docs = await m.Prediction.find(
-    { quarterId: quarter.id, metric: REPORT_PREDICTION_METRIC, personId: who ?? { $in: [...personIds] }, week: { $lte: week } },
+    { quarterId: quarter.id, personId: who ?? { $in: [...personIds] }, week: { $lte: week } },
     { personId: 1, metric: 1, week: 1, probability: 1, modelVersion: 1, target: 1, achieved: 1, paceProjected: 1, factors: 1 },
   )
     .sort({ week: -1 })
     .lean();
   for (const d of docs) {
-    if (out.has(d.personId) || (wanted && !wanted.has(d.personId))) continue; // sorted latest week first
-    out.set(d.personId, {
+    if (wanted && !wanted.has(d.personId)) continue;
+    const mine = out.get(d.personId) ?? [];
+    if (mine.some((p) => p.metric === d.metric)) continue; // sorted latest week first
+    out.set(d.personId, mine);
+    mine.push({
       metric: d.metric,
       week: d.week,
       probability: d.probability ?? null,

@@ -33,6 +33,8 @@ export interface RunnerDeps {
   logger: Logger;
   metrics: Metrics;
   options: RunnerOptions;
+  /** Stores the week's predictions (issue 11) before the cards are built, so they show what is stored. */
+  predictions?: { ensure(quarterId: string, asOf: Date): Promise<unknown> };
 }
 
 /** A week's report is not sent later than a day after its scheduled time unless its run already started. */
@@ -189,6 +191,8 @@ export class ReportRunner {
     let result: PassResult | undefined;
     try {
       log.info({ pass: run.passes, scope: run.scope }, 'weekly report: pass started');
+      // A prediction that can't be made must not hold the report back: the card then shows the latest stored one.
+      await this.d.predictions?.ensure(run.quarterId, run.asOf).catch((err: unknown) => log.warn({ err }, 'weekly report: could not store the week\'s predictions'));
       result = await executePass(run, { ...this.d, concurrency: this.d.options.concurrency, sliceSize: this.d.options.sliceSize }, abortPass.signal);
     } catch (err) {
       // Not at once: an error that repeats (bad data, database trouble) must not become a hot loop.
