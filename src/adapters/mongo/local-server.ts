@@ -24,6 +24,8 @@ export interface LocalMongo {
   /** Connection string without a database name, e.g. `mongodb://127.0.0.1:40123/`. */
   uri: string;
   kind: LocalMongoKind;
+  /** The server process's id (for memory figures and crash tests). */
+  pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -44,12 +46,19 @@ export interface StartLocalMongoOptions {
    * documents the H2 store failed reads with "Chunk … not found" in two of two runs of the report bench.
    */
   javaInMemory?: boolean;
+  /**
+   * mongo-java-server on H2 only. 0 (default): every write is committed to the file before the server
+   * acknowledges it, so a SIGKILLed server loses nothing it acknowledged. N > 0: H2 commits in the
+   * background every N ms instead (the earlier behaviour): faster for many tiny writes, and a killed server
+   * loses up to the last N ms. Measured in docs/database-compat.md ("Capacity").
+   */
+  javaCommitDelayMs?: number;
 }
 
 // Keep in sync with scripts/db/build.sh.
 const ARTIFACTS = {
   ferretdb: { dir: 'ferretdb-1.24.2', file: 'ferretdb-launcher' },
-  'mongo-java-server': { dir: 'mongo-java-server-1.47.0', file: 'mongo-java-server-launcher.jar' },
+  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r2', file: 'mongo-java-server-launcher.jar' },
 } as const;
 
 const STOP_GRACE_MS = 10_000;
@@ -78,6 +87,8 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       args = ['--listen', `127.0.0.1:${port ?? 0}`, '--data-dir', dataDir];
       break;
     case 'mongo-java-server':
+      // The launcher's H2 store streams queries and commits before acknowledging (launcher -r2); it held
+      // 3M activities in the capacity bench (docs/database-compat.md, "Capacity").
       if (findOnPath('java') === undefined) {
         throw new Error('mongo-java-server needs `java` (JDK/JRE 17+) on PATH: apt-get install -y openjdk-17-jre-headless');
       }
@@ -86,11 +97,14 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       // for the 100k-document probe (see docs/database-compat.md).
       args = [
         `-Xmx${opts.javaMaxHeap ?? '1g'}`,
+        // A JVM out of heap can go on half-working (a failed thread, replies lost): end it, so clients and
+        // the supervisor see a failure instead of a server that acknowledged work it then dropped.
+        '-XX:+ExitOnOutOfMemoryError',
         '-jar',
         artifactPath('mongo-java-server'),
         '--port',
         String(port ?? 0),
-        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir]),
+        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir, '--commit-delay-ms', String(opts.javaCommitDelayMs ?? 0)]),
       ];
       break;
   }
@@ -130,6 +144,7 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
     return {
       uri,
       kind,
+      pid: child.pid,
       stop: () => (stopping ??= stopChild(child, exited)),
     };
   } catch (err) {

@@ -3,8 +3,8 @@ package trichain.db;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.h2.mvstore.MVStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   java -jar mongo-java-server-launcher.jar --port 27018 --data-dir ./data   (H2 MVStore file data/mongo.mv.db)
  *   java -jar mongo-java-server-launcher.jar --port 0 --memory                (nothing on disk)
  *   options: --host 127.0.0.1, --oplog (enables change streams; the oplog grows without bound),
- *            --commit-delay-ms 100 (H2 background commit interval: the most a killed server can lose)
+ *            --commit-delay-ms 0 (default: each write is committed to the file before it is acknowledged, so
+ *            a SIGKILLed server loses nothing it acknowledged; N > 0: H2 commits in the background every N ms
+ *            instead, faster for many tiny writes, and a killed server can lose the last N ms),
+ *            --cache-mb 64 (H2 page cache)
  * </pre>
  *
  * Prints one line to stdout when the socket is bound: {@code mongo-java-server-launcher: listening on mongodb://host:port/}.
@@ -36,7 +39,8 @@ public final class Main {
         Path dataDir = null;
         boolean memory = false;
         boolean oplog = false;
-        int commitDelayMs = 100;
+        int commitDelayMs = 0;
+        int cacheMb = 64;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = value(args, ++i);
@@ -45,6 +49,7 @@ public final class Main {
                 case "--memory" -> memory = true;
                 case "--oplog" -> oplog = true;
                 case "--commit-delay-ms" -> commitDelayMs = Integer.parseInt(value(args, ++i));
+                case "--cache-mb" -> cacheMb = Integer.parseInt(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
             }
         }
@@ -57,11 +62,21 @@ public final class Main {
             backend = new MemoryBackend();
         } else {
             Files.createDirectories(dataDir);
-            H2Backend h2 = new H2Backend(dataDir.resolve("mongo.mv.db").toString());
-            // MVStore commits in the background every 1000 ms by default, so a killed server lost
-            // up to a second of acknowledged writes (measured: ~200 of ~480). Committing more often
-            // narrows that window; a clean SIGTERM always commits everything.
-            h2.getMvStore().setAutoCommitDelay(commitDelayMs);
+            MVStore store = new MVStore.Builder()
+                .fileName(dataDir.resolve("mongo.mv.db").toString())
+                .cacheSize(cacheMb)
+                // A failed background write leaves the store closed ("panic"): every later command would
+                // fail while the process looked alive. Exit instead, so the supervisor and clients see it.
+                .backgroundExceptionHandler((thread, e) -> {
+                    System.err.println(NAME + ": H2 background writer failed, exiting: " + e);
+                    e.printStackTrace();
+                    Runtime.getRuntime().halt(70);
+                })
+                .open();
+            // The background writer also compacts the file, so it keeps running in sync mode; there it
+            // only finds work that a command's own commit has not already written.
+            store.setAutoCommitDelay(commitDelayMs > 0 ? commitDelayMs : 1000);
+            DurableH2Backend h2 = new DurableH2Backend(store, commitDelayMs == 0);
             backend = h2;
         }
         // The Node driver 7.x refuses servers below wire version 9 (MongoDB 4.4), and 1.47.0's
