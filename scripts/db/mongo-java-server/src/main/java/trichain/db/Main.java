@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *            --commit-delay-ms 0 (default: each write is committed to the file before it is acknowledged, so
  *            a SIGKILLed server loses nothing it acknowledged; N > 0: H2 commits in the background every N ms
  *            instead, faster for many tiny writes, and a killed server can lose the last N ms),
- *            --cache-mb 64 (H2 page cache)
+ *            --cache-mb 16 (H2 page cache, H2's default)
  * </pre>
  *
  * Prints one line to stdout when the socket is bound: {@code mongo-java-server-launcher: listening on mongodb://host:port/}.
@@ -40,7 +40,7 @@ public final class Main {
         boolean memory = false;
         boolean oplog = false;
         int commitDelayMs = 0;
-        int cacheMb = 64;
+        int cacheMb = 16; // H2's own default
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = value(args, ++i);
