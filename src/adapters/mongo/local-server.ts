@@ -39,11 +39,15 @@ export interface StartLocalMongoOptions {
   logger?: Logger;
   /** How long to wait for the server to answer `ping`; default 30 s (a cold JVM needs ~1 s). */
   readyTimeoutMs?: number;
-  /** mongo-java-server's JVM heap cap (-Xmx), default '1g'. Aggregating ~500k documents needs more. */
+  /**
+   * mongo-java-server's JVM heap cap (-Xmx), default '1g'. Since launcher -r2 aggregations and batched finds
+   * stream, so the heap bounds a query's result (a sort, a find without batchSize), not the data (see
+   * docs/database-compat.md, "Capacity"). The JVM exits when it runs out (-XX:+ExitOnOutOfMemoryError).
+   */
   javaMaxHeap?: string;
   /**
-   * mongo-java-server only: keep data in memory instead of the H2 file (faster; gone on stop). With ~440k
-   * documents the H2 store failed reads with "Chunk … not found" in two of two runs of the report bench.
+   * mongo-java-server only: keep data in memory instead of the H2 file (faster; gone on stop). The memory
+   * backend still materialises every aggregation's input: it needs a heap larger than the data.
    */
   javaInMemory?: boolean;
   /**
