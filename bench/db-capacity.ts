@@ -5,7 +5,7 @@
  * insert and read rates and peak RSS of this process and of the database server process.
  *
  *   npx tsx bench/db-capacity.ts [--n=3000000] [--batch=2000] [--kind=mongo-java-server|ferretdb|mongod]
- *                                [--heap=1g] [--commit-delay-ms=0]   (mongo-java-server's -Xmx and commit mode)
+ *                                [--heap=1g] [--commit-delay-ms=100]   (mongo-java-server's -Xmx and commit mode)
  *   MONGODB_URI=mongodb://… npx tsx bench/db-capacity.ts   (an existing server instead of a local one)
  *
  * Before the N documents it measures a 20,000-document baseline on the same server (same code, its own
@@ -28,7 +28,7 @@ const N = Number(args.get('n') ?? 3_000_000);
 const BATCH = Number(args.get('batch') ?? 2000);
 const KIND = (args.get('kind') ?? 'mongo-java-server') as 'mongo-java-server' | 'ferretdb' | 'mongod';
 const HEAP = args.get('heap') ?? '1g';
-const COMMIT_DELAY_MS = Number(args.get('commit-delay-ms') ?? 0);
+const COMMIT_DELAY_MS = Number(args.get('commit-delay-ms') ?? 100);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const mb = (b: number) => `${(b / 1_048_576).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} docs/s`;

@@ -51,10 +51,10 @@ export interface StartLocalMongoOptions {
    */
   javaInMemory?: boolean;
   /**
-   * mongo-java-server on H2 only. 0 (default): every write is committed to the file before the server
-   * acknowledges it, so a SIGKILLed server loses nothing it acknowledged. N > 0: H2 commits in the
-   * background every N ms instead (the earlier behaviour): faster for many tiny writes, and a killed server
-   * loses up to the last N ms. Measured in docs/database-compat.md ("Capacity").
+   * mongo-java-server on H2 only: H2 commits in the background every N ms (default 100), so a SIGKILLed
+   * server loses up to about the last N ms of acknowledged writes (a SIGTERM loses nothing). 0 commits before
+   * every acknowledgement; measured, that was worse after a SIGKILL (H2's recovery sometimes fell back
+   * hundreds of writes): docs/database-compat.md ("Capacity").
    */
   javaCommitDelayMs?: number;
 }
@@ -91,8 +91,8 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       args = ['--listen', `127.0.0.1:${port ?? 0}`, '--data-dir', dataDir];
       break;
     case 'mongo-java-server':
-      // The launcher's H2 store streams queries and commits before acknowledging (launcher -r2); it held
-      // 3M activities in the capacity bench (docs/database-compat.md, "Capacity").
+      // Launcher -r2's H2 store streams aggregations and cursors instead of loading whole collections into
+      // the heap (docs/database-compat.md, "Capacity").
       if (findOnPath('java') === undefined) {
         throw new Error('mongo-java-server needs `java` (JDK/JRE 17+) on PATH: apt-get install -y openjdk-17-jre-headless');
       }
@@ -108,7 +108,7 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
         artifactPath('mongo-java-server'),
         '--port',
         String(port ?? 0),
-        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir, '--commit-delay-ms', String(opts.javaCommitDelayMs ?? 0)]),
+        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir, '--commit-delay-ms', String(opts.javaCommitDelayMs ?? 100)]),
       ];
       break;
   }
