@@ -41,6 +41,7 @@ public final class Main {
         boolean oplog = false;
         int commitDelayMs = 100;
         int cacheMb = 16; // H2's own default
+        int ioThreads = 128;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = value(args, ++i);
@@ -50,6 +51,7 @@ public final class Main {
                 case "--oplog" -> oplog = true;
                 case "--commit-delay-ms" -> commitDelayMs = Integer.parseInt(value(args, ++i));
                 case "--cache-mb" -> cacheMb = Integer.parseInt(value(args, ++i));
+                case "--io-threads" -> ioThreads = Integer.parseInt(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
             }
         }
@@ -99,7 +101,12 @@ public final class Main {
         }
 
         MongoServer server = new MongoServer(backend);
-        server.bind(host, port);
+        // mongo-java-server runs every command on the netty event loop of its connection, and netty hands
+        // connections to loops round-robin. With the default 2 x cores loops, a 3M-document aggregation (minutes)
+        // blocked the loop the driver's monitor connection shared: no heartbeat reply for 30 s, the driver
+        // dropped the pool and the aggregation failed ("connection <monitor> timed out"). Enough loops that live
+        // connections practically never share one; a loop's thread starts only when a connection gets it.
+        server.bind(new InetSocketAddress(host, port), 1, ioThreads);
         InetSocketAddress addr = server.getLocalAddress();
 
         CountDownLatch stopped = new CountDownLatch(1);
