@@ -130,6 +130,17 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     err(`导入失败：${e instanceof Error ? e.message : String(e)}`);
+    // The database went away mid-import (server killed, out of memory, network): say what to do next.
+    if (lostDatabase(e)) {
+      err('数据库连接中断：已写入的批次会保留；数据库恢复后重新导入同一文件即可（同一 id 的记录会更新，不会重复）。');
+    }
     process.exit(1);
   },
 );
+
+/** A network-level database failure (a bulk write that lost its connection carries the driver's ResetPool label). */
+function lostDatabase(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const labelled = (e as { hasErrorLabel?: (l: string) => boolean }).hasErrorLabel;
+  return /^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(e.name) || (typeof labelled === 'function' && ['ResetPool', 'NetworkError'].some((l) => labelled.call(e, l)));
+}

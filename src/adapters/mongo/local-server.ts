@@ -24,6 +24,8 @@ export interface LocalMongo {
   /** Connection string without a database name, e.g. `mongodb://127.0.0.1:40123/`. */
   uri: string;
   kind: LocalMongoKind;
+  /** The server process's id (for memory figures and crash tests). */
+  pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -37,19 +39,30 @@ export interface StartLocalMongoOptions {
   logger?: Logger;
   /** How long to wait for the server to answer `ping`; default 30 s (a cold JVM needs ~1 s). */
   readyTimeoutMs?: number;
-  /** mongo-java-server's JVM heap cap (-Xmx), default '1g'. Aggregating ~500k documents needs more. */
+  /**
+   * mongo-java-server's JVM heap cap (-Xmx), default '1g'. Since launcher -r2 aggregations and batched finds
+   * stream, so the heap bounds a query's result (a sort, a find without batchSize), not the data (see
+   * docs/database-compat.md, "Capacity"). The JVM exits when it runs out (-XX:+ExitOnOutOfMemoryError).
+   */
   javaMaxHeap?: string;
   /**
-   * mongo-java-server only: keep data in memory instead of the H2 file (faster; gone on stop). With ~440k
-   * documents the H2 store failed reads with "Chunk … not found" in two of two runs of the report bench.
+   * mongo-java-server only: keep data in memory instead of the H2 file (faster; gone on stop). The memory
+   * backend still materialises every aggregation's input: it needs a heap larger than the data.
    */
   javaInMemory?: boolean;
+  /**
+   * mongo-java-server on H2 only: H2 commits in the background every N ms (default 100), so a SIGKILLed
+   * server loses up to about the last N ms of acknowledged writes (a SIGTERM loses nothing). 0 commits before
+   * every acknowledgement; measured, that was worse after a SIGKILL (H2's recovery sometimes fell back
+   * hundreds of writes): docs/database-compat.md ("Capacity").
+   */
+  javaCommitDelayMs?: number;
 }
 
 // Keep in sync with scripts/db/build.sh.
 const ARTIFACTS = {
   ferretdb: { dir: 'ferretdb-1.24.2', file: 'ferretdb-launcher' },
-  'mongo-java-server': { dir: 'mongo-java-server-1.47.0', file: 'mongo-java-server-launcher.jar' },
+  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r2', file: 'mongo-java-server-launcher.jar' },
 } as const;
 
 const STOP_GRACE_MS = 10_000;
@@ -78,6 +91,8 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       args = ['--listen', `127.0.0.1:${port ?? 0}`, '--data-dir', dataDir];
       break;
     case 'mongo-java-server':
+      // Launcher -r2's H2 store streams aggregations and cursors instead of loading whole collections into
+      // the heap (docs/database-compat.md, "Capacity").
       if (findOnPath('java') === undefined) {
         throw new Error('mongo-java-server needs `java` (JDK/JRE 17+) on PATH: apt-get install -y openjdk-17-jre-headless');
       }
@@ -86,11 +101,14 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       // for the 100k-document probe (see docs/database-compat.md).
       args = [
         `-Xmx${opts.javaMaxHeap ?? '1g'}`,
+        // A JVM out of heap can go on half-working (a failed thread, replies lost): end it, so clients and
+        // the supervisor see a failure instead of a server that acknowledged work it then dropped.
+        '-XX:+ExitOnOutOfMemoryError',
         '-jar',
         artifactPath('mongo-java-server'),
         '--port',
         String(port ?? 0),
-        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir]),
+        ...(opts.javaInMemory ? ['--memory'] : ['--data-dir', dataDir, '--commit-delay-ms', String(opts.javaCommitDelayMs ?? 100)]),
       ];
       break;
   }
@@ -130,6 +148,7 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
     return {
       uri,
       kind,
+      pid: child.pid,
       stop: () => (stopping ??= stopChild(child, exited)),
     };
   } catch (err) {

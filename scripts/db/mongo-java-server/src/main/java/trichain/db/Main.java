@@ -3,8 +3,8 @@ package trichain.db;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.h2.mvstore.MVStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   java -jar mongo-java-server-launcher.jar --port 27018 --data-dir ./data   (H2 MVStore file data/mongo.mv.db)
  *   java -jar mongo-java-server-launcher.jar --port 0 --memory                (nothing on disk)
  *   options: --host 127.0.0.1, --oplog (enables change streams; the oplog grows without bound),
- *            --commit-delay-ms 100 (H2 background commit interval: the most a killed server can lose)
+ *            --commit-delay-ms 100 (default: H2 commits in the background every N ms, so a SIGKILLed server
+ *            loses up to the last ~N ms of acknowledged writes; 0: commit before each acknowledgement, which
+ *            measured worse after a SIGKILL: see DurableH2Backend),
+ *            --cache-mb 16 (H2 page cache, H2's default)
  * </pre>
  *
  * Prints one line to stdout when the socket is bound: {@code mongo-java-server-launcher: listening on mongodb://host:port/}.
@@ -37,6 +40,8 @@ public final class Main {
         boolean memory = false;
         boolean oplog = false;
         int commitDelayMs = 100;
+        int cacheMb = 16; // H2's own default
+        int ioThreads = 128;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = value(args, ++i);
@@ -45,6 +50,8 @@ public final class Main {
                 case "--memory" -> memory = true;
                 case "--oplog" -> oplog = true;
                 case "--commit-delay-ms" -> commitDelayMs = Integer.parseInt(value(args, ++i));
+                case "--cache-mb" -> cacheMb = Integer.parseInt(value(args, ++i));
+                case "--io-threads" -> ioThreads = Integer.parseInt(value(args, ++i));
                 default -> fail("unknown argument " + args[i]);
             }
         }
@@ -57,11 +64,21 @@ public final class Main {
             backend = new MemoryBackend();
         } else {
             Files.createDirectories(dataDir);
-            H2Backend h2 = new H2Backend(dataDir.resolve("mongo.mv.db").toString());
-            // MVStore commits in the background every 1000 ms by default, so a killed server lost
-            // up to a second of acknowledged writes (measured: ~200 of ~480). Committing more often
-            // narrows that window; a clean SIGTERM always commits everything.
-            h2.getMvStore().setAutoCommitDelay(commitDelayMs);
+            MVStore store = new MVStore.Builder()
+                .fileName(dataDir.resolve("mongo.mv.db").toString())
+                .cacheSize(cacheMb)
+                // A failed background write leaves the store closed ("panic"): every later command would
+                // fail while the process looked alive. Exit instead, so the supervisor and clients see it.
+                .backgroundExceptionHandler((thread, e) -> {
+                    System.err.println(NAME + ": H2 background writer failed, exiting: " + e);
+                    e.printStackTrace();
+                    Runtime.getRuntime().halt(70);
+                })
+                .open();
+            // The background writer also compacts the file, so it keeps running in sync mode; there it
+            // only finds work that a command's own commit has not already written.
+            store.setAutoCommitDelay(commitDelayMs > 0 ? commitDelayMs : 1000);
+            DurableH2Backend h2 = new DurableH2Backend(store, commitDelayMs == 0);
             backend = h2;
         }
         // The Node driver 7.x refuses servers below wire version 9 (MongoDB 4.4), and 1.47.0's
@@ -84,7 +101,12 @@ public final class Main {
         }
 
         MongoServer server = new MongoServer(backend);
-        server.bind(host, port);
+        // mongo-java-server runs every command on the netty event loop of its connection, and netty hands
+        // connections to loops round-robin. With the default 2 x cores loops, a 3M-document aggregation (minutes)
+        // blocked the loop the driver's monitor connection shared: no heartbeat reply for 30 s, the driver
+        // dropped the pool and the aggregation failed ("connection <monitor> timed out"). Enough loops that live
+        // connections practically never share one; a loop's thread starts only when a connection gets it.
+        server.bind(new InetSocketAddress(host, port), 1, ioThreads);
         InetSocketAddress addr = server.getLocalAddress();
 
         CountDownLatch stopped = new CountDownLatch(1);
