@@ -41,8 +41,9 @@ export interface StartLocalMongoOptions {
   readyTimeoutMs?: number;
   /**
    * mongo-java-server's JVM heap cap (-Xmx), default '1g'. Since launcher -r2 aggregations and batched finds
-   * stream, so the heap bounds a query's result (a sort, a find without batchSize), not the data (see
-   * docs/database-compat.md, "Capacity"). The JVM exits when it runs out (-XX:+ExitOnOutOfMemoryError).
+   * stream, so the heap bounds a query's result (a sort, a find without batchSize), not the data: 1 GB held
+   * 3M activities (docs/database-compat.md, "Capacity"). The JVM exits when it runs out
+   * (-XX:+ExitOnOutOfMemoryError).
    */
   javaMaxHeap?: string;
   /**
