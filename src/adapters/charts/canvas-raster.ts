@@ -108,8 +108,10 @@ export function registerCjkFonts(): string[] {
     seen.add(`${m.file}#${m.index}`);
     try {
       if (GlobalFonts.registerFromPath(standaloneFontFile(m), m.family)) families.add(m.family);
-    } catch {
-      // unreadable font or read-only temp folder: Skia's own font scan still applies
+    } catch (err) {
+      // Unreadable font or read-only temp folder: Skia's own scan still applies, but it only sees a
+      // collection's first (Japanese) face, so say so once instead of drawing 骨/直/角 wrong in silence.
+      process.emitWarning(`charts: could not register the Chinese font face ${m.family} from ${m.file} (${err instanceof Error ? err.message : String(err)}); Chinese text may render in Japanese glyph forms. Make ${join(tmpdir(), 'trichain-fonts')} writable.`, { code: 'TRICHAIN_CJK_FONT' });
     }
   }
   fontsRegistered = [...families];
