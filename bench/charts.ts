@@ -22,6 +22,7 @@ import { pixelDiff } from '../src/adapters/charts/png-diff.js';
 import { createRenderPool } from '../src/adapters/charts/render-pool.js';
 import { prepareForRaster } from '../src/adapters/charts/svg-raster-prep.js';
 import { clearRenderCache, renderPng, renderSvg, type RenderOptions } from '../src/adapters/charts/vega-renderer.js';
+import { textCellSpec } from '../test/helpers/text-cell-spec.js';
 import { barChartSpec, type BarRow } from '../src/domain/charts/bar-chart.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -104,20 +105,6 @@ async function interleaved(contenders: Contender[]): Promise<Single[]> {
   });
 }
 
-/** Text in a 200×48 cell, 40 px; `font` overrides the chart font stack. */
-function textSpec(text: string, font?: string): TopLevelSpec {
-  return {
-    width: 200,
-    height: 48,
-    padding: 0,
-    autosize: 'none',
-    data: { values: [{ t: text }] },
-    mark: { type: 'text', fontSize: 40, x: 100, y: 24, align: 'center', baseline: 'middle', ...(font ? { font } : {}) },
-    encoding: { text: { field: 't', type: 'nominal' } },
-    config: { view: { stroke: null } },
-  } as TopLevelSpec;
-}
-
 /**
  * CJK check: 骨直角 drawn by `render` is nearer librsvg's Simplified-Chinese face than its Japanese one (the
  * forms differ), and far from private-use code points (tofu boxes). librsvg is checked against tofu only.
@@ -125,10 +112,10 @@ function textSpec(text: string, font?: string): TopLevelSpec {
 async function cjkCheck(render: Render): Promise<string> {
   const rsvg = viaRenderer({ rasterizer: 'librsvg' });
   const [own, sc, jp, tofu] = await Promise.all([
-    render(textSpec('骨直角')),
-    rsvg(textSpec('骨直角')),
-    rsvg(textSpec('骨直角', 'Noto Sans CJK JP')),
-    render(textSpec('\uE000\uE001\uE002')),
+    render(textCellSpec('骨直角', 200)),
+    rsvg(textCellSpec('骨直角', 200)),
+    rsvg(textCellSpec('骨直角', 200, 'Noto Sans CJK JP')),
+    render(textCellSpec('\uE000\uE001\uE002', 200)),
   ]);
   const [toSc, toJp, toTofu] = await Promise.all([pixelDiff(own, sc), pixelDiff(own, jp), pixelDiff(own, tofu)]);
   const notTofu = toTofu.mean > 0.05;

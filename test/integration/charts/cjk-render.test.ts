@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { textCellSpec } from '../../helpers/text-cell-spec.js';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,20 +39,6 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 // --- glyph probe -------------------------------------------------------------------------------------------
-
-/** One character in a 48×48 cell, 40px, centred. */
-function glyphSpec(char: string, font?: string): TopLevelSpec {
-  return {
-    width: 48,
-    height: 48,
-    padding: 0,
-    autosize: 'none',
-    data: { values: [{ t: char }] },
-    mark: { type: 'text', fontSize: 40, x: 24, y: 24, align: 'center', baseline: 'middle', ...(font ? { font } : {}) },
-    encoding: { text: { field: 't', type: 'nominal' } },
-    config: { view: { stroke: null } },
-  } as TopLevelSpec;
-}
 
 /** The probe characters: two different 汉字 and two code points no font has (private use → "tofu" boxes). */
 const PROBE = ['销', '售', '\uE000', '\uE001'] as const;
@@ -147,7 +134,7 @@ describe('CJK chart rendering', () => {
   });
 
   it('draws 汉字 as real, distinct glyphs — not as boxes (tofu)', async () => {
-    const pngs = await Promise.all(PROBE.map((c) => renderPng(glyphSpec(c))));
+    const pngs = await Promise.all(PROBE.map((c) => renderPng(textCellSpec(c, 48))));
     // the tofu reference really is box-shaped here, so the detector is meaningful in this environment
     expect(boxness(await toGray(pngs[2]!)).edge).toBeGreaterThan(0.9);
     expect(await glyphProblems(pngs)).toEqual([]);
@@ -165,7 +152,7 @@ describe('CJK chart rendering', () => {
       );
       const code = `
         const r = await import(${JSON.stringify(rendererUrl)});
-        const specs = ${JSON.stringify(PROBE.map((c) => glyphSpec(c, 'NoSuchFontFamily')))};
+        const specs = ${JSON.stringify(PROBE.map((c) => textCellSpec(c, 48, 'NoSuchFontFamily')))};
         const pngs = [];
         for (const spec of specs) pngs.push((await r.renderPng(spec, { rasterizer: 'librsvg' })).toString('base64'));
         let fontCheck = 'passed';

@@ -9,21 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { pixelDiff } from '../../../src/adapters/charts/png-diff.js';
 import { clearRenderCache, renderPng } from '../../../src/adapters/charts/vega-renderer.js';
 import { extractCollectionFace } from '../../../src/adapters/charts/canvas-raster.js';
+import { textCellSpec } from '../../helpers/text-cell-spec.js';
 import { barChartSpec } from '../../../src/domain/charts/bar-chart.js';
-
-/** Text in a 200×48 cell; `font` overrides the chart font stack. */
-function textSpec(text: string, font?: string): TopLevelSpec {
-  return {
-    width: 200,
-    height: 48,
-    padding: 0,
-    autosize: 'none',
-    data: { values: [{ t: text }] },
-    mark: { type: 'text', fontSize: 40, x: 100, y: 24, align: 'center', baseline: 'middle', ...(font ? { font } : {}) },
-    encoding: { text: { field: 't', type: 'nominal' } },
-    config: { view: { stroke: null } },
-  } as TopLevelSpec;
-}
 
 const amount = (i: number) => 120_000 + ((i * 7919) % 56) * 17_000;
 
@@ -45,10 +32,10 @@ describe('canvas rasterizer vs librsvg', () => {
   it('draws 汉字 in their Simplified-Chinese forms (骨 直 角 differ in the Japanese face), not as boxes', async () => {
     const text = '骨直角';
     const [canvas, sc, jp, tofu] = await Promise.all([
-      renderPng(textSpec(text)),
-      renderPng(textSpec(text), { rasterizer: 'librsvg' }), // fontconfig picks the SC face of the collection
-      renderPng(textSpec(text, 'Noto Sans CJK JP'), { rasterizer: 'librsvg' }),
-      renderPng(textSpec('\uE000\uE001\uE002')), // private-use code points: no font has them → boxes
+      renderPng(textCellSpec(text, 200)),
+      renderPng(textCellSpec(text, 200), { rasterizer: 'librsvg' }), // fontconfig picks the SC face of the collection
+      renderPng(textCellSpec(text, 200, 'Noto Sans CJK JP'), { rasterizer: 'librsvg' }),
+      renderPng(textCellSpec('\uE000\uE001\uE002', 200)), // private-use code points: no font has them → boxes
     ]);
     const toSc = await pixelDiff(canvas, sc);
     const toJp = await pixelDiff(canvas, jp);
