@@ -90,7 +90,7 @@ export class GoalRepository {
       });
       return this.read(quarterId, ownerId);
     }
-    return doc ? toGoal(doc) : null;
+    return doc ? goalOf(doc) : null;
   }
 
   /** The person's goal for the quarter, created as an empty draft (version 1) when there is none. */
@@ -140,7 +140,7 @@ export class GoalRepository {
 
   async forOwners(quarterId: string, ownerIds: readonly string[]): Promise<Goal[]> {
     const docs = await this.m.Goal.find({ quarterId, ownerId: { $in: ownerIds } }).lean();
-    return docs.map(toGoal);
+    return docs.map(goalOf);
   }
 
   /**
@@ -163,7 +163,7 @@ export class GoalRepository {
 
   private async read(quarterId: string, ownerId: string): Promise<Goal | null> {
     const doc = await this.m.Goal.findOne({ quarterId, ownerId }).lean();
-    return doc ? toGoal(doc) : null;
+    return doc ? goalOf(doc) : null;
   }
 }
 
@@ -188,7 +188,7 @@ function auditView(s: GoalState) {
 }
 
 /** A lean goal document → Goal, with defaults for fields older documents may lack. */
-function toGoal(doc: object): Goal {
+export function goalOf(doc: object): Goal {
   const d = doc as Record<string, unknown> & { alignment?: { status?: string; findings?: StoredFinding[]; checkedAt?: Date | null } };
   const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
   const arr = (k: string) => (Array.isArray(d[k]) ? (d[k] as string[]).map(String) : []);

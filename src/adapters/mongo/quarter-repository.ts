@@ -29,7 +29,7 @@ export class QuarterRepository {
 
   async get(id: string): Promise<QuarterConfig | null> {
     const doc = await this.m.Quarter.findById(id).lean();
-    return doc ? toConfig(doc) : null;
+    return doc ? quarterConfigOf(doc) : null;
   }
 
   /** The quarter `now` falls in; before any has started, the next one (goals are set in week 0). */
@@ -37,7 +37,7 @@ export class QuarterRepository {
     const docs = await this.m.Quarter.find({ endDate: { $gt: now } }).sort({ startDate: 1 }).limit(4).lean();
     const running = docs.find((d) => d.startDate <= now);
     const pick = running ?? docs[0];
-    return pick ? toConfig(pick) : null;
+    return pick ? quarterConfigOf(pick) : null;
   }
 
   /**
@@ -80,7 +80,8 @@ function auditView(q: QuarterConfig) {
   return { start: q.start, end: q.end, reviewAt: q.reviewAt, metrics: q.metrics, industryOptions: q.industryOptions, direction: q.direction, revision: q.revision };
 }
 
-function toConfig(doc: object): QuarterConfig {
+/** A lean quarter document → QuarterConfig (every reader of a quarter maps it here, with the same defaults). */
+export function quarterConfigOf(doc: object): QuarterConfig {
   const d = doc as {
     _id: string;
     startDate: Date;

@@ -1,8 +1,10 @@
 import type { Document } from 'mongodb';
+import { goalOf } from '../../adapters/mongo/goal-repository.js';
 import type { Models } from '../../adapters/mongo/models/index.js';
-import type { Alignment, GoalLike } from '../../domain/goals/alignment.js';
+import { quarterConfigOf } from '../../adapters/mongo/quarter-repository.js';
+import type { Alignment } from '../../domain/goals/alignment.js';
 import { alignmentInTree, alignmentTree, type AlignmentTree } from '../../domain/goals/alignment-tree.js';
-import type { MetricDef } from '../../domain/goals/metrics.js';
+import { likeOf } from '../goals/goal-context.js';
 
 /**
  * The alignment GET /api/v1/goals reports, by the rule every chat view uses (domain/goals/alignment-tree):
@@ -11,8 +13,8 @@ import type { MetricDef } from '../../domain/goals/metrics.js';
  * goes stale when the team's goals change), so IT must not see a different answer from the one in chat.
  *
  * One tree per quarter on the page: active people (id, name, manager) and that quarter's goals, read once
- * per page, never per goal. People who have left are checked against the company direction only, as their
- * manager no longer counts them.
+ * per page, never per goal, and mapped by the repositories' own mappers (the defaults chat reads with).
+ * People who have left are checked against the company direction only, as their manager no longer counts them.
  */
 export async function liveAlignments(m: Models, page: readonly Document[]): Promise<Map<string, Alignment | null>> {
   const out = new Map<string, Alignment | null>();
@@ -31,17 +33,9 @@ export async function liveAlignments(m: Models, page: readonly Document[]): Prom
 }
 
 async function quarterTree(m: Models, quarterId: string, people: Parameters<typeof alignmentTree>[0]): Promise<AlignmentTree | null> {
-  const q = await m.Quarter.findById(quarterId, { metrics: 1, direction: 1 }).lean();
-  if (!q) return null;
-  const goals = await m.Goal.find({ quarterId }, { ownerId: 1, status: 1, targets: 1, industries: 1, keyAccounts: 1 }).lean();
-  const likes: GoalLike[] = goals.map((g) => ({
-    ownerId: String(g.ownerId),
-    status: g.status,
-    targets: (g.targets ?? []).map((t) => ({ metric: String(t.metric), value: Number(t.value) })),
-    industries: [...(g.industries ?? [])],
-    keyAccounts: [...(g.keyAccounts ?? [])],
-  }));
-  const metrics: MetricDef[] = (q.metrics ?? []).map((x) => ({ key: x.key, name: x.name, nameEn: x.nameEn ?? x.name, unit: x.unit, kind: x.kind ?? 'kpi' }));
-  const direction = { industries: [...(q.direction?.industries ?? [])], keyAccounts: [...(q.direction?.keyAccounts ?? [])] };
-  return alignmentTree(people, likes, metrics, direction);
+  const doc = await m.Quarter.findById(quarterId).lean();
+  if (!doc) return null;
+  const q = quarterConfigOf(doc);
+  const goals = (await m.Goal.find({ quarterId }).lean()).map((g) => likeOf(goalOf(g)));
+  return alignmentTree(people, goals, q.metrics, q.direction);
 }
