@@ -3,6 +3,7 @@ import { parseAppealArgs } from '../domain/appeals/appeal-rules.js';
 import { quarterOf } from '../domain/time/calendar.js';
 import type { AppealService } from '../services/appeals/appeal-service.js';
 import { appealStatsText } from '../services/appeals/appeal-stats.js';
+import { refuse } from '../services/goals/refusal.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
 
 const QUARTER = /^(\d{4})\s*Q([1-4])$/i;
@@ -44,8 +45,8 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
     async (ctx) => {
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       if (viewer.role !== 'hr') {
-        await d.audit.record({ actorId: viewer.id, action: 'access_denied', entity: 'appeal-stats', entityId: 'all', note: 'appeal-stats: HR only' });
-        return ctx.reply(ctx.lang === 'zh' ? '申诉统计只对 HR 开放。' : 'Appeal statistics are for HR only.');
+        const reason = { zh: '申诉统计只对 HR 开放。', en: 'Appeal statistics are for HR only.' };
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: viewer.id, what: 'appeal-stats', entity: 'appeal-stats', entityId: 'all', reason, lang: ctx.lang }, (x) => ctx.reply(x));
       }
       const arg = ctx.args.trim();
       const m = QUARTER.exec(arg);

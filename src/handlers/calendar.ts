@@ -1,5 +1,6 @@
 import type { Bot } from '../bot/bot.js';
 import { escapeMd } from '../domain/goals/goal-view.js';
+import { refuse } from '../services/goals/refusal.js';
 import { parseCompanyDays } from '../domain/time/company-days-command.js';
 import { dayKey } from '../domain/time/calendar.js';
 import type { CompanyCalendar } from '../services/calendar/company-calendar.js';
@@ -34,8 +35,9 @@ export function registerCalendar(bot: Bot, d: ActivityHandlerDeps & { calendar: 
       }
       const viewer = await viewerOf(d, ctx.event.senderStaffId);
       if (viewer.role !== 'hr') {
-        await d.audit.record({ actorId: viewer.id, action: 'access_denied', entity: 'company-day', entityId: cmd.days[0]!, note: 'company-days: HR only' });
-        return ctx.reply('只有 HR 可以设置公司假期。');
+        // The reply stays Chinese, as the rest of this command's answers are.
+        const reason = { zh: '只有 HR 可以设置公司假期。', en: '只有 HR 可以设置公司假期。' };
+        return refuse({ audit: d.audit, logger: ctx.log }, { actorId: viewer.id, what: 'company-days', entity: 'company-day', entityId: cmd.days[0]!, reason, lang: ctx.lang }, (x) => ctx.reply(x));
       }
       if (cmd.kind === 'remove') {
         const n = await d.calendar.remove(cmd.days, viewer.id);

@@ -16,6 +16,7 @@ import { formatLocal, quarterOf } from '../../domain/time/calendar.js';
 import { addWorkingDays, type WorkingCalendar } from '../../domain/time/working-days.js';
 import type { Logger } from '../../logger.js';
 import { approvalValues, type AppealView } from './appeal-cards.js';
+import { recordRefusal } from '../goals/refusal.js';
 
 export interface AppealDeps {
   models: Models;
@@ -259,8 +260,7 @@ export class AppealService {
   }
 
   private async auditRefusal(actorId: string, what: string, entity: string, entityId: string, reason: Msg): Promise<void> {
-    this.d.logger.warn({ actorId, what, entity, entityId }, 'access refused');
-    await this.d.audit.record({ actorId, action: 'access_denied', entity, entityId, note: `${what}: ${reason.en}` });
+    await recordRefusal(this.d, { actorId, what, entity, entityId, reason });
   }
 }
 

@@ -18,9 +18,14 @@ export interface Refusal {
  * audit entry, so repeated attempts are visible to HR.
  */
 export async function refuse(deps: { audit: AuditRepository; logger: Logger }, r: Refusal, answer: (text: string) => Promise<void>): Promise<void> {
+  await recordRefusal(deps, r);
+  await answer(r.reason[r.lang]);
+}
+
+/** The log line and audit entry of a refusal, for a caller that words its own answer. */
+export async function recordRefusal(deps: { audit: AuditRepository; logger: Logger }, r: Omit<Refusal, 'lang'>): Promise<void> {
   deps.logger.warn({ actorId: r.actorId, what: r.what, entity: r.entity, entityId: r.entityId }, 'access refused');
   await deps.audit.record({ actorId: r.actorId, action: 'access_denied', entity: r.entity, entityId: r.entityId, note: `${r.what}: ${r.reason.en}` });
-  await answer(r.reason[r.lang]);
 }
 
 /** Answers a card click in the clicker's 1:1 chat (the card itself may belong to someone else). */
