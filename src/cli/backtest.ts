@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { connectMongo } from '../adapters/mongo/connect.js';
 import { createModels } from '../adapters/mongo/models/index.js';
-import { ConfigError, readConfig } from '../config.js';
+import { cliConfig } from './cli-config.js';
 import { formatBacktest } from '../domain/prediction/backtest-format.js';
 import { PREDICTED_METRICS, type PredictedMetric } from '../domain/prediction/features.js';
 import { createLogger } from '../logger.js';
@@ -37,13 +37,8 @@ async function main(): Promise<number> {
   if (model !== 'logistic' && model !== 'gbt') return fail(`--model：logistic 或 gbt（收到 "${values.model}"）`);
   const asOf = values['as-of'] ? new Date(values['as-of']) : new Date();
   if (Number.isNaN(asOf.getTime())) return fail(`--as-of：要日期，例如 2026-12-01（收到 "${values['as-of']}"）`);
-  let config;
-  try {
-    config = readConfig(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) e.problems.forEach((p) => err(`config error: ${p}`));
-    return 1;
-  }
+  const config = cliConfig(err);
+  if (!config) return 1;
   if (!config.mongo.uri) return fail('请设置 MONGODB_URI：回测读取服务使用的数据库（本地运行时，服务启动日志里的 "started local database" 给出了地址）。');
   // Errors only: the report goes to stdout, and the connection's own "disconnected" warning at exit is noise.
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });

@@ -17,7 +17,7 @@ import { connectMongo } from '../adapters/mongo/connect.js';
 import { parseUserMap } from '../adapters/mongo/identity-resolver.js';
 import { createModels, ensureIndexes } from '../adapters/mongo/models/index.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, readConfig } from '../config.js';
+import { cliConfig } from './cli-config.js';
 import { typeAliases } from '../domain/activity/rules/context.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
@@ -51,13 +51,8 @@ async function main(): Promise<number> {
     optionProblems.forEach((p) => err(p));
     return 1;
   }
-  let config;
-  try {
-    config = readConfig(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) e.problems.forEach((p) => err(`config error: ${p}`));
-    return 1;
-  }
+  const config = cliConfig(err);
+  if (!config) return 1;
   if (!config.mongo.uri) {
     err('请设置 MONGODB_URI：导入写入服务使用的数据库（本地运行时，服务启动日志里的 "started local database" 给出了地址）。');
     return 1;

@@ -1,0 +1,11 @@
+import { ConfigError, readConfig, type Config } from '../config.js';
+
+/** The service's configuration for a command-line tool, or null after printing each problem (exit 1 then). */
+export function cliConfig(err: (line: string) => void): Config | null {
+  try {
+    return readConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) e.problems.forEach((p) => err(`config error: ${p}`));
+    return null;
+  }
+}
