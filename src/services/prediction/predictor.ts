@@ -39,6 +39,11 @@ export type PredictionSet =
       rows: RepPrediction[];
     };
 
+/** Whole weeks of the quarter passed at `asOf` (week N = the first N × 7 days), as predictions and reports count. */
+export function wholeWeeks(startMs: number, asOf: Date): number {
+  return Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS));
+}
+
 /** Week of the quarter at `asOf`: 1 in its first seven days. */
 export function weekOfQuarter(startMs: number, asOf: Date): number {
   return Math.max(1, Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS) + 1));
@@ -51,7 +56,7 @@ export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; m
   const current = h.quarters.at(-1);
   if (!current || current.endMs <= asOf.getTime()) return { status: 'no-quarter' };
   // Features as of the last whole week (week N = the first N weeks have passed).
-  const week = o.week ?? Math.min(13, Math.floor((asOf.getTime() - current.startMs) / WEEK_MS));
+  const week = o.week ?? wholeWeeks(current.startMs, asOf);
   const stored = await latestModel(models);
   const tooEarly = week < FIRST_PREDICTION_WEEK;
   const thin = !stored || stored.status === 'thin';

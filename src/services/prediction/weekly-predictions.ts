@@ -10,18 +10,11 @@ import type { Models } from '../../adapters/mongo/models/index.js';
 import { PREDICTED_METRICS } from '../../domain/prediction/features.js';
 import type { Logger } from '../../logger.js';
 import type { ModelKeeper } from './model-keeper.js';
-import { FIRST_PREDICTION_WEEK, predictNow, storePredictions } from './predictor.js';
-
-const WEEK_MS = 7 * 86_400_000;
+import { FIRST_PREDICTION_WEEK, predictNow, storePredictions, wholeWeeks } from './predictor.js';
 
 export type WeekPredictionResult =
   | { state: 'no-quarter' | 'too-early' | 'stored-before'; quarterId?: string; week?: number }
   | { state: 'stored'; quarterId: string; week: number; status: 'ok' | 'thin'; modelVersion: number | null; rows: number; ms: number };
-
-/** Whole weeks of the quarter passed at `asOf` (week N = the first N × 7 days), as the report counts. */
-export function wholeWeeks(startMs: number, asOf: Date): number {
-  return Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS));
-}
 
 export class WeeklyPredictions {
   constructor(private readonly d: { models: Models; keeper: ModelKeeper; logger: Logger }) {}

@@ -7,8 +7,7 @@
 import type { Models } from '../../adapters/mongo/models/index.js';
 import type { ReportPrediction } from '../../domain/report/prediction-lines.js';
 import type { ReportQuarter } from '../../domain/report/types.js';
-
-const WEEK_MS = 7 * 86_400_000;
+import { wholeWeeks } from '../prediction/predictor.js';
 
 export async function loadStoredPredictions(
   m: Pick<Models, 'Prediction'>,
@@ -21,7 +20,7 @@ export async function loadStoredPredictions(
   const out = new Map<string, ReportPrediction[]>();
   if (personIds.length === 0) return out;
   const wanted = who ? new Set(personIds) : undefined;
-  const week = Math.floor((asOf.getTime() - quarter.start.getTime()) / WEEK_MS);
+  const week = wholeWeeks(quarter.start.getTime(), asOf);
   const docs = await m.Prediction.find(
     { quarterId: quarter.id, personId: who ?? { $in: [...personIds] }, week: { $lte: week } },
     { personId: 1, metric: 1, week: 1, probability: 1, modelVersion: 1, target: 1, achieved: 1, paceProjected: 1, factors: 1 },
