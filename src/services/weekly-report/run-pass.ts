@@ -1,6 +1,5 @@
 import type { ReportRun, ReportRunRepository, ReportScope, RunCounts } from '../../adapters/mongo/report-run-repository.js';
 import type { Logger } from '../../logger.js';
-import type { RepReport } from '../../domain/report/build-report.js';
 import { teamSourceOf } from '../../domain/report/team.js';
 import { TeamSummaryStream } from '../../domain/report/team-stream.js';
 import type { BuiltReports, ReportBuilder } from './report-builder.js';
@@ -8,7 +7,7 @@ import { planSlices } from './slice-plan.js';
 import type { DeliveryItem, DeliveryOutcome, ReportSender } from './report-sender.js';
 
 /** The cards a run of this scope delivers: managers' summaries first (fewer, and they act on them), then reps. */
-export function itemsFor(scope: ReportScope, built: BuiltReports): DeliveryItem[] {
+export function itemsFor(scope: ReportScope, built: Pick<BuiltReports, 'teams' | 'reports'>): DeliveryItem[] {
   const teams = built.teams.map((team): DeliveryItem => ({ recipientId: team.managerId, part: 'team', team }));
   // A personal report only for those carrying a personal book (reps; managers with their own activity or
   // deals): a manager whose goal is the team's roll-up gets the team summary, not a rep's card of zeros.
@@ -85,8 +84,6 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   if (!run.peers) await d.runs.setPeers(run._id, peers);
   const slices = planSlices(plan.scoped, d.sliceSize);
   const teams = new TeamSummaryStream(plan.index, plan.scoped.map((p) => p.id), plan.settings, root);
-  const wantTeam = (managerId: string) => !root || managerId === root;
-  const wantReport = (r: RepReport) => r.figures.personalBook && (!root || r.managerId === root);
   d.logger.info(
     { runId: run._id, week: run.week, people: plan.scoped.length, slices: slices.length, sliceSize: d.sliceSize, planMs: Math.round(performance.now() - t0), ...memoryMb() },
     'weekly report: pass planned, delivering slice by slice',
@@ -102,11 +99,8 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
     const { reports, ms } = await next!;
     // The next slice loads while this one's cards go out (sending is paced; loading is the database's).
     next = i + 1 < slices.length ? build(i + 1) : undefined;
-    const items: DeliveryItem[] = [];
-    for (const r of reports) {
-      for (const team of teams.add(teamSourceOf(r))) if (wantTeam(team.managerId)) items.push({ recipientId: team.managerId, part: 'team', team });
-    }
-    for (const report of reports) if (wantReport(report)) items.push({ recipientId: report.personId, part: 'report', report });
+    // Every report feeds the team sums (in order); the summaries it completes go out with this slice's cards.
+    const items = itemsFor(run.scope, { teams: reports.flatMap((r) => teams.add(teamSourceOf(r))), reports });
     counts.recipients += items.length;
     d.logger.info({ runId: run._id, slice: i + 1, of: slices.length, people: reports.length, cards: items.length, loadMs: Math.round(ms.load), computeMs: Math.round(ms.compute), ...memoryMb() }, 'weekly report: slice built');
     await deliver(items);
