@@ -2,6 +2,7 @@ import { loadOrgAndSubjects, loadReportDataset, loadSliceDataset, loadSliceFacts
 import type { Models } from '../../adapters/mongo/models/index.js';
 import type { QuarterDoc } from '../../adapters/mongo/models/quarter.model.js';
 import { buildReports, type RepReport } from '../../domain/report/build-report.js';
+import { reportsUnder } from '../../domain/org/access.js';
 import { carriesPersonalBook } from '../../domain/figures/person-figures.js';
 import type { PersonFacts } from '../../domain/report/facts.js';
 import { peerStats, type PeerStats } from '../../domain/report/peers.js';
@@ -106,11 +107,7 @@ export class ReportBuilder {
     const index = indexOrg(org);
     let scoped = subjects;
     if (root) {
-      const below = new Set<string>();
-      const walk = (id: string) => {
-        for (const c of index.children.get(id) ?? []) if (!below.has(c.id)) (below.add(c.id), walk(c.id));
-      };
-      walk(root);
+      const below = new Set(reportsUnder(root, (id) => (index.children.get(id) ?? []).map((c) => c.id)));
       scoped = subjects.filter((p) => below.has(p.id));
     }
     return { quarter: toReportQuarter(q), settings: this.settingsFor(q), index, subjects, scoped, calendar: await this.workingCalendar() };
