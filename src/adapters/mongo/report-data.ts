@@ -50,13 +50,12 @@ export async function loadReportDataset(
     opts.settings,
   );
   const scope = reportedActivities(quarter);
-  const [, , , , notCounted, appealed] = await Promise.all([
+  const [, , , , { notCounted, appealed }] = await Promise.all([
     foldActivitiesInSlices(m, folder, scope, asOf, opts.settings, people, only, opts.activitySlice ?? ACTIVITY_SLICE),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     foldClosedAndOpened(m, folder, quarter, asOf, only),
     foldNotCountedReasons(m, folder, scope, asOf, only),
-    loadNotCounted(m, scope, week, asOf, only),
-    loadAppealed(m, scope, week, asOf, only),
+    loadWeekNotCounted(m, scope, week, asOf, only),
   ]);
   return { quarter, asOf, week, people, org, goals, facts: folder.finish(), notCounted, appealed };
 }
@@ -87,7 +86,7 @@ export async function loadSliceDataset(
     foldActivities(m, folder, scope, asOf, opts.settings, only, true, true),
     foldWonDeals(m, folder, quarter.id, asOf, only),
     foldClosedAndOpened(m, folder, quarter, asOf, only),
-    loadWeekNotCountedAndAppealed(m, scope, week, asOf, only),
+    loadWeekNotCounted(m, scope, week, asOf, only),
   ]);
   const { notCounted, appealed } = week_;
   const context = new Set(opts.org.map((p) => p.id));
@@ -316,13 +315,17 @@ async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: 
   }
 }
 
-/** loadNotCounted and loadAppealed in one query. */
-async function loadWeekNotCountedAndAppealed(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object): Promise<{ notCounted: NotCountedActivity[]; appealed: string[] }> {
+/**
+ * The report week's not-counted activities, and the people with an activity that counts there only because an
+ * appeal was accepted (shown as 经申诉计入): one query for both.
+ */
+async function loadWeekNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<{ notCounted: NotCountedActivity[]; appealed: string[] }> {
   const rows = await m.Activity.find(
-    { ...scope, isoWeek: week, startAt: { $lt: asOf }, personId: only, $or: [{ counted: false }, { counted: true, 'appealOverride.appealId': { $exists: true } }] },
+    { ...scope, isoWeek: week, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}), $or: [{ counted: false }, { counted: true, 'appealOverride.appealId': { $exists: true } }] },
     { personId: 1, type: 1, day: 1, accountName: 1, accountId: 1, reasons: 1, counted: 1 },
   ).lean();
   const off = rows.filter((a) => a.counted === false);
+  // A record with only the CRM account id (no name typed) is shown with the account's name (12.8).
   const missing = [...new Set(off.filter((a) => !a.accountName && a.accountId).map((a) => a.accountId!))];
   const names = new Map<string, string>();
   if (missing.length > 0 && m.CrmAccount) {
@@ -332,27 +335,4 @@ async function loadWeekNotCountedAndAppealed(m: M, scope: Record<string, unknown
     notCounted: off.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? (a.accountId ? (names.get(a.accountId) ?? null) : null), reasons: a.reasons })),
     appealed: rows.filter((a) => a.counted === true).map((a) => a.personId),
   };
-}
-
-async function loadNotCounted(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<NotCountedActivity[]> {
-  const rows = await m.Activity.find(
-    { ...scope, isoWeek: week, counted: false, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
-    { personId: 1, type: 1, day: 1, accountName: 1, accountId: 1, reasons: 1 },
-  ).lean();
-  // A record with only the CRM account id (no name typed) is shown with the account's name (12.8).
-  const missing = [...new Set(rows.filter((a) => !a.accountName && a.accountId).map((a) => a.accountId!))];
-  const names = new Map<string, string>();
-  if (missing.length > 0 && m.CrmAccount) {
-    for (const acc of await m.CrmAccount.find({ sourceId: { $in: missing } }, { sourceId: 1, name: 1 }).lean()) names.set(acc.sourceId, acc.name);
-  }
-  return rows.map((a) => ({ id: String(a._id), personId: a.personId, type: a.type, day: a.day, accountName: a.accountName ?? (a.accountId ? (names.get(a.accountId) ?? null) : null), reasons: a.reasons }));
-}
-
-/** The report week's activities that count because an appeal was accepted (shown as 经申诉计入). */
-async function loadAppealed(m: M, scope: Record<string, unknown>, week: string, asOf: Date, only: object | undefined): Promise<string[]> {
-  const rows = await m.Activity.find(
-    { ...scope, isoWeek: week, counted: true, 'appealOverride.appealId': { $exists: true }, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) },
-    { personId: 1 },
-  ).lean();
-  return rows.map((a) => a.personId);
 }
