@@ -66,5 +66,9 @@ describe('the Friday report on the China working-day calendar, through the SDK a
     const list = await reply(org.reps[0]!.id, '公司假期');
     expect(list).toContain('2026-12-31 放假：年终盘点');
     expect(list).toContain('2027 年的国务院放假安排还没有收录');
+    // Someone writing English gets English, refusal included.
+    expect(await reply(org.reps[0]!.id, 'company days off 2027-01-04 team day')).toBe('Only HR can set company days.');
+    expect(await reply(org.reps[0]!.id, 'company days')).toContain('2026-12-31 off: 年终盘点');
+    expect(await h.service.models.CompanyDay.countDocuments()).toBe(2);
   });
 });

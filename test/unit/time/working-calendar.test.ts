@@ -113,7 +113,10 @@ describe('公司假期 command', () => {
   });
   it('refuses what it cannot read', () => {
     expect(parseCompanyDays('放假 明天')).toMatchObject({ ok: false });
-    expect(parseCompanyDays('放假 2026-02-30')).toMatchObject({ ok: false, problem: '2026-02-30 不是有效的日期。' });
+    expect(parseCompanyDays('放假 2026-02-30')).toMatchObject({ ok: false, problem: { zh: '2026-02-30 不是有效的日期。', en: '2026-02-30 is not a valid date.' } });
+    // The echo of the person's text is cut by characters (an emoji is two UTF-16 units), never inside one.
+    const echoed = parseCompanyDays(`放假 ${'😀'.repeat(30)}`);
+    expect(echoed).toMatchObject({ ok: false, problem: { zh: `没找到日期，日期请写成 2026-12-31 这样（收到「${'😀'.repeat(20)}」）。` } });
     expect(parseCompanyDays('放假 2026-12-31 至 2026-12-01')).toMatchObject({ ok: false });
     expect(parseCompanyDays('放假 2026-01-01 至 2026-03-01')).toMatchObject({ ok: false });
     expect(parseCompanyDays('休假吧')).toMatchObject({ ok: false });
