@@ -57,7 +57,7 @@ async function askAndShoot(sim: SimPage, text: string, cardText: string, name: s
   const cards = sim.page.locator('#messages .card-holder .card').filter({ hasText: cardText });
   const before = await cards.count();
   await sim.say(text);
-  await until(async () => (await cards.count()) > before, `${name}: a new card with ${cardText}`, 120_000);
+  await until(async () => (await cards.count()) > before, `${name}: a new card with ${cardText}`, 300_000);
   await shootFrom(sim, sim.page.locator('#messages .msg.mine').filter({ hasText: text }).last(), name);
 }
 
@@ -157,6 +157,10 @@ async function main(): Promise<void> {
     await page.keyboard.press('Escape');
 
     // 6. Moving the clock to the weekly report time: the rep's report card, the manager's team summary.
+    // The report's prediction trains on the demo's past quarters: wait until they are all in, or the pictures
+    // show 「历史数据不足」 (and the week's stored prediction, first write wins, would stay that way).
+    process.stdout.write('waiting for the demo history…\n');
+    await demo.complete;
     // The Friday run builds every rep's card while the older quarters still load: slow on a busy machine.
     await sim.moveClock('weekly-report', 600_000);
     await sim.screenshot('sim-clock');
