@@ -4,6 +4,7 @@
  *   node --expose-gc --import tsx bench/ingest.ts [--n=1000000] [--people=2000] [--batch=1000]
  *   (npm run bench:ingest works too; --expose-gc lets the import start from a collected heap)
  *   --local-times: times written without offset ("2026-10-01 10:00", read in Asia/Shanghai), as people type them.
+ *   --rollback: after the import, take it back as a refused file would be (ImportRunStore.rollback) and time that.
  *   --cpu-prof-import=<file.cpuprofile>: a V8 CPU profile of the import phase alone (not the CSV generation
  *   nor the baseline); `npx tsx bench/cpuprofile-summary.ts <file>` lists where its time goes.
  *
@@ -49,6 +50,7 @@ const BATCH = Number(args.get('batch') ?? 1000);
 const PROFILE = args.get('cpu-prof-import');
 // --local-times: "2026-10-01 10:00" (read in the company zone) instead of "2026-10-01T10:00:00+08:00".
 const LOCAL_TIMES = args.has('local-times');
+const ROLLBACK = args.has('rollback');
 const ZONE = 'Asia/Shanghai';
 
 // Peak RSS: sampled, and the kernel's high-water mark at the end.
@@ -221,6 +223,13 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const maxRss = process.resourceUsage().maxRSS * 1024;
     console.log(`peak RSS of this process during the import: ${mb(peakRss)} sampled (heap used ≤ ${mb(peakHeap)}), ${mb(maxRss)} kernel high-water mark for the whole run incl. baseline (target ≤ 300 MB)`);
+    if (ROLLBACK) {
+      // The worst refusal: a bad last row, so every record was stored before the rollback deletes it again.
+      const a = performance.now();
+      const rb = await core.imports.rollback(r.importId!, 'bench');
+      const ms = performance.now() - a;
+      console.log(`rollback of the whole import: ${rb.removed.toLocaleString('en-US')} records removed in ${(ms / 1000).toFixed(1)} s = ${rate(rb.removed, ms)}; ${await models.Activity.estimatedDocumentCount()} left`);
+    }
     console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await conn.dropDatabase();
     await conn.close();

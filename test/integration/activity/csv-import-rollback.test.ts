@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recoverImportsJob } from '../../../jobs/recover-imports.job.js';
 import { importCsv } from '../../../src/services/activity/csv-import.js';
+import { silentLogger } from '../../../src/logger.js';
 import { SeenIds } from '../../../src/services/activity/seen-ids.js';
 import { typeAliases } from '../../../src/domain/activity/rules/context.js';
 import { coreFixture, type CoreFixture } from './core-helpers.js';
@@ -165,4 +167,27 @@ describe('CSV import rollback', () => {
     expect(after.activities.filter((a) => a.sourceId !== 'csv:n1')).toEqual(before.activities);
     expect(after.parked).toEqual(before.parked);
   }, 240_000);
+
+  it("the service's recover-imports job rolls back a run that stopped beating, and leaves a live one alone", async () => {
+    await run(await file('base.csv', V1));
+    const before = await snapshot();
+    // A run that wrote (an update of r1, a new record, a newly parked one) and then died.
+    const { journal } = await f.core.imports.begin('died.csv');
+    await f.core.ingest.ingest(
+      [
+        { source: 'csv', sourceId: 'csv:r1', person: { kind: 'email', email: 'zhang.wei@example.com' }, type: 'visit', startAt: new Date('2026-11-24T10:00:00+08:00'), durationMin: 99, raw: {} },
+        { source: 'csv', sourceId: 'csv:x1', person: { kind: 'email', email: 'zhang.wei@example.com' }, type: 'call', startAt: new Date('2026-11-24T12:00:00+08:00'), durationMin: 3, raw: {} },
+        { source: 'csv', sourceId: 'csv:x2', person: { kind: 'email', email: 'nobody@example.com' }, type: 'call', startAt: new Date('2026-11-24T12:00:00+08:00'), durationMin: 3, raw: {} },
+      ],
+      { reconcile: 'defer', journal },
+    );
+    expect(await f.models.Activity.countDocuments()).toBe(4);
+    const job = recoverImportsJob({ core: f.core, logger: silentLogger });
+    await job.handler(undefined as never);
+    expect(await f.models.ActivityImport.findById(journal.importId).lean()).toMatchObject({ state: 'running' });
+    f.clock.set(new Date(START.getTime() + 31_000));
+    await job.handler(undefined as never);
+    expect(await f.models.ActivityImport.findById(journal.importId).lean()).toMatchObject({ state: 'rolled_back' });
+    expect(await snapshot()).toEqual(before);
+  });
 });
