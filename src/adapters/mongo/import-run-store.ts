@@ -98,6 +98,12 @@ export class ImportRunStore {
     return { importId, removed, restored };
   }
 
+  /** A run refused before it wrote anything (a bad header, a bad row in the first batch): nothing to look for. */
+  async refusedEmpty(importId: string, reason: string): Promise<RollbackResult> {
+    await this.m.ActivityImport.updateOne({ _id: importId }, { $set: { state: 'rolled_back', reason, endedAt: this.now() } });
+    return { importId, removed: 0, restored: 0 };
+  }
+
   /** Rolls back every run whose process stopped beating (crashed, killed, lost its database) before it ended. */
   async recoverStale(staleMs = IMPORT_STALE_MS): Promise<RollbackResult[]> {
     const before = new Date(this.now().getTime() - staleMs);

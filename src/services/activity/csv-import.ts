@@ -121,7 +121,8 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     o.onProgress?.({ phase: 'rollback', bytes: 0, totalBytes, rows: result.rows });
     // The batch in flight when storing stopped must land before the rollback looks.
     await writer.settled();
-    const r = await o.core.imports.rollback(journal.importId, reason);
+    // Nothing handed to the database: no scan of the activities for the import id (it has no index).
+    const r = writer.flushes === 0 ? await o.core.imports.refusedEmpty(journal.importId, reason) : await o.core.imports.rollback(journal.importId, reason);
     result.rolledBack = { removed: r.removed, restored: r.restored };
   };
   try {
@@ -187,6 +188,8 @@ class BatchWriter {
   readonly regroup = new DirtyDays();
   minStart = Number.POSITIVE_INFINITY;
   maxStart = Number.NEGATIVE_INFINITY;
+  /** Batches handed to the ingest (parking writes during prepare, the rest in commit). */
+  flushes = 0;
   private batch: ActivityInput[] = [];
   private inFlight: Promise<void> | undefined;
   private failed: { error: unknown } | undefined;
@@ -229,6 +232,7 @@ class BatchWriter {
     if (!this.batch.length) return;
     const rows = this.batch;
     this.batch = [];
+    this.flushes++;
     // People are read once, when the first batch is ready (like before, at the start of storing).
     this.people ??= await this.o.core.identity.snapshot();
     const opts = { reconcile: 'defer' as const, dirty: this.dirty, regroup: this.regroup, people: this.people, accounts: this.accounts, journal: this.journal };

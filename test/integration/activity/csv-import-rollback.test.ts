@@ -89,6 +89,10 @@ describe('CSV import rollback', () => {
     expect(await run(bad)).toMatchObject({ stored: false, errorCount: 1, rolledBack: { removed: 4, restored: 0 } });
     expect(await f.models.Activity.countDocuments()).toBe(0);
     expect(await f.models.UnmatchedRecord.countDocuments()).toBe(0);
+    // Refused before its first batch: nothing to take back, the run is closed as refused.
+    const early = await run(bad, { batchSize: 1000 });
+    expect(early).toMatchObject({ stored: false, errorCount: 1, rolledBack: { removed: 0, restored: 0 } });
+    expect(await f.models.ActivityImport.findById(early.importId).lean()).toMatchObject({ state: 'rolled_back', reason: 'refused: 1 invalid rows' });
     const good = await file('good.csv', [...V1, 'r9,li.na@example.com,call,2026-11-25 10:00,2026-11-25 10:09,']);
     const first = await run(good);
     expect(first).toMatchObject({ stored: true, created: 4, parked: 1 });
