@@ -114,7 +114,10 @@ function report(r: CsvImportResult, file: string, dryRun: boolean): number {
   if (r.errorCount > r.errors.length) err(`  …共 ${r.errorCount} 行有错误，只列出前 ${r.errors.length} 条`);
   if (!r.stored) {
     if (dryRun) out(`检查完毕：${r.rows} 行，${r.valid} 行有效，${r.errorCount} 行有错误（--dry-run，未写入）。`);
-    else err(`${r.errorCount} 行有错误，没有导入任何记录。修正后重新导入，或加 --skip-invalid 只导入有效的 ${r.valid} 行。`);
+    else {
+      if (r.rolledBack && (r.rolledBack.removed || r.rolledBack.restored)) err(`已撤销本次导入已写入的部分：删除 ${r.rolledBack.removed} 条，恢复被更新的 ${r.rolledBack.restored} 条。`);
+      err(`${r.errorCount} 行有错误，没有导入任何记录。修正后重新导入，或加 --skip-invalid 只导入有效的 ${r.valid} 行。`);
+    }
     return r.errorCount ? 2 : 0;
   }
   out(`导入完成：${r.rows} 行，新增 ${r.created}，更新 ${r.updated}，未变 ${r.unchanged}${r.stale ? `，比已有版本旧而忽略 ${r.stale}` : ''}${r.errorCount ? `，跳过有错误的 ${r.errorCount} 行` : ''}。`);
