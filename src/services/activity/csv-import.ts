@@ -300,7 +300,7 @@ async function checkAndStore(
   // both lines, never "the last one wins". Only hashes of the ids are kept (SeenIds); a row whose id hashes
   // like an earlier one's is settled after the pass, by reading the earlier line's id again.
   // Sized for the file (~100 bytes a row) so the table is not copied while it grows.
-  const seen = o.seenIds?.() ?? new SeenIds(Math.min(totalBytes / 50, 1 << 22));
+  const seen = o.seenIds?.() ?? new SeenIds(Math.max(1024, Math.min(totalBytes / 50, 1 << 22)));
   const suspects: Suspect[] = [];
   const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
   const phase = writer ? 'import' : 'check';
