@@ -5,8 +5,9 @@
  *
  * Imports activities from a CSV (format: docs/activities.md) into the service's database (MONGODB_URI),
  * through the same ingest as the connectors: owners matched by email/userid (unknown ones parked for HR),
- * rules applied, duplicates by (system, id) updated, not doubled. Every row is checked before anything is
- * written; with --skip-invalid the valid rows are imported and the bad ones reported.
+ * rules applied, duplicates by (system, id) updated, not doubled. Rows are checked and stored in one pass;
+ * with any bad row what was stored is taken back (the import's rollback), so nothing of the file stays;
+ * with --skip-invalid the valid rows are imported and the bad ones reported.
  * Exit codes: 0 imported, 2 rows invalid (nothing stored unless --skip-invalid), 1 could not run.
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import { createActivityCore } from '../services/activity/activity-core.js';
 import { createActivityMetrics } from '../services/activity/activity-metrics.js';
 import { importCsv, type CsvImportResult } from '../services/activity/csv-import.js';
 import { connectMongo } from '../adapters/mongo/connect.js';
+import { IMPORT_STALE_MS } from '../adapters/mongo/import-run-store.js';
 import { parseUserMap } from '../adapters/mongo/identity-resolver.js';
 import { createModels, ensureIndexes } from '../adapters/mongo/models/index.js';
 import { systemClock } from '../clock.js';
@@ -86,6 +88,8 @@ async function main(): Promise<number> {
       onProgress: (p) => {
         if (p.phase === 'match') {
           if (phase !== 'match') err('跨系统匹配拜访记录…');
+        } else if (p.phase === 'rollback') {
+          if (phase !== 'rollback') err('文件有问题：正在撤销本次已写入的记录…');
         } else bars[p.phase].update(p.bytes, p.totalBytes, `${p.rows.toLocaleString('en-US')} 行`);
         phase = p.phase;
       },
@@ -104,12 +108,16 @@ function report(r: CsvImportResult, file: string, dryRun: boolean): number {
     r.headerErrors.forEach((e) => err(`  - ${e}`));
     return 2;
   }
+  for (const x of r.recovered) err(`上一次中断的导入 ${x.importId} 已撤销：删除 ${x.removed} 条，恢复 ${x.restored} 条。`);
   if (r.encoding === 'gb18030') err('文件不是 UTF-8，已按 GB18030（GBK，Excel 中文版的默认编码）读取。');
   for (const e of r.errors) err(`  第 ${e.line} 行${e.column ? ` ${e.column}` : ''}：${e.message}`);
   if (r.errorCount > r.errors.length) err(`  …共 ${r.errorCount} 行有错误，只列出前 ${r.errors.length} 条`);
   if (!r.stored) {
     if (dryRun) out(`检查完毕：${r.rows} 行，${r.valid} 行有效，${r.errorCount} 行有错误（--dry-run，未写入）。`);
-    else err(`${r.errorCount} 行有错误，没有导入任何记录。修正后重新导入，或加 --skip-invalid 只导入有效的 ${r.valid} 行。`);
+    else {
+      if (r.rolledBack && (r.rolledBack.removed || r.rolledBack.restored)) err(`已撤销本次导入已写入的部分：删除 ${r.rolledBack.removed} 条，恢复被更新的 ${r.rolledBack.restored} 条。`);
+      err(`${r.errorCount} 行有错误，没有导入任何记录。修正后重新导入，或加 --skip-invalid 只导入有效的 ${r.valid} 行。`);
+    }
     return r.errorCount ? 2 : 0;
   }
   out(`导入完成：${r.rows} 行，新增 ${r.created}，更新 ${r.updated}，未变 ${r.unchanged}${r.stale ? `，比已有版本旧而忽略 ${r.stale}` : ''}${r.errorCount ? `，跳过有错误的 ${r.errorCount} 行` : ''}。`);
@@ -127,7 +135,7 @@ main().then(
     err(`导入失败：${e instanceof Error ? e.message : String(e)}`);
     // The database went away mid-import (server killed, out of memory, network): say what to do next.
     if (lostDatabase(e)) {
-      err('数据库连接中断：已写入的批次会保留；数据库恢复后重新导入同一文件即可（同一 id 的记录会更新，不会重复）。');
+      err(`数据库连接中断：已写入的部分会在下次导入时撤销（${IMPORT_STALE_MS / 1000} 秒后）；数据库恢复后重新导入同一文件即可。`);
     }
     process.exit(1);
   },

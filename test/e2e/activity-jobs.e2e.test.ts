@@ -26,6 +26,7 @@ describe('connectors run as Agenda jobs inside the service', () => {
       'sync-dingtalk-attendance': '1 hour',
       'reevaluate-activities': '40 2 * * *',
       'retry-unmatched': '1 hour',
+      'recover-imports': '10 minutes',
     });
   });
 

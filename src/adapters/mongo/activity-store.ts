@@ -2,6 +2,7 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Document } from '
 import type { Evidence } from '../../domain/activity/matching.js';
 import type { ActivityContent } from '../../domain/activity/normalize.js';
 import type { Verdict } from '../../domain/activity/rules/evaluate.js';
+import type { WriteJournal } from './import-run-store.js';
 import type { Models } from './models/index.js';
 
 /** An activity ready to store: its content plus the verdict computed without group facts. */
@@ -41,7 +42,8 @@ export class ActivityStore {
     private readonly now: () => Date,
   ) {}
 
-  async write(batch: readonly PreparedActivity[], reevaluate: (doc: PreparedActivity & GroupFacts & { appealOverride?: { appealId?: string } }) => Verdict): Promise<WriteResult> {
+  /** `journal` (a CSV import): inserts are tagged with its id, and records about to be updated are handed to it first. */
+  async write(batch: readonly PreparedActivity[], reevaluate: (doc: PreparedActivity & GroupFacts & { appealOverride?: { appealId?: string } }) => Verdict, journal?: WriteJournal): Promise<WriteResult> {
     const result: WriteResult = { created: 0, updated: 0, unchanged: 0, stale: 0, touched: [] };
     if (batch.length === 0) return result;
     const unique = dedupeLastWins(batch);
@@ -52,6 +54,7 @@ export class ActivityStore {
     for (const d of docs) {
       d.createdAt = at;
       d.updatedAt = at;
+      if (journal) d.importId = journal.importId;
     }
     const dupIdx = await this.insertNew(docs);
     result.created = unique.length - dupIdx.length;
@@ -64,6 +67,7 @@ export class ActivityStore {
     const dups = dupIdx.map((i) => withoutInsertFields(docs[i]!));
     const existing = await this.existing(dups);
     const ops: AnyBulkWriteOperation<Document>[] = [];
+    const changed: PreparedActivity[] = [];
     for (const d of dups) {
       const old = existing.get(`${d.source}\u0000${d.sourceId}`);
       if (!old) throw new Error(`activity ${d.source}:${d.sourceId} was reported as duplicate but is not stored`);
@@ -73,6 +77,7 @@ export class ActivityStore {
         // Remember the newer version even though nothing changed, so a replay of anything older stays stale.
         if (newV && (!old.versionAt || old.versionAt.getTime() < newV.getTime())) {
           ops.push({ updateOne: { filter: { source: d.source, sourceId: d.sourceId, ...notNewerThan('versionAt', newV) }, update: { $set: { versionAt: newV } } } });
+          changed.push(d);
         }
         continue;
       }
@@ -93,10 +98,12 @@ export class ActivityStore {
       if (d.sourceUpdatedAt) Object.assign(filter, notNewerThan('sourceUpdatedAt', d.sourceUpdatedAt));
       else if (newV) filter.$or = [...(notNewerThan('versionAt', newV).$or as Document[]), { sourceUpdatedAt: { $gt: new Date(0) } }];
       ops.push({ updateOne: { filter, update: { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, ''])) } : {}) } } });
+      changed.push(d);
       result.updated++;
       // The old position was in a match group: that group must be looked at again wherever it was.
       result.touched.push({ ...touchOf(old), ...(old.matchGroup ? { grouped: true } : {}) }, { ...touchOf(d), ...(old.matchGroup ? { grouped: true } : {}) });
     }
+    if (ops.length && journal) await journal.keepOld('activities', await this.fullDocs(changed));
     if (ops.length) await this.m.Activity.collection.bulkWrite(ops, { ordered: false });
     return result;
   }
@@ -116,11 +123,16 @@ export class ActivityStore {
     }
   }
 
+  /** The stored documents, whole (what an import's rollback puts back). */
+  private async fullDocs(docs: readonly PreparedActivity[]): Promise<Document[]> {
+    const out: Document[] = [];
+    for (const [source, ids] of bySourceOf(docs)) out.push(...(await this.m.Activity.collection.find({ source, sourceId: { $in: ids } }).toArray()));
+    return out;
+  }
+
   private async existing(docs: readonly PreparedActivity[]): Promise<Map<string, Existing>> {
-    const bySource = new Map<string, string[]>();
-    for (const d of docs) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d.sourceId]);
     const out = new Map<string, Existing>();
-    for (const [source, ids] of bySource) {
+    for (const [source, ids] of bySourceOf(docs)) {
       const rows = await this.m.Activity.collection
         .find(
           { source, sourceId: { $in: ids } },
@@ -133,15 +145,26 @@ export class ActivityStore {
   }
 }
 
-/** What an insert adds to a record: not part of an update's $set. */
+function bySourceOf(docs: readonly PreparedActivity[]): Map<string, string[]> {
+  const bySource = new Map<string, string[]>();
+  for (const d of docs) {
+    const ids = bySource.get(d.source);
+    if (ids) ids.push(d.sourceId);
+    else bySource.set(d.source, [d.sourceId]);
+  }
+  return bySource;
+}
+
+/** What an insert adds to a record: not part of an update's $set (an update keeps the import id of the insert). */
 interface InsertFields {
   _id?: unknown;
   createdAt?: Date;
   updatedAt?: Date;
+  importId?: string;
 }
 
 function withoutInsertFields(d: PreparedActivity & InsertFields): PreparedActivity {
-  const { _id: _i, createdAt: _c, updatedAt: _u, ...rest } = d;
+  const { _id: _i, createdAt: _c, updatedAt: _u, importId: _m, ...rest } = d;
   return rest;
 }
 

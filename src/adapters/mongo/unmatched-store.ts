@@ -1,3 +1,4 @@
+import type { WriteJournal } from './import-run-store.js';
 import type { Models } from './models/index.js';
 
 export interface ParkedRef {
@@ -21,16 +22,21 @@ export class UnmatchedStore {
     private readonly now: () => Date,
   ) {}
 
-  async park(items: ReadonlyArray<{ kind: 'activity' | 'deal'; source: string; sourceId: string; ref: ParkedRef; payload: unknown }>): Promise<void> {
+  /** `journal` (a CSV import): new ones are tagged with its id, ones parked before are handed to it first. */
+  async park(items: ReadonlyArray<{ kind: 'activity' | 'deal'; source: string; sourceId: string; ref: ParkedRef; payload: unknown }>, journal?: WriteJournal): Promise<void> {
     if (items.length === 0) return;
     const at = this.now();
+    if (journal) {
+      const before = await this.m.UnmatchedRecord.collection.find({ $or: items.map((i) => ({ kind: i.kind, source: i.source, sourceId: i.sourceId })) }).toArray();
+      await journal.keepOld('unmatched_records', before);
+    }
     await this.m.UnmatchedRecord.collection.bulkWrite(
       items.map((i) => ({
         updateOne: {
           filter: { kind: i.kind, source: i.source, sourceId: i.sourceId },
           update: {
             $set: { system: i.ref.system, externalUserId: i.ref.externalUserId ?? null, externalEmail: i.ref.externalEmail ?? null, externalName: i.ref.externalName ?? null, payload: i.payload, lastSeenAt: at },
-            $setOnInsert: { firstSeenAt: at },
+            $setOnInsert: { firstSeenAt: at, ...(journal ? { importId: journal.importId } : {}) },
           },
           upsert: true,
         },

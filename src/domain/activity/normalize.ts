@@ -58,14 +58,18 @@ export function toContent(input: ActivityInput, personId: string, opts: BucketOp
   if (account?.name) c.accountName = account.name;
   if (customerKey) c.customerKey = customerKey;
   if (hasLatLng(accountLoc)) c.customerLocation = { lat: accountLoc.lat, lng: accountLoc.lng };
-  c.startAt = input.startAt;
-  if (input.endAt) c.endAt = input.endAt;
+  // The times go in as the text JSON gives a Date (its toJSON) for the hash, then the Dates take their
+  // places (same keys, same order): JSON.stringify calls toJSON per Date, a fifth of the import's hashing.
+  c.startAt = dateJson(input.startAt);
+  if (input.endAt) c.endAt = dateJson(input.endAt);
   if (durationMin !== undefined) c.durationMin = durationMin;
   if (location) c.location = location;
   if (input.completed !== undefined) c.completed = input.completed;
   if (input.deleted) c.deleted = true;
   c.dims = input.dims ?? {};
   const contentHash = hashContent(c, input.sourceUpdatedAt, input.raw);
+  c.startAt = input.startAt;
+  if (input.endAt) c.endAt = input.endAt;
   c.day = buckets.day;
   c.isoWeek = buckets.isoWeek;
   c.quarterId = buckets.quarterId;
@@ -74,6 +78,11 @@ export function toContent(input: ActivityInput, personId: string, opts: BucketOp
   c.contentHash = contentHash;
   if (input.versionAt) c.versionAt = input.versionAt;
   return c as unknown as ActivityContent;
+}
+
+/** What Date.prototype.toJSON gives: the ISO text, or null for an invalid date. */
+function dateJson(d: Date): string | null {
+  return Number.isFinite(d.getTime()) ? d.toISOString() : null;
 }
 
 function cleanLocation(l: ActivityInput['location']): ActivityContent['location'] | undefined {

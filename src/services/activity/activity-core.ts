@@ -3,6 +3,7 @@ import { ActivityStore } from '../../adapters/mongo/activity-store.js';
 import { CrmAccountStore } from '../../adapters/mongo/crm-account-store.js';
 import { DealStore } from '../../adapters/mongo/deal-store.js';
 import { IdentityResolver } from '../../adapters/mongo/identity-resolver.js';
+import { ImportRunStore } from '../../adapters/mongo/import-run-store.js';
 import { RuleStore } from '../../adapters/mongo/rule-store.js';
 import { SyncCursorStore } from '../../adapters/mongo/sync-cursor-store.js';
 import { UnmatchedStore } from '../../adapters/mongo/unmatched-store.js';
@@ -44,6 +45,7 @@ export function createActivityCore(o: ActivityCoreOptions) {
   const accounts = new CrmAccountStore(o.models);
   const unmatched = new UnmatchedStore(o.models, now);
   const cursors = new SyncCursorStore(o.models, now);
+  const imports = new ImportRunStore(o.models, now);
   const deals = new DealStore(o.models, o.zone, now);
   const reconciler = new Reconciler(o.models, rules, o.match ?? DEFAULT_MATCH, now);
   const reevaluator = new Reevaluator(o.models, rules, now);
@@ -97,6 +99,7 @@ export function createActivityCore(o: ActivityCoreOptions) {
     accounts,
     unmatched,
     cursors,
+    imports,
     deals,
     reconciler,
     reevaluator,

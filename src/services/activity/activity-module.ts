@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Agenda } from 'agenda';
 import { reevaluateActivitiesJob, REEVALUATE_JOB, type ReevaluateData } from '../../../jobs/reevaluate-activities.job.js';
 import { retryUnmatchedJob } from '../../../jobs/retry-unmatched.job.js';
+import { recoverImportsJob } from '../../../jobs/recover-imports.job.js';
 import type { JobSpec } from '../../../jobs/job-spec.js';
 import { syncAttendanceJob } from '../../../jobs/sync-dingtalk-attendance.job.js';
 import { syncCheckinsJob } from '../../../jobs/sync-dingtalk-checkins.job.js';
@@ -90,6 +91,7 @@ export async function createActivityModule(d: ActivityModuleDeps) {
       },
     }) as JobSpec<never>,
     retryUnmatchedJob({ core, logger: log }),
+    recoverImportsJob({ core, logger: log }),
     ...(sf ? [syncSalesforceJob({ sync: sf.sync, every: d.config.salesforce.syncEvery, logger: log })] : []),
   ];
 

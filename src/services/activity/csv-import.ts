@@ -1,12 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { csvLayout, csvRowId, csvRowToInput, type CsvLayout } from '../../domain/activity/csv-row.js';
 import type { ActivityInput } from '../../domain/activity/types.js';
 import { quarterOf } from '../../domain/time/calendar.js';
 import type { ActivityCore } from './activity-core.js';
 import { DirtyDays, withNeighbours } from './dirty-days.js';
-import { AccountMemo, type PreparedBatch } from './ingest.js';
+import { IMPORT_HEARTBEAT_MS, IMPORT_STALE_MS, type RollbackResult, type WriteJournal } from '../../adapters/mongo/import-run-store.js';
+import { AccountMemo, type IngestOptions, type PreparedBatch } from './ingest.js';
 import { CsvEncodingError, decodeStream, detectCsvEncoding, type CsvEncoding } from './csv-encoding.js';
 import { SeenIds, settleSuspects, type Suspect } from './seen-ids.js';
 
@@ -17,7 +19,8 @@ export interface CsvRowError {
 }
 
 export interface CsvProgress {
-  phase: 'check' | 'import' | 'match';
+  /** 'check': a dry run; 'import': the one pass that checks and stores; 'rollback': a refused file being taken back. */
+  phase: 'check' | 'import' | 'rollback' | 'match';
   bytes: number;
   totalBytes: number;
   rows: number;
@@ -36,6 +39,8 @@ export interface CsvImportOptions {
   /** How many row errors to keep for the report (all are counted). */
   maxErrors?: number;
   onProgress?: (p: CsvProgress) => void;
+  /** Tests: the duplicate table (e.g. one where every id hashes alike, to drive the hash-collision path). */
+  seenIds?: () => SeenIds;
 }
 
 export interface CsvImportResult {
@@ -56,22 +61,32 @@ export interface CsvImportResult {
   /** People whose rows were parked (no such person): email/userid → rows. */
   unmatchedPeople: Map<string, number>;
   matched: { records: number; changed: number };
+  /** The import run (activity_imports) when anything was written; on a refusal, what its rollback took back. */
+  importId?: string;
+  rolledBack?: { removed: number; restored: number };
+  /** Earlier imports found dead (no heartbeat) and rolled back before this one started. */
+  recovered: RollbackResult[];
 }
 
 type Issue = { column?: string; message: string };
 
 /**
- * Imports an activity CSV as a stream (a million rows in constant memory): first a pass that checks
- * every row and counts them (so the progress bar knows the total, and a bad row stops the import before
- * anything is written), then a pass that stores them in batches through the same ingest as every other
- * source, then cross-system matching for the quarters it touched.
+ * Imports an activity CSV as a stream (a million rows in constant memory) in one pass that checks each row
+ * and stores the valid ones in batches through the same ingest as every other source; then cross-system
+ * matching for the quarters it touched.
+ *
+ * "A refused file stores nothing" holds by rollback, not by a check before writing (a second parse of the
+ * whole file cost a fifth of the import's time): every record the run inserts carries its id, every record
+ * it updates is journalled first (ImportRunStore). At the first bad row (without --skip-invalid) storing
+ * stops, the rest of the file is only checked (so every error is still reported with its line), and the
+ * run is rolled back. A run whose process dies is rolled back by the next import (its heartbeat stops).
  */
 export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   const totalBytes = (await stat(o.file)).size;
   const maxErrors = o.maxErrors ?? 100;
   const result: CsvImportResult = {
     rows: 0, valid: 0, errorCount: 0, errors: [], headerErrors: [], encoding: undefined, stored: false,
-    created: 0, updated: 0, unchanged: 0, stale: 0, parked: 0, unmatchedPeople: new Map(), matched: { records: 0, changed: 0 },
+    created: 0, updated: 0, unchanged: 0, stale: 0, parked: 0, unmatchedPeople: new Map(), matched: { records: 0, changed: 0 }, recovered: [],
   };
 
   const detected = await detectCsvEncoding(o.file);
@@ -79,84 +94,78 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     result.headerErrors = [detected.error];
     return result;
   }
-  result.encoding = detected.encoding;
+  const encoding = detected.encoding;
+  result.encoding = encoding;
 
-  // Pass 1: check.
-  const checked = await checkRows(o, detected.encoding, totalBytes, result, maxErrors);
-  if (!checked.ok) {
-    result.headerErrors = checked.errors;
+  if (o.dryRun) {
+    const checked = await checkAndStore(o, encoding, totalBytes, result, maxErrors, undefined);
+    if (!checked.ok) result.headerErrors = checked.errors;
+    else await settleDuplicates(o, encoding, checked.suspects, result, maxErrors);
     return result;
   }
-  if (o.dryRun || (result.errorCount > 0 && !o.skipInvalid)) return result;
 
-  // Pass 2: store.
-  const people = await o.core.identity.snapshot();
-  const dirty = new DirtyDays();
-  const regroup = new DirtyDays();
-  let minStart = Number.POSITIVE_INFINITY;
-  let maxStart = Number.NEGATIVE_INFINITY;
-  let batch: ActivityInput[] = [];
-  // One batch is written while the next is parsed and checked: the database (another process) and this
-  // one work at the same time. Writes stay in file order: a batch starts only after the previous one ended.
-  let inFlight: Promise<void> | undefined;
-  let failed: { error: unknown } | undefined;
-  const settle = async () => {
-    await inFlight;
-    if (failed) throw failed.error;
+  const begun = await o.core.imports.begin(basename(o.file));
+  result.recovered = begun.recovered;
+  const journal = begun.journal;
+  result.importId = journal.importId;
+  let alive = true;
+  const heartbeat = setInterval(() => {
+    o.core.imports.heartbeat(journal.importId).then(
+      (ok) => (alive &&= ok),
+      () => undefined,
+    );
+  }, IMPORT_HEARTBEAT_MS);
+  heartbeat.unref();
+  const writer = new BatchWriter(o, result, journal);
+  const rollback = async (reason: string) => {
+    o.onProgress?.({ phase: 'rollback', bytes: 0, totalBytes, rows: result.rows });
+    // The batch in flight when storing stopped must land before the rollback looks.
+    await writer.settled();
+    // Nothing handed to the database: no scan of the activities for the import id (it has no index).
+    const r = writer.flushes === 0 ? await o.core.imports.refusedEmpty(journal.importId, reason) : await o.core.imports.rollback(journal.importId, reason);
+    result.rolledBack = { removed: r.removed, restored: r.restored };
   };
-  const opts = { reconcile: 'defer' as const, dirty, regroup, people, accounts: new AccountMemo() };
-  const write = async (prepared: PreparedBatch) => {
-    const r = await o.core.ingest.commit(prepared, opts);
-    result.created += r.created;
-    result.updated += r.updated;
-    result.unchanged += r.unchanged;
-    result.stale += r.stale;
-    result.parked += r.parked;
-    for (const u of r.unmatched) {
-      const key = u.person.kind === 'email' ? u.person.email : u.person.kind === 'userId' ? u.person.userId : `${u.person.system}:${u.person.id}`;
-      result.unmatchedPeople.set(key, (result.unmatchedPeople.get(key) ?? 0) + 1);
+  try {
+    const pass = await checkAndStore(o, encoding, totalBytes, result, maxErrors, writer);
+    if (!pass.ok) {
+      // The header was unusable, or the bytes stopped being UTF-8 halfway: what was stored goes.
+      result.headerErrors = pass.errors;
+      await rollback(`refused: ${pass.errors[0] ?? ''}`);
+      return result;
     }
-  };
-  const flush = async () => {
-    if (!batch.length) return;
-    const rows = batch;
-    batch = [];
-    // Judged here, while the previous batch is still being written; written only after it.
-    const prepared = await o.core.ingest.prepare(rows, opts);
-    await settle();
-    // Caught here and rethrown by the next settle(): an unobserved rejection would crash the process.
-    inFlight = write(prepared).catch((error: unknown) => {
-      failed = { error };
-    });
-  };
-  const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
-  const stored = await readRows(o, detected.encoding, totalBytes, 'import', false, async (row) => {
-    // The check pass refused these (with --skip-invalid they are left out): a row of the wrong width, one that
-    // does not convert, a later copy of a record.
-    if (row.kind !== 'row' || row.cells.length !== row.width || checked.duplicates.has(row.index)) return;
-    const r = csvRowToInput(row.cells, row.layout, rowOptions);
-    if (!r.ok) return;
-    const input = r.input;
-    const t = input.startAt.getTime();
-    if (t < minStart) minStart = t;
-    if (t > maxStart) maxStart = t;
-    batch.push(input);
-    if (batch.length >= (o.batchSize ?? 1000)) await flush();
-  });
-  await flush();
-  await settle();
-  // The file was checked a moment ago; if it can no longer be read the same way, say so rather than claim success.
-  if (!stored.ok) throw new Error(`文件在导入过程中变了：${stored.errors.join('；')}`);
+    const { duplicates, collisions } = await settleDuplicates(o, encoding, pass.suspects, result, maxErrors);
+    if (result.errorCount > 0 && !o.skipInvalid) {
+      await rollback(`refused: ${result.errorCount} invalid rows`);
+      return result;
+    }
+    // Rows held back as probable repeats that only shared a hash with an earlier id (about 3 in 100 million
+    // at a million rows), and, without --skip-invalid, every row after the first of them: stored now.
+    if (collisions.size || pass.stoppedAt !== Number.POSITIVE_INFINITY) {
+      await storeAgain(o, encoding, writer, (index) => !duplicates.has(index) && (index >= pass.stoppedAt || collisions.has(index)));
+    }
+    await writer.finish();
+    if (!alive) throw new Error(`导入 ${journal.importId} 被另一个进程当作已中断而撤销（心跳超过 ${IMPORT_STALE_MS / 1000} 秒没有更新）：请重新导入`);
+    await o.core.imports.stored(journal.importId);
+  } catch (err) {
+    // A failure (most often the database going away): take back what was written if the database still
+    // answers; if not, the run stays 'running' and the next import rolls it back once its heartbeat is stale.
+    clearInterval(heartbeat);
+    await writer.settled();
+    await o.core.imports.rollback(journal.importId, `failed: ${err instanceof Error ? err.message : String(err)}`).catch(() => undefined);
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
   result.stored = true;
 
-  // Pass 3: match visits across systems where this import can have changed something.
+  // Cross-system matching where this import can have changed something.
   o.onProgress?.({ phase: 'match', bytes: totalBytes, totalBytes, rows: result.rows });
   const wanted = new DirtyDays();
-  for (const [person, days] of regroup.entries()) for (const d of days) wanted.add(person, d);
-  for (const q of quartersBetween(minStart, maxStart, o.zone)) {
+  for (const [person, days] of writer.regroup.entries()) for (const d of days) wanted.add(person, d);
+  for (const q of quartersBetween(writer.minStart, writer.maxStart, o.zone)) {
     const others = await o.core.reconciler.daysWithOtherSources(q, 'csv');
     for (const [person, days] of others.entries()) {
-      const mine = dirty.get(person);
+      const mine = writer.dirty.get(person);
       // A visit just before midnight can match a check-in just after it: neighbouring days count.
       for (const d of withNeighbours(days)) if (mine.has(d)) wanted.add(person, d);
     }
@@ -169,6 +178,88 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   return result;
 }
 
+/**
+ * Batches of valid rows to the ingest. One batch is written while the next is parsed and judged: the database
+ * (another process) and this one work at the same time. Writes stay in file order: a batch starts only after
+ * the previous one ended (bounded memory: one in flight).
+ */
+class BatchWriter {
+  readonly dirty = new DirtyDays();
+  readonly regroup = new DirtyDays();
+  minStart = Number.POSITIVE_INFINITY;
+  maxStart = Number.NEGATIVE_INFINITY;
+  /** Batches handed to the ingest (parking writes during prepare, the rest in commit). */
+  flushes = 0;
+  private batch: ActivityInput[] = [];
+  private inFlight: Promise<void> | undefined;
+  private failed: { error: unknown } | undefined;
+  private people: Awaited<ReturnType<ActivityCore['identity']['snapshot']>> | undefined;
+  private readonly accounts = new AccountMemo();
+  private readonly size: number;
+
+  constructor(
+    private readonly o: CsvImportOptions,
+    private readonly result: CsvImportResult,
+    private readonly journal: WriteJournal,
+  ) {
+    this.size = o.batchSize ?? 1000;
+  }
+
+  async add(input: ActivityInput): Promise<void> {
+    const t = input.startAt.getTime();
+    if (t < this.minStart) this.minStart = t;
+    if (t > this.maxStart) this.maxStart = t;
+    this.batch.push(input);
+    if (this.batch.length >= this.size) await this.flush();
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.settle();
+  }
+
+  /** The write in flight has ended (whether or not it worked). */
+  async settled(): Promise<void> {
+    await this.inFlight;
+  }
+
+  private async settle(): Promise<void> {
+    await this.inFlight;
+    if (this.failed) throw this.failed.error;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.batch.length) return;
+    const rows = this.batch;
+    this.batch = [];
+    this.flushes++;
+    // People are read once, when the first batch is ready (like before, at the start of storing).
+    this.people ??= await this.o.core.identity.snapshot();
+    const opts = { reconcile: 'defer' as const, dirty: this.dirty, regroup: this.regroup, people: this.people, accounts: this.accounts, journal: this.journal };
+    // Judged here, while the previous batch is still being written; written only after it.
+    const prepared = await this.o.core.ingest.prepare(rows, opts);
+    await this.settle();
+    // Caught here and rethrown by the next settle(): an unobserved rejection would crash the process.
+    this.inFlight = this.write(prepared, opts).catch((error: unknown) => {
+      this.failed = { error };
+    });
+  }
+
+  private async write(prepared: PreparedBatch, opts: IngestOptions): Promise<void> {
+    const r = await this.o.core.ingest.commit(prepared, opts);
+    const result = this.result;
+    result.created += r.created;
+    result.updated += r.updated;
+    result.unchanged += r.unchanged;
+    result.stale += r.stale;
+    result.parked += r.parked;
+    for (const u of r.unmatched) {
+      const key = u.person.kind === 'email' ? u.person.email : u.person.kind === 'userId' ? u.person.userId : `${u.person.system}:${u.person.id}`;
+      result.unmatchedPeople.set(key, (result.unmatchedPeople.get(key) ?? 0) + 1);
+    }
+  }
+}
+
 /** Quarter keys from the first to the last row's start (the writer buckets by the same calendar). */
 function quartersBetween(min: number, max: number, zone: string): string[] {
   const out: string[] = [];
@@ -178,45 +269,89 @@ function quartersBetween(min: number, max: number, zone: string): string[] {
 }
 
 /**
- * Pass 1: every row converted and validated, errors counted and the first `maxErrors` kept with their lines.
- * Returns the data rows (by index, see readRows) that repeat an earlier record, for the store pass to leave out.
+ * The pass: every row converted and validated, errors counted and the first `maxErrors` kept with their lines;
+ * with a writer, valid rows are stored as they come. Storing stops (without --skip-invalid) at the first bad
+ * row, or at the first row whose id hashes like an earlier one's (a probable repeat, settled after the pass:
+ * `stoppedAt` is its index). Repeats and probable repeats are never stored by the pass.
  */
-async function checkRows(
+async function checkAndStore(
   o: CsvImportOptions,
   encoding: CsvEncoding,
   totalBytes: number,
   result: CsvImportResult,
   maxErrors: number,
-): Promise<{ ok: true; duplicates: ReadonlySet<number> } | { ok: false; errors: string[] }> {
+  writer: BatchWriter | undefined,
+): Promise<{ ok: true; suspects: Suspect[]; stoppedAt: number } | { ok: false; errors: string[] }> {
+  let storing = writer !== undefined;
+  let stoppedAt = Number.POSITIVE_INFINITY;
+  // Rows already batched stay batched: after a bad row they are never written (the run is rolled back);
+  // after probable repeats that turn out to be hash collisions, they are written before the rows read again.
+  const stop = (index: number) => {
+    if (!storing || o.skipInvalid) return;
+    storing = false;
+    stoppedAt = index;
+  };
   const fail = (line: number, issues: readonly Issue[]) => {
     result.errorCount++;
     for (const i of issues) if (result.errors.length < maxErrors) result.errors.push({ line, ...i });
+    stop(-1);
   };
   // The same record twice in one file is a mistake (an export joined twice, a copied row): refused with
   // both lines, never "the last one wins". Only hashes of the ids are kept (SeenIds); a row whose id hashes
   // like an earlier one's is settled after the pass, by reading the earlier line's id again.
-  const seen = new SeenIds();
+  // Sized for the file (~100 bytes a row) so the table is not copied while it grows.
+  const seen = o.seenIds?.() ?? new SeenIds(Math.max(1024, Math.min(totalBytes / 50, 1 << 22)));
   const suspects: Suspect[] = [];
   const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
-  const read = await readRows(o, encoding, totalBytes, 'check', true, (row) => {
+  const phase = writer ? 'import' : 'check';
+  const read = await readRows(o, encoding, totalBytes, phase, true, async (row) => {
     result.rows++;
     if (row.kind === 'unreadable') return fail(row.line, [{ message: row.message }]);
     if (row.cells.length !== row.width) return fail(row.line, [{ message: `有 ${row.cells.length} 列，表头有 ${row.width} 列` }]);
-    const r = csvRowId(row.cells, row.layout, rowOptions);
-    if (!r.ok) return fail(row.line, r.issues);
-    const firstLine = seen.firstLineOf(r.sourceId, row.line);
-    if (firstLine === undefined) result.valid++;
-    else suspects.push({ index: row.index, line: row.line, id: r.sourceId, firstLine });
+    let sourceId: string;
+    let input: ActivityInput | undefined;
+    if (storing) {
+      const r = csvRowToInput(row.cells, row.layout, rowOptions);
+      if (!r.ok) return fail(row.line, r.issues);
+      input = r.input;
+      sourceId = input.sourceId;
+    } else {
+      const r = csvRowId(row.cells, row.layout, rowOptions);
+      if (!r.ok) return fail(row.line, r.issues);
+      sourceId = r.sourceId;
+    }
+    const firstLine = seen.firstLineOf(sourceId, row.line);
+    if (firstLine !== undefined) {
+      suspects.push({ index: row.index, line: row.line, id: sourceId, firstLine });
+      return stop(row.index);
+    }
+    result.valid++;
+    if (storing && input) await writer!.add(input);
   });
   if (!read.ok) return read;
-  const duplicates = new Set<number>();
-  if (suspects.length === 0) return { ok: true, duplicates };
+  return { ok: true, suspects, stoppedAt };
+}
 
+/**
+ * Probable repeats settled by reading their first lines' ids again: real repeats are errors (naming both
+ * lines, in line order with the others); the rest only shared a hash and are valid rows.
+ */
+async function settleDuplicates(
+  o: CsvImportOptions,
+  encoding: CsvEncoding,
+  suspects: readonly Suspect[],
+  result: CsvImportResult,
+  maxErrors: number,
+): Promise<{ duplicates: ReadonlySet<number>; collisions: ReadonlySet<number> }> {
+  const duplicates = new Set<number>();
+  const collisions = new Set<number>();
+  if (suspects.length === 0) return { duplicates, collisions };
   const idOnLine = await idsOnLines(o, encoding, new Set(suspects.map((s) => s.firstLine)));
   const repeated: CsvRowError[] = [];
   for (const s of settleSuspects(suspects, idOnLine)) {
     if (s.firstLine === undefined) {
       result.valid++;
+      collisions.add(s.index);
       continue;
     }
     duplicates.add(s.index);
@@ -225,7 +360,19 @@ async function checkRows(
   }
   // In line order like every other error (a stable sort: one row's several issues keep their order).
   if (repeated.length) result.errors = [...result.errors, ...repeated].sort((a, b) => a.line - b.line).slice(0, maxErrors);
-  return { ok: true, duplicates };
+  return { duplicates, collisions };
+}
+
+/** Stores the valid rows `want` picks (by index), reading the file again: the rare rows the pass held back. */
+async function storeAgain(o: CsvImportOptions, encoding: CsvEncoding, writer: BatchWriter, want: (index: number) => boolean): Promise<void> {
+  const rowOptions = { zone: o.zone, typeAliases: o.typeAliases };
+  const read = await readRows({ ...o, onProgress: undefined }, encoding, 0, 'import', false, async (row) => {
+    if (row.kind !== 'row' || row.cells.length !== row.width || !want(row.index)) return;
+    const r = csvRowToInput(row.cells, row.layout, rowOptions);
+    if (r.ok) await writer.add(r.input);
+  });
+  // The file was read a moment ago; if it can no longer be read the same way, say so rather than claim success.
+  if (!read.ok) throw new Error(`文件在导入过程中变了：${read.errors.join('；')}`);
 }
 
 /** The record ids (as stored: "<system>:<id>") of the given lines, read from the file again. */

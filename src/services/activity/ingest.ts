@@ -4,6 +4,7 @@ import { evaluate } from '../../domain/activity/rules/evaluate.js';
 import type { EvaluationContext } from '../../domain/activity/rules/rule-model.js';
 import type { ActivityInput, PersonRef } from '../../domain/activity/types.js';
 import type { ActivityStore, PreparedActivity } from '../../adapters/mongo/activity-store.js';
+import type { WriteJournal } from '../../adapters/mongo/import-run-store.js';
 import type { AccountInfo, CrmAccountStore } from '../../adapters/mongo/crm-account-store.js';
 import type { IdentityResolver } from '../../adapters/mongo/identity-resolver.js';
 import type { RuleStore } from '../../adapters/mongo/rule-store.js';
@@ -25,6 +26,8 @@ export interface IngestOptions {
   accounts?: AccountMemo;
   /** False when replaying parked records: one still unmatched stays parked as it was (its "last seen" unchanged). */
   park?: boolean;
+  /** A CSV import run: what is written is tagged with it and what is changed kept for its rollback. */
+  journal?: WriteJournal;
 }
 
 export interface IngestResult {
@@ -91,7 +94,7 @@ export class ActivityIngest {
       }
     });
     if (parked.length && opts.park !== false) {
-      await this.d.unmatched.park(parked);
+      await this.d.unmatched.park(parked, opts.journal);
       result.parked = parked.length;
       for (const p of parked) this.d.metrics.unmatched.inc({ system: p.ref.system });
       this.d.logger.warn({ count: parked.length, users: [...new Set(parked.map((p) => p.ref.externalUserId ?? p.ref.externalEmail))].slice(0, 10) }, 'activities parked: owner is not a known person');
@@ -111,7 +114,7 @@ export class ActivityIngest {
   async commit(batch: PreparedBatch, opts: IngestOptions): Promise<IngestResult> {
     const { result, contexts } = batch;
     if (batch.docs.length === 0 && result.parked === 0) return result;
-    const w = await this.d.store.write(batch.docs, (doc) => evaluate(factsOf(doc), contexts.get(doc.quarterId)!));
+    const w = await this.d.store.write(batch.docs, (doc) => evaluate(factsOf(doc), contexts.get(doc.quarterId)!), opts.journal);
     Object.assign(result, { created: w.created, updated: w.updated, unchanged: w.unchanged, stale: w.stale });
 
     const dirty = opts.dirty ?? new DirtyDays();

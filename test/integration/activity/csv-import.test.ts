@@ -48,7 +48,8 @@ describe('CSV import', () => {
     const r = await run(p, { onProgress: (x) => progress.push(x) });
     expect(r).toMatchObject({ rows: 5, valid: 5, errorCount: 0, stored: true, created: 4, parked: 1 });
     expect([...r.unmatchedPeople]).toEqual([['new.hire@example.com', 1]]);
-    expect(progress.map((x) => x.phase)).toEqual(['check', 'import', 'match']);
+    // One pass that checks and stores, then matching.
+    expect(progress.map((x) => x.phase)).toEqual(['import', 'match']);
     expect(progress.at(-2)).toMatchObject({ bytes: progress.at(-2)!.totalBytes, rows: 5 });
     expect(await f.models.Activity.findOne({ sourceId: 'csv:r1' }).lean()).toMatchObject({
       source: 'csv',
@@ -134,7 +135,8 @@ describe('CSV import', () => {
     expect(await f.models.Activity.countDocuments()).toBe(0);
     expect(await run(p, { batchSize: 100, skipInvalid: true })).toMatchObject({ stored: true, created: 3000, updated: 0, errorCount: 5 });
     expect(await f.models.Activity.countDocuments()).toBe(3000);
-  });
+    // Rows stored before the bad one and rolled back: slow on a busy shared machine.
+  }, 180_000);
 
   it('ties customers named on many rows to their CRM account in every batch (looked up once, remembered for the import)', async () => {
     await f.models.CrmAccount.deleteMany({});
@@ -186,13 +188,16 @@ describe('CSV import', () => {
     const utf16 = join(dir, 'utf16.csv');
     await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,person_userid\n', 'utf16le')]));
     expect(await run(utf16)).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV（这是 UTF-16 文件）'], stored: false });
-    // Valid UTF-8 for the first megabyte, then a stray GBK byte pair: the check pass stops, nothing is stored.
+    // Valid UTF-8 for the first megabyte, then a stray GBK byte pair: the rows stored before it are taken back.
     const late = join(dir, 'late.csv');
     const rows = Array.from({ length: 30_000 }, (_, i) => `l${i},rep01,call,2026-11-24 10:00,2026-11-24 10:05,客户`).join('\n');
     await writeFile(late, Buffer.concat([Buffer.from(`id,person_userid,type,start,end,customer_name\n${rows}\nlx,rep01,call,2026-11-24 10:00,2026-11-24 10:05,`), hex('bbaa'), Buffer.from('\n')]));
-    expect(await run(late, { batchSize: 1000 })).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV'], stored: false });
+    const r = await run(late, { batchSize: 1000 });
+    expect(r).toMatchObject({ headerErrors: ['文件不是 UTF-8，请另存为 UTF-8 CSV'], stored: false, rolledBack: { restored: 0 } });
+    expect(r.rolledBack!.removed).toBeGreaterThan(0);
     expect(await f.models.Activity.countDocuments()).toBe(0);
-  });
+    // 30,000 rows stored and deleted again: slow on a busy shared machine.
+  }, 240_000);
 
   it('a stray quote is reported with its line number and skipped with skipInvalid (issue 15.13)', async () => {
     const p = await file('quote.csv', [

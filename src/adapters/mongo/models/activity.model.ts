@@ -70,6 +70,8 @@ export const activitySchema = new Schema(
     },
     /** Hash of the source content: a re-delivered, unchanged record costs no write. */
     contentHash: { type: String },
+    /** The CSV import run that inserted this record (activity_imports): a refused or dead import is removed by it. */
+    importId: { type: String },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

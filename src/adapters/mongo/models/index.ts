@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { activityModel } from './activity.model.js';
+import { activityImportModel, activityImportUndoModel } from './activity-import.model.js';
 import { activityQuarterSourcesModel } from './activity-quarter-sources.model.js';
 import { activityRuleSetModel } from './activity-rule-set.model.js';
 import { crmAccountModel } from './crm-account.model.js';
@@ -42,6 +43,9 @@ export function createModels(conn: Connection) {
     UserMapping: userMappingModel(conn),
     CrmAccount: crmAccountModel(conn),
     ActivityQuarterSources: activityQuarterSourcesModel(conn),
+    // CSV import runs and what they changed, for rollback (issue 14)
+    ActivityImport: activityImportModel(conn),
+    ActivityImportUndo: activityImportUndoModel(conn),
     ReportRun: reportRunModel(conn),
     Appeal: appealModel(conn),
     // read API for IT (issue 13)

@@ -18,6 +18,8 @@ export const unmatchedRecordSchema = new Schema(
     payload: { type: Schema.Types.Mixed, required: true },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
+    /** The CSV import run that parked it first (see activity.model importId). */
+    importId: { type: String },
   },
   { versionKey: false, minimize: false },
 );
