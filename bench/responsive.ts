@@ -5,7 +5,10 @@
  * baseline.
  *
  *   npx tsx bench/responsive.ts [--reps=10000] [--qps=20] [--rate=200] [--help-rate=2] [--seconds=60]
- *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no]
+ *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no] [--bot-log=FILE]
+ *
+ * --bot-log keeps the bot's own log (JSON lines with times) for lining up stalls with what the bot did.
+ * To profile the bot: NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR' is passed through to it (fanout-setup).
  *
  * Frames: EVENT frames (what org and attendance changes arrive as; the bot acks them and has nothing more
  * to do) at --rate per second, plus the 帮助 messages. Ack latency is push → ack as DingTalk sees it. Not
@@ -16,7 +19,7 @@
  *
  * Targets: ack p99 ≤ 50 ms at 200 frames/s and 帮助 reply p99 ≤ 1 s while the pass runs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
@@ -123,6 +126,7 @@ try {
   passRunning = bot.logs('weekly report: pass finished').length === 0;
 } finally {
   await bot.stop();
+  if (args.get('bot-log')) await writeFile(args.get('bot-log')!, bot.bot.output());
   await fake.stop();
   await company.drop();
   await server?.stop();
