@@ -107,7 +107,11 @@ async function drive(fake: FakeDingTalk, asker: string, seconds: number, rss: ()
   }
   log(`  pushed ${total} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s; waiting for the last acks and replies`);
   const deadline = Date.now() + 10_000;
-  const ackedIn = () => fake.stream.acks.slice(ackStart).filter((a) => pushed.has(a.messageId));
+  // The first ack of each frame pushed (a frame the stand-in redelivered after a long stall is acked twice).
+  const ackedIn = () => {
+    const seen = new Set<string>();
+    return fake.stream.acks.slice(ackStart).filter((a) => pushed.has(a.messageId) && !seen.has(a.messageId) && !!seen.add(a.messageId));
+  };
   while ((ackedIn().length < pushed.size || replies.length < asked.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   fake.outbox.off('delivery', onDelivery);
   const botLoop = await botLoopDelay(metricsUrl);
