@@ -46,6 +46,9 @@ export interface CommandAccess {
 }
 
 /** What the group hears when a personal answer went to the asker's 1:1 chat. */
+/** Everything answering a command goes ahead of queued report cards in the send budget (someone is waiting). */
+const INTERACTIVE = { lane: 'interactive' } as const;
+
 export const SENT_PRIVATELY = { zh: '涉及个人数据，已私聊发送给你。', en: 'That is personal; I sent it to you in a 1:1 chat.' } as const;
 
 export interface MessageContext {
@@ -200,10 +203,10 @@ export class Bot {
       reply: (msg) => m.reply(event, typeof msg === 'string' ? { type: 'text', text: msg } : msg),
       replyImage: async (png, filename) => {
         const mediaId = await m.uploadImage(png, filename);
-        await m.send(destinationOf(event), { type: 'image', mediaId });
+        await m.send(destinationOf(event), { type: 'image', mediaId }, INTERACTIVE);
         return mediaId;
       },
-      replyCard: (card) => m.sendCard(card, destinationOf(event)),
+      replyCard: (card) => m.sendCard(card, destinationOf(event), INTERACTIVE),
     };
   }
 
@@ -224,17 +227,17 @@ export class Bot {
       lang,
       log,
       reply: async (msg) => {
-        await m.send(to, typeof msg === 'string' ? { type: 'text', text: msg } : msg);
+        await m.send(to, typeof msg === 'string' ? { type: 'text', text: msg } : msg, INTERACTIVE);
         await tellGroup();
       },
       replyImage: async (png, filename) => {
         const mediaId = await m.uploadImage(png, filename);
-        await m.send(to, { type: 'image', mediaId });
+        await m.send(to, { type: 'image', mediaId }, INTERACTIVE);
         await tellGroup();
         return mediaId;
       },
       replyCard: async (card) => {
-        await m.sendCard(card, to);
+        await m.sendCard(card, to, INTERACTIVE);
         await tellGroup();
       },
     };
@@ -244,7 +247,7 @@ export class Bot {
     const text = '抱歉，处理这条消息时出错了，请稍后再试。如果一直出错，请联系管理员。';
     try {
       if (event.kind === 'message') await this.deps.messenger.reply(event, { type: 'text', text });
-      else await this.deps.messenger.send({ kind: 'user', userId: event.userId }, { type: 'text', text });
+      else await this.deps.messenger.send({ kind: 'user', userId: event.userId }, { type: 'text', text }, INTERACTIVE);
     } catch (err) {
       log.warn({ err }, 'could not deliver the apology either');
     }

@@ -7,6 +7,12 @@ export type OutboundMessage =
   | { type: 'file'; mediaId: string; fileName: string; fileType: string }
   | { type: 'actionCard'; title: string; text: string; buttons: Array<{ title: string; url: string }> };
 
+/**
+ * Which queue a send waits in for the one DingTalk send budget: `interactive` answers someone waiting in a
+ * chat and goes ahead of queued `bulk` sends (report cards, packs, reminders). See adapters/http/rate-limiter.
+ */
+export type SendLane = 'interactive' | 'bulk';
+
 /** Where a proactive message goes. */
 export type Destination = { kind: 'user'; userId: string } | { kind: 'group'; openConversationId: string };
 

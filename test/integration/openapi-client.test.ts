@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DingTalkApiError, DingTalkOpenApi } from '../../src/adapters/dingtalk/openapi-client.js';
 import { TokenProvider } from '../../src/adapters/dingtalk/token-provider.js';
 import { HttpClient, HttpError } from '../../src/adapters/http/http-client.js';
-import { createRateLimiter } from '../../src/adapters/http/rate-limiter.js';
+import { createRateLimiter, type RateLimiter, type SendLane } from '../../src/adapters/http/rate-limiter.js';
+import { DingTalkMessenger } from '../../src/adapters/dingtalk/dingtalk-messenger.js';
+import type { InboundMessage } from '../../src/bot/inbound.js';
 import { FakeDingTalk } from '../../src/fake-dingtalk/fake-dingtalk.js';
 import { starterOrg } from '../../src/fake-dingtalk/starter-org.js';
 import { silentLogger } from '../../src/logger.js';
 
-function client(fake: FakeDingTalk, opts: { qps?: number; timeoutMs?: number; now?: () => number } = {}) {
+function client(fake: FakeDingTalk, opts: { qps?: number; timeoutMs?: number; now?: () => number; limiter?: RateLimiter } = {}) {
   const http = new HttpClient({ timeoutMs: opts.timeoutMs ?? 2000, maxRetries: 3, baseDelayMs: 20, maxDelayMs: 200 });
   const tokens = new TokenProvider(http, { apiBase: fake.baseUrl, clientId: fake.clientId, clientSecret: fake.clientSecret, ...(opts.now ? { now: opts.now } : {}) });
   return new DingTalkOpenApi({
@@ -16,7 +18,7 @@ function client(fake: FakeDingTalk, opts: { qps?: number; timeoutMs?: number; no
     robotCode: fake.robotCode,
     http,
     tokens,
-    sendLimiter: createRateLimiter(opts.qps ?? 1000),
+    sendLimiter: opts.limiter ?? createRateLimiter(opts.qps ?? 1000),
     logger: silentLogger,
   });
 }
@@ -100,6 +102,32 @@ describe('DingTalk OpenAPI client against the fake', () => {
     const at = fake.callsTo('robot.batchSend').map((c) => c.at).sort((a, b) => a - b);
     expect(at).toHaveLength(6);
     at.forEach((t, k) => expect(t - wall0).toBeGreaterThanOrEqual(k * 100 - 20));
+  });
+
+  it('a chat reply takes the next send slot ahead of report sends already queued (the interactive lane)', async () => {
+    const api = client(fake, { qps: 10 });
+    const bulk = Array.from({ length: 6 }, (_, i) => api.sendToUsers(['rep01'], { type: 'text', text: `card ${i}` }));
+    const reply = api.send({ kind: 'user', userId: 'rep02' }, { type: 'text', text: 'reply' }, 'interactive');
+    await Promise.all([...bulk, reply]);
+    const order = fake.callsTo('robot.batchSend').sort((a, b) => a.at - b.at).map((c) => (c.body as { userIds: string[] }).userIds[0]);
+    // The first bulk send had the idle slot at once; the reply took the next one, ahead of the other five.
+    expect(order.indexOf('rep02')).toBe(1);
+  });
+
+  it('the messenger sends replies (session webhook or robot API) in the interactive lane and the rest in bulk', async () => {
+    const lanes: SendLane[] = [];
+    const inner = createRateLimiter(1000);
+    const limiter: RateLimiter = { perSecond: 1000, acquire: (lane) => (lanes.push(lane ?? 'bulk'), inner.acquire(lane)) };
+    const messenger = new DingTalkMessenger(client(fake, { limiter }));
+    const asked: InboundMessage = {
+      kind: 'message', dedupeKey: 'm1', msgId: 'm1', msgtype: 'text', text: '帮助', isGroup: false, conversationId: 'c1', conversationTitle: undefined,
+      senderStaffId: 'rep01', senderNick: 'rep01', sessionWebhook: fake.sessionWebhookFor('user:rep01', ['rep01']), sessionWebhookExpiresAt: Date.now() + 3_600_000,
+      robotCode: fake.robotCode, atStaffIds: [], createdAt: Date.now(),
+    };
+    await messenger.reply(asked, { type: 'text', text: 'help' });
+    await messenger.reply({ ...asked, sessionWebhook: undefined }, { type: 'text', text: 'help again' });
+    await messenger.send({ kind: 'user', userId: 'rep02' }, { type: 'text', text: 'a reminder' });
+    expect(lanes).toEqual(['interactive', 'interactive', 'bulk']);
   });
 
   it('paces retries after a 429 through the limiter too, so retrying never exceeds the QPS', async () => {

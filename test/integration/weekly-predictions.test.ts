@@ -3,6 +3,7 @@ import { createModels, ensureIndexes, type Models } from '../../src/adapters/mon
 import { silentLogger } from '../../src/logger.js';
 import { ModelKeeper } from '../../src/services/prediction/model-keeper.js';
 import { WeeklyPredictions } from '../../src/services/prediction/weekly-predictions.js';
+import { storePredictions } from '../../src/services/prediction/predictor.js';
 import { ReportBuilder } from '../../src/services/weekly-report/report-builder.js';
 import { repCardValues } from '../../src/domain/report/card-values.js';
 import { metricValue } from '../../src/domain/report/format.js';
@@ -94,5 +95,35 @@ describe('weekly predictions on a company without history (on the MongoDB-wire t
     const before = await m.Prediction.find({}).sort({ _id: 1 }).lean();
     expect((await weekly.ensure('2026Q4', new Date(WEEK4.getTime() + 3600_000))).state).toBe('stored-before');
     expect(await m.Prediction.find({}).sort({ _id: 1 }).lean()).toEqual(before);
+  });
+});
+
+/** The store writes in chunks (so the Friday pass's event loop keeps turning); every row still lands once. */
+describe('storePredictions in chunks (on the MongoDB-wire test server)', () => {
+  let db: TestDb;
+  let m: Models;
+  beforeAll(async () => {
+    db = await connectTestDb('storechunks');
+    m = createModels(db.conn);
+    await ensureIndexes(m);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('stores every row of a set larger than a chunk, each metric complete, and a repeat changes nothing', async () => {
+    const metrics = ['signed_amount', 'new_customers'] as const;
+    const rows = metrics.flatMap((metric) =>
+      Array.from({ length: 300 }, (_, i) => ({ personId: `p${i}`, name: `p${i}`, managerId: null, metric, probability: null, target: 100 + i, achieved: i, paceProjected: 2 * i, factors: [] })),
+    );
+    const set = { status: 'thin' as const, quarterId: '2026Q4', week: 5, asOf: new Date('2026-11-06T09:00:00Z'), modelVersion: null, trainingQuarters: [], repQuarters: 0, rows };
+    await storePredictions(m, set);
+    await storePredictions(m, { ...set, rows: rows.map((r) => ({ ...r, target: 1 })) });
+    for (const metric of metrics) {
+      const stored = await m.Prediction.find({ quarterId: '2026Q4', week: 5, metric }).lean();
+      expect(stored).toHaveLength(300);
+      // First write wins: the repeat with other targets changed nothing.
+      expect(stored.reduce((s, r) => s + (r.target as number), 0)).toBe(300 * 100 + (299 * 300) / 2);
+    }
   });
 });

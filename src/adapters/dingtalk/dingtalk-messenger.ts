@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../../bot/inbound.js';
-import type { CardInstance, Destination, OutboundMessage } from '../../bot/messages.js';
+import type { CardInstance, Destination, OutboundMessage, SendLane } from '../../bot/messages.js';
 import { destinationOf, type Messenger } from '../../bot/messenger.js';
 import type { DingTalkOpenApi } from './openapi-client.js';
 
@@ -16,11 +16,11 @@ export class DingTalkMessenger implements Messenger {
     const webhookUsable = to.sessionWebhook && (to.sessionWebhookExpiresAt ?? 0) - WEBHOOK_MARGIN_MS > this.now();
     // Images and files can't travel over a session webhook; they go through the robot API.
     if (webhookUsable && msg.type !== 'image' && msg.type !== 'file') return this.api.replyBySession(to.sessionWebhook!, msg);
-    await this.send(destinationOf(to), msg);
+    await this.send(destinationOf(to), msg, { lane: 'interactive' });
   }
 
-  async send(to: Destination, msg: OutboundMessage): Promise<void> {
-    const r = await this.api.send(to, msg);
+  async send(to: Destination, msg: OutboundMessage, opts: { lane?: SendLane } = {}): Promise<void> {
+    const r = await this.api.send(to, msg, opts.lane);
     if (r.flowControlledUserIds.length > 0) throw new Error(`flow-controlled: ${r.flowControlledUserIds.join(',')}`);
     if (r.invalidUserIds.length > 0) throw new Error(`DingTalk does not know user(s): ${r.invalidUserIds.join(',')}`);
   }
@@ -33,7 +33,7 @@ export class DingTalkMessenger implements Messenger {
     return this.api.uploadFile(data, filename, contentType);
   }
 
-  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> }): Promise<void> {
+  sendCard(card: CardInstance, to: Destination, opts?: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void>; lane?: SendLane }): Promise<void> {
     return this.api.createAndDeliverCard(card, to, opts);
   }
 

@@ -1,4 +1,4 @@
-import type { CardInstance, Destination, OutboundMessage } from '../../bot/messages.js';
+import type { CardInstance, Destination, OutboundMessage, SendLane } from '../../bot/messages.js';
 import type { Logger } from '../../logger.js';
 import { HttpError, type HttpClient } from '../http/http-client.js';
 import { backoffDelay, sleep } from '../http/backoff.js';
@@ -67,19 +67,19 @@ export class DingTalkOpenApi {
   }
 
   /** 1:1 robot messages; ≤ 20 users per call, users skipped by flow control are retried. */
-  async sendToUsers(userIds: readonly string[], msg: OutboundMessage): Promise<SendResult> {
+  async sendToUsers(userIds: readonly string[], msg: OutboundMessage, lane: SendLane = 'bulk'): Promise<SendResult> {
     const result: SendResult = { invalidUserIds: [], flowControlledUserIds: [] };
     const unique = [...new Set(userIds)];
     for (let i = 0; i < unique.length; i += BATCH_LIMIT) {
       const batch = unique.slice(i, i + BATCH_LIMIT);
-      const r = await this.sendBatch(batch, msg);
+      const r = await this.sendBatch(batch, msg, lane);
       result.invalidUserIds.push(...r.invalidUserIds);
       result.flowControlledUserIds.push(...r.flowControlledUserIds);
     }
     return result;
   }
 
-  private async sendBatch(userIds: string[], msg: OutboundMessage): Promise<SendResult> {
+  private async sendBatch(userIds: string[], msg: OutboundMessage, lane: SendLane): Promise<SendResult> {
     const invalid: string[] = [];
     let pending = userIds;
     const retries = this.o.flowControlRetries ?? 3;
@@ -89,7 +89,7 @@ export class DingTalkOpenApi {
         '/v1.0/robot/oToMessages/batchSend',
         'robot.batchSend',
         { robotCode: this.o.robotCode, userIds: pending, ...toRobotMessage(msg) },
-        this.pace,
+        this.paceIn(lane),
       );
       invalid.push(...(data?.invalidStaffIdList ?? []));
       const throttled = data?.flowControlledStaffIdList ?? [];
@@ -102,32 +102,35 @@ export class DingTalkOpenApi {
     return { invalidUserIds: invalid, flowControlledUserIds: [] };
   }
 
-  async sendToGroup(openConversationId: string, msg: OutboundMessage): Promise<void> {
+  async sendToGroup(openConversationId: string, msg: OutboundMessage, lane: SendLane = 'bulk'): Promise<void> {
     await this.newApi(
       'POST',
       '/v1.0/robot/groupMessages/send',
       'robot.groupSend',
       { robotCode: this.o.robotCode, openConversationId, ...toRobotMessage(msg) },
-      this.pace,
+      this.paceIn(lane),
     );
   }
 
-  async send(to: Destination, msg: OutboundMessage): Promise<SendResult> {
+  async send(to: Destination, msg: OutboundMessage, lane: SendLane = 'bulk'): Promise<SendResult> {
     if (to.kind === 'group') {
-      await this.sendToGroup(to.openConversationId, msg);
+      await this.sendToGroup(to.openConversationId, msg, lane);
       return { invalidUserIds: [], flowControlledUserIds: [] };
     }
-    return this.sendToUsers([to.userId], msg);
+    return this.sendToUsers([to.userId], msg, lane);
   }
 
-  /** Replies in the conversation a message came from. The webhook needs no token and expires (~90 min). */
+  /**
+   * Replies in the conversation a message came from. The webhook needs no token and expires (~90 min).
+   * Someone is waiting for it: it takes the interactive lane of the send budget.
+   */
   async replyBySession(sessionWebhook: string, msg: OutboundMessage): Promise<void> {
     const res = await this.o.http.request<{ errcode?: number; errmsg?: string }>({
       method: 'POST',
       url: sessionWebhook,
       endpoint: 'robot.sessionWebhook',
       json: toWebhookBody(msg),
-      pace: this.pace,
+      pace: this.paceIn('interactive'),
     });
     if (res.data && typeof res.data.errcode === 'number' && res.data.errcode !== 0) {
       throw new DingTalkApiError('robot.sessionWebhook', res.data.errcode, res.data.errmsg ?? '');
@@ -168,7 +171,7 @@ export class DingTalkOpenApi {
   async createAndDeliverCard(
     card: CardInstance,
     to: Destination,
-    opts: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void> } = {},
+    opts: { atUserIds?: string[]; recipients?: string[]; guard?: () => Promise<void>; lane?: SendLane } = {},
   ): Promise<void> {
     const space =
       to.kind === 'user'
@@ -198,8 +201,9 @@ export class DingTalkOpenApi {
     const retries = this.o.cardRetries ?? 4;
     let uncertain: unknown;
     // The slot and then the fencing check, right before the request is written (after the token is at hand).
+    const pace = this.paceIn(opts.lane ?? 'bulk');
     const paceThenGuard = async () => {
-      await this.pace();
+      await pace();
       await opts.guard?.();
     };
     for (let attempt = 0; ; attempt++) {
@@ -268,8 +272,11 @@ export class DingTalkOpenApi {
     return this.legacy<T>(path, endpoint, () => ({ json }));
   }
 
-  /** Every attempt of a send (first try and each retry) takes a slot from the send limiter. */
-  private readonly pace = () => this.o.sendLimiter.acquire();
+  /** Every attempt of a send (first try and each retry) takes a slot from the send limiter, in its lane. */
+  private readonly pace = () => this.o.sendLimiter.acquire('bulk');
+  private paceIn(lane: SendLane): () => Promise<void> {
+    return () => this.o.sendLimiter.acquire(lane);
+  }
 
   private async newApi<T>(method: 'POST' | 'PUT', path: string, endpoint: string, json: unknown, pace?: () => Promise<void>, opts: { retry?: boolean } = {}): Promise<T> {
     for (let authRetry = 0; ; authRetry++) {

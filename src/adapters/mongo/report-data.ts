@@ -3,6 +3,7 @@ import { isoWeekKey } from '../../domain/time/calendar.js';
 import type { PersonFacts } from '../../domain/report/facts.js';
 import type { MetricUnit, NotCountedActivity, ReportDataset, ReportGoal, ReportPerson, ReportQuarter, ReportSettings } from '../../domain/report/types.js';
 import type { Models } from './models/index.js';
+import { yielding } from './yielding.js';
 import type { QuarterDoc } from './models/quarter.model.js';
 
 type M = Pick<Models, 'Person' | 'Goal' | 'Activity' | 'Deal'> & Partial<Pick<Models, 'CrmAccount'>>;
@@ -276,7 +277,8 @@ async function foldActivities(
     { $match: { ...scope, startAt: { $lt: asOf }, ...(only ? { personId: only } : {}) } },
     { $group: { _id: { p: '$personId', t: '$type', ...(byWeek ? { w: '$isoWeek' } : {}), c: '$counted', ...(withReasons ? { r: '$reasons' } : {}), ...dimKeys }, n: { $sum: 1 } } },
   ]).cursor({ batchSize: 5000 });
-  for await (const r of cursor) {
+  // yielding: the server may send every row in one batch; the fold must not hold acks and replies meanwhile.
+  for await (const r of yielding(cursor)) {
     let hits: Record<string, number> | undefined;
     dims.forEach((d, i) => {
       if (r._id[`d${i}`] === true) (hits ??= {})[d.key] = r.n;
@@ -310,7 +312,7 @@ async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: 
     },
     { $group: { _id: { p: '$personId', w: '$isoWeek', a: '$accountId', nc: '$isNewCustomer' }, n: { $sum: 1 }, amount: { $sum: '$amountCny' } } },
   ]).cursor({ batchSize: 5000 });
-  for await (const r of cursor) {
+  for await (const r of yielding(cursor)) {
     folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
   }
 }

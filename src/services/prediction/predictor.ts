@@ -107,11 +107,28 @@ function modelFor(list: readonly WeekModel[], week: number): WeekModel | undefin
   return [...list].filter((m) => m.week <= week).sort((a, b) => b.week - a.week)[0];
 }
 
+/**
+ * Upserts per bulkWrite. One bulkWrite of a company's rows (4,000 at 2,000 reps) was cast by mongoose and
+ * serialized in one task: a 1.6 s stall of acks and replies at the start of the Friday pass
+ * (docs/performance.md, "Responsive during the fan-out"). Chunks give the event loop a turn between them.
+ */
+const STORE_CHUNK = 250;
+
 /** Stores the predictions (first write wins: what an alert was sent on stays what it was). */
 export async function storePredictions(models: Models, set: Extract<PredictionSet, { rows: unknown }>): Promise<void> {
-  if (set.rows.length === 0) return;
+  // Each row is its own $setOnInsert upsert. The week counts as stored once each metric has a row
+  // (WeeklyPredictions.ensure), so each metric's first row is written last: a crash between chunks leaves
+  // the week "not stored", and the next pass upserts the rest without changing what was already stored.
+  const first = new Map<string, RepPrediction>();
+  for (const r of set.rows) if (!first.has(r.metric)) first.set(r.metric, r);
+  const last = new Set(first.values());
+  const rows = [...set.rows.filter((r) => !last.has(r)), ...last];
+  for (let i = 0; i < rows.length; i += STORE_CHUNK) await storeChunk(models, set, rows.slice(i, i + STORE_CHUNK));
+}
+
+async function storeChunk(models: Models, set: Extract<PredictionSet, { rows: unknown }>, rows: readonly RepPrediction[]): Promise<void> {
   await models.Prediction.bulkWrite(
-    set.rows.map((r) => ({
+    rows.map((r) => ({
       updateOne: {
         filter: { _id: `${set.quarterId}|w${set.week}|${r.personId}|${r.metric}` },
         update: {

@@ -4,6 +4,7 @@
  * imported CSVs, Salesforce and the demo company alike.
  */
 import type { Models } from '../../adapters/mongo/models/index.js';
+import { yielding } from '../../adapters/mongo/yielding.js';
 import { achievedBy, type CompactActivity, type CompactDeal, type PredictedMetric, type RepQuarterData, type TrackedDimensionRef } from '../../domain/prediction/features.js';
 import { DEFAULT_REPORT_SETTINGS } from '../../domain/report/types.js';
 
@@ -60,7 +61,8 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   // only. On the embedded database reading activities is most of a prediction's time (bench/prediction.ts).
   const activityQuarters = o.lastQuarters ? ids.slice(-1) : ids;
   const cursor = models.Activity.find({ quarterId: { $in: activityQuarters }, personId: { $in: people2 }, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
-  for await (const a of cursor) {
+  // yielding: a 5,000-document batch folded in one task held stream acks and replies (docs/performance.md).
+  for await (const a of yielding(cursor)) {
     const key = `${a.quarterId}|${a.personId}`;
     let list = acts.get(key);
     if (!list) acts.set(key, (list = []));
@@ -71,7 +73,7 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   // Deals as stored now; their state at a past week is rebuilt from the dates (features.ts).
   const deals = new Map<string, CompactDeal[]>();
   const dealCursor = models.Deal.find({ personId: { $in: people2 }, deleted: { $ne: true } }, { personId: 1, openedDate: 1, closeDate: 1, isClosed: 1, isWon: 1, amountCny: 1, isNewCustomer: 1, accountId: 1 }).lean().cursor({ batchSize: 5000 });
-  for await (const d of dealCursor) {
+  for await (const d of yielding(dealCursor)) {
     let list = deals.get(d.personId);
     if (!list) deals.set(d.personId, (list = []));
     // A deal only ever seen closed before asOf counts as closed; one closing after asOf was still open then.
