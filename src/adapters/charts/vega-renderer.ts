@@ -1,6 +1,6 @@
 /**
  * Headless chart rendering: vega-lite spec → vega spec → vega View → PNG. The default rasterizer draws the
- * View with vega's canvas renderer on @napi-rs/canvas (Skia) and encodes with sharp (canvas-raster.ts);
+ * View with vega's canvas renderer on @napi-rs/canvas (Skia), which also encodes the PNG (canvas-raster.ts);
  * `rasterizer: 'librsvg'` keeps the earlier path, SVG (view.toSVG) → sharp/librsvg, which the bench
  * (bench/charts.ts) measures as the baseline.
  *
