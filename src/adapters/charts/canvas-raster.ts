@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createCanvas, GlobalFonts, PngFilter, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type * as vega from 'vega';
+import { stateCachingContext } from './state-caching-context.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fonts
@@ -173,7 +174,7 @@ export async function viewToPng(view: vega.View, scale: number, compressionLevel
   const height = Math.max(1, Math.round(size.height * scale));
   const canvas = takeCanvas(width, height);
   const ctx: SKRSContext2D = canvas.getContext('2d');
-  await view.toCanvas(scale, { externalContext: ctx });
+  await view.toCanvas(scale, { externalContext: stateCachingContext(ctx) });
   const png = canvas.encodeSync('png', { compressionLevel, filters: PngFilter.None });
   keepCanvas(canvas);
   return png;
