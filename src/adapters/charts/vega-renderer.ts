@@ -40,7 +40,7 @@ export interface RenderOptions {
   scale?: number;
   /** Overrides the spec's background colour (default white; 'transparent' allowed). */
   background?: string;
-  /** PNG zlib level 0–9. Default 2: for charts ~2× faster than 6 and only ~5% larger (flat colours, no filter). */
+  /** PNG zlib level 0–9, no row filter. Default 2: for the 56-bar chart ~2× cheaper than 6, ~30 % larger (253 vs 193 KiB). */
   compressionLevel?: number;
   /** Receives vega / vega-lite messages (errors at warn, warnings at debug). Default: silent. */
   logger?: Logger;
