@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/charts.ts [--n=60] [--pool=<workers>] [--cold=30] [--steady=300]
  *
- * Per rasteriser: charts/s (wall), CPU per chart and "/s per core" (1000 / CPU ms: the figure to compare,
+ * Per rasteriser (taking turns in blocks of 10 charts): charts/s (wall), CPU per chart and "/s per core" (1000 / CPU ms: the figure to compare,
  * wall charts/s swings with whatever else runs on the shared machine), ratio to the librsvg baseline measured
  * in the same run, a pixel diff against the baseline's PNG of the same spec, and a CJK check (汉字 in
  * Simplified-Chinese forms, not tofu). Then the canvas path's other costs (cold compile, PNG level/palette)
@@ -85,21 +85,25 @@ interface Contender {
 
 /**
  * Each contender renders `n` charts one at a time on this thread, after a warm-up; the contenders take turns
- * chart by chart, so a load spike on the shared machine hits all of them alike. CPU is the whole process's
- * (JS, libuv pool, vips threads) around each render.
+ * in blocks of BLOCK charts, so a load swing on the shared machine hits all of them alike. CPU is the whole
+ * process's (JS, libvips threads, GC) over each block: taking turns chart by chart instead billed ~20 ms of
+ * each canvas render's cost (GC, freeing) to the librsvg render after it (blocks 1.30×, chart by chart 2.72×
+ * in the same process, docs/performance.md).
  */
+const BLOCK = 10;
 async function interleaved(contenders: Contender[]): Promise<Single[]> {
   for (const c of contenders) for (let i = 0; i < Math.min(c.n, 3); i++) await c.render(specFor(i)); // JIT, fonts, caches
   const acc = contenders.map(() => ({ times: [] as number[], cpuMs: 0, bytes: 0 }));
   const rounds = Math.max(...contenders.map((c) => c.n));
-  for (let i = 0; i < rounds; i++) {
+  for (let start = 0; start < rounds; start += BLOCK) {
     for (const [k, c] of contenders.entries()) {
-      if (i >= c.n) continue;
-      c.before?.();
       const cpu0 = process.cpuUsage();
-      const a = performance.now();
-      acc[k]!.bytes += (await c.render(specFor(i))).length;
-      acc[k]!.times.push(performance.now() - a);
+      for (let i = start; i < Math.min(start + BLOCK, c.n); i++) {
+        c.before?.();
+        const a = performance.now();
+        acc[k]!.bytes += (await c.render(specFor(i))).length;
+        acc[k]!.times.push(performance.now() - a);
+      }
       const cpu = process.cpuUsage(cpu0);
       acc[k]!.cpuMs += (cpu.user + cpu.system) / 1000;
     }
