@@ -1,9 +1,9 @@
 /**
- * Rasterizing a vega View with vega's own canvas renderer on @napi-rs/canvas (Skia), PNG encoded by sharp.
+ * Rasterizing a vega View with vega's own canvas renderer on @napi-rs/canvas (Skia), PNG encoded by Skia.
  *
  * Why this path (bench/charts.ts, docs/performance.md "Charts — rasteriser comparison"): Skia draws the ~600
  * glyphs of a 56-bar chart from cached glyph masks, where librsvg re-rasterizes every glyph outline through
- * cairo; no SVG string is built or parsed; and sharp's zlib encoder is far cheaper than Skia's own PNG encoder.
+ * cairo; no SVG string is built or parsed; and the PNG is encoded from Skia's own pixels (viewToPng).
  *
  * How vega finds a canvas: vega-canvas does `import('canvas')` (node-canvas) and we do not install that.
  * vega's supported alternative is `view.toCanvas(scale, { externalContext })`: the renderer scales and
@@ -19,9 +19,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import sharp from 'sharp';
+import { createCanvas, GlobalFonts, PngFilter, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type * as vega from 'vega';
+import { stateCachingContext } from './state-caching-context.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fonts
@@ -107,7 +107,9 @@ export function registerCjkFonts(): string[] {
     if (!m || seen.has(`${m.file}#${m.index}`)) continue;
     seen.add(`${m.file}#${m.index}`);
     try {
-      if (GlobalFonts.registerFromPath(standaloneFontFile(m), m.family)) families.add(m.family);
+      // Weight descriptors: without them @napi-rs/canvas ≥ 1.2 treats every face of a family as weight 400
+      // and the newest registered one wins, so all text came out bold.
+      if (GlobalFonts.registerFromPath(standaloneFontFile(m), m.family, { weight: weight === 'bold' ? 700 : 400 })) families.add(m.family);
     } catch (err) {
       // Unreadable font or read-only temp folder: Skia's own scan still applies, but it only sees a
       // collection's first (Japanese) face, so say so once instead of drawing 骨/直/角 wrong in silence.
@@ -135,36 +137,45 @@ function viewSize(view: vega.View): { width: number; height: number } {
   return { width: Math.max(0, v._viewWidth + p.left + p.right), height: Math.max(0, v._viewHeight + p.top + p.bottom) };
 }
 
-const opaqueCache = new Map<string, boolean>();
+/**
+ * Idle canvases kept for the next chart of the same pixel size. A new 2× chart canvas is ~10 MB that Skia
+ * allocates and clears, the kernel faults in and V8 counts as external memory (which brings on full GCs
+ * every few charts); a kept one is only reset. Checked out while in use, so renders that overlap on one
+ * thread (vega's runAsync yields) each draw into their own canvas.
+ */
+const idleCanvases: Canvas[] = [];
+const IDLE_CANVASES = 2;
 
-/** Whether CSS colour `bg` is fully opaque, as Skia parses it (drawn on a 1×1 canvas, alpha read back). */
-function isOpaque(bg: unknown): boolean {
-  if (typeof bg !== 'string' || bg === '') return false;
-  let opaque = opaqueCache.get(bg);
-  if (opaque === undefined) {
-    const ctx = createCanvas(1, 1).getContext('2d');
-    ctx.fillStyle = bg;
-    ctx.fillRect(0, 0, 1, 1);
-    opaque = ctx.getImageData(0, 0, 1, 1).data[3] === 255;
-    if (opaqueCache.size < 100) opaqueCache.set(bg, opaque);
-  }
-  return opaque;
+function takeCanvas(width: number, height: number): Canvas {
+  const i = idleCanvases.findIndex((c) => c.width === width && c.height === height);
+  if (i < 0) return createCanvas(width, height);
+  const canvas = idleCanvases.splice(i, 1)[0]!;
+  canvas.getContext('2d').reset(); // transparent pixels, default state, no recorded drawing
+  return canvas;
 }
 
-/** Runs `view` and draws it at `scale`× into a new canvas; returns the PNG (alpha kept, like the SVG path). */
+function keepCanvas(canvas: Canvas): void {
+  idleCanvases.push(canvas);
+  if (idleCanvases.length > IDLE_CANVASES) idleCanvases.shift();
+}
+
+/**
+ * Runs `view` and draws it at `scale`× into a (kept) canvas; returns the PNG (RGBA, un-premultiplied, like the
+ * SVG path). Skia encodes straight from its surface: no copy of the pixels into a JS Buffer, no second
+ * library. zlib level `compressionLevel`, no row filter (flat chart colours compress as well without one,
+ * and the filter search is most of libpng's cost: all filters made the encode ~5× slower). Synchronous:
+ * the async encode cost ~40 % more CPU per chart with a kept canvas; renders run in the pool's workers.
+ */
 export async function viewToPng(view: vega.View, scale: number, compressionLevel: number): Promise<Buffer> {
   registerCjkFonts();
   await view.runAsync();
   const size = viewSize(view);
   const width = Math.max(1, Math.round(size.width * scale));
   const height = Math.max(1, Math.round(size.height * scale));
-  const canvas = createCanvas(width, height);
+  const canvas = takeCanvas(width, height);
   const ctx: SKRSContext2D = canvas.getContext('2d');
-  await view.toCanvas(scale, { externalContext: ctx });
-  // canvas.data() is Skia's premultiplied RGBA. On an opaque background every pixel is opaque, so it equals
-  // straight RGBA; telling sharp `premultiplied` there would cost an un-premultiply pass of ~3× the encode.
-  const premultiplied = !isOpaque(view.background());
-  return sharp(canvas.data(), { raw: { width, height, channels: 4, premultiplied } })
-    .png({ compressionLevel, adaptiveFiltering: false })
-    .toBuffer();
+  await view.toCanvas(scale, { externalContext: stateCachingContext(ctx) });
+  const png = canvas.encodeSync('png', { compressionLevel, filters: PngFilter.None });
+  keepCanvas(canvas);
+  return png;
 }

@@ -20,7 +20,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { RenderOptions } from './vega-renderer.js';
-import type { RenderRequest, RenderResponse } from './render-worker.js';
+import type { RenderRequest, RenderResponse, WorkerReady } from './render-worker.js';
 
 export interface RenderPoolOptions {
   /** Worker threads. Default: availableParallelism() - 1, at least 1, at most 4. */
@@ -48,6 +48,16 @@ export interface RenderPool {
   /** Rejects queued tasks, waits for nothing, terminates the workers. */
   close(): Promise<void>;
   stats(): { workers: number; busy: number; queued: number; restarts: number };
+}
+
+/** The pool createRenderPool starts (RenderPool stays the narrow interface services depend on). */
+export interface StartedRenderPool extends RenderPool {
+  /**
+   * Resolves when every worker started with the pool has booted and rendered its warm-up chart (Skia, CJK
+   * fonts and vega loaded). Renders need not wait for it; it is for callers that want the workers warm
+   * before the first chart, and for the bench, to tell start-up from steady-state cost.
+   */
+  ready(): Promise<void>;
 }
 
 interface Task {
@@ -108,7 +118,7 @@ function resolveTsxEsmApi(): string {
 
 const ERROR_CODES = new Set<ErrorCode>(['config', 'user_input', 'forbidden', 'not_found', 'conflict', 'platform', 'render', 'database', 'internal']);
 
-export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
+export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPool {
   const size = Math.max(1, Math.floor(opts.size ?? Math.min(4, Math.max(1, availableParallelism() - 1))));
   const maxQueue = opts.maxQueue ?? 200;
   const taskTimeoutMs = opts.taskTimeoutMs ?? 30_000;
@@ -125,9 +135,12 @@ export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry, ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}) });
     slot.worker = worker;
     slot.startedAt = Date.now();
-    worker.on('message', (msg: RenderResponse | { ready: true }) => {
+    worker.on('message', (msg: RenderResponse | WorkerReady) => {
       if ('ready' in msg) {
         slot.failures = 0;
+        if (msg.warmError) log.warn({ err: msg.warmError }, 'render worker warm-up chart failed');
+        else log.debug({ warmUpMs: msg.warmUpMs }, 'render worker ready');
+        markReady(slot);
         return;
       }
       const task = slot.task;
@@ -147,6 +160,14 @@ export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
     worker.on('exit', (code) => {
       failWorker(slot, worker, `render worker exited with code ${code}`, undefined);
     });
+  }
+
+  // ready(): the first boot of each slot counts (a replaced worker warms up again, but nobody waits for it)
+  const booting = new Set<Slot>();
+  let allReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
+  function markReady(slot: Slot): void {
+    if (booting.delete(slot) && booting.size === 0) allReady();
   }
 
   function finish(slot: Slot): void {
@@ -206,6 +227,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
   for (let i = 0; i < size; i++) {
     const slot: Slot = { worker: undefined, task: undefined, startedAt: 0, failures: 0 };
     slots.push(slot);
+    booting.add(slot);
     spawn(slot);
   }
   log.debug({ size, entry: entry.entryUrl }, 'render pool started');
@@ -225,9 +247,13 @@ export function createRenderPool(opts: RenderPoolOptions = {}): RenderPool {
         pump();
       });
     },
+    ready() {
+      return readyPromise;
+    },
     async close() {
       if (closed) return;
       closed = true;
+      allReady(); // nothing to wait for any more
       for (const t of queue.splice(0)) t.reject(new AppError('render', 'render pool closed'));
       await Promise.all(
         slots.map(async (slot) => {

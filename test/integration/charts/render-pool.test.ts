@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors.js';
-import { createRenderPool, type RenderPool } from '../../../src/adapters/charts/render-pool.js';
+import { createRenderPool, type StartedRenderPool } from '../../../src/adapters/charts/render-pool.js';
 import { barChartSpec } from '../../../src/domain/charts/bar-chart.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -17,13 +17,21 @@ function spec(i: number): TopLevelSpec {
 }
 
 describe('render pool (worker_threads)', () => {
-  let pool: RenderPool;
+  let pool: StartedRenderPool;
   beforeAll(() => {
     pool = createRenderPool({ size: 2, maxQueue: 50 });
   });
   afterAll(async () => {
     await pool.close();
   });
+
+  it('ready() resolves once both workers have booted and rendered their warm-up chart', async () => {
+    await pool.ready();
+    expect(pool.stats()).toMatchObject({ workers: 2, busy: 0, restarts: 0 });
+    const other = createRenderPool({ size: 1 });
+    await other.close();
+    await other.ready(); // a closed pool has nothing to wait for
+  }, 120_000);
 
   it('renders 10 charts concurrently through 2 workers', async () => {
     const pngs = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.render(spec(i))));
