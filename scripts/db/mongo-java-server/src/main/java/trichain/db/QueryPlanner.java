@@ -23,8 +23,9 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * the top level of the filter or inside a top-level {@code $and}. Scalars: strings, numbers (not Decimal128),
  * dates, ObjectIds, booleans, UUIDs. Anything else on the field (null, a regex, a document, an array) leaves
  * the field unconstrained; other operators beside a usable one ($ne, $exists, ...) are simply left to the
- * matcher. Numbers are widened by 1 on each side because the stock matcher compares a Long with a Double by
- * truncation (5.5 &lt;= 5L holds there), and the index must return everything the matcher would accept.
+ * matcher. Numbers beyond the int range are widened by 1 on each side: the stock matcher compares a Long
+ * with a Double by truncating the Double (3000000000.5 &lt;= 3000000000L holds there; values in the int range
+ * are compared exactly), and the index must return everything the matcher would accept.
  */
 final class QueryPlanner {
 
@@ -172,6 +173,11 @@ final class QueryPlanner {
         return result;
     }
 
+    /** See the class comment: only numbers the stock matcher may compare as a Long. */
+    static boolean needsWidening(Object value) {
+        return value instanceof Number n && Math.abs(n.doubleValue()) >= Integer.MAX_VALUE;
+    }
+
     private static Object below(Object value) {
         if (value instanceof Integer || value instanceof Long) {
             long l = ((Number) value).longValue();
@@ -205,7 +211,7 @@ final class QueryPlanner {
     private static void intervals(Object[] prefix, Condition c, List<IndexEntry[]> out) {
         if (c.isPoints()) {
             for (Object p : c.points) {
-                boolean number = p instanceof Number;
+                boolean number = needsWidening(p);
                 out.add(new IndexEntry[] {
                     IndexEntry.before(with(prefix, number ? below(p) : p)),
                     IndexEntry.after(with(prefix, number ? above(p) : p))});
@@ -215,7 +221,7 @@ final class QueryPlanner {
         IndexEntry from;
         if (c.lo == null) {
             from = IndexEntry.before(prefix);
-        } else if (c.lo instanceof Number) {
+        } else if (needsWidening(c.lo)) {
             from = IndexEntry.before(with(prefix, below(c.lo)));
         } else {
             from = c.loInclusive ? IndexEntry.before(with(prefix, c.lo)) : IndexEntry.after(with(prefix, c.lo));
@@ -223,7 +229,7 @@ final class QueryPlanner {
         IndexEntry to;
         if (c.hi == null) {
             to = IndexEntry.after(prefix);
-        } else if (c.hi instanceof Number) {
+        } else if (needsWidening(c.hi)) {
             to = IndexEntry.after(with(prefix, above(c.hi)));
         } else {
             to = c.hiInclusive ? IndexEntry.after(with(prefix, c.hi)) : IndexEntry.before(with(prefix, c.hi));
@@ -262,7 +268,7 @@ final class QueryPlanner {
             List<IndexEntry[]> intervals = new ArrayList<>();
             if (first.isPoints()) {
                 for (Object p : first.points) {
-                    if (second != null && !(p instanceof Number)) {
+                    if (second != null && !needsWidening(p)) {
                         intervals(new Object[] {p}, second, intervals);
                     } else {
                         Condition point = new Condition();
