@@ -20,7 +20,7 @@ final class H2IndexStore implements SecondaryIndex.Store {
     private final MVMap<String, Object> state;
 
     H2IndexStore(MVStore store, String mapName) {
-        this.entries = store.openMap(mapName);
+        this.entries = store.openMap(mapName, new MVMap.Builder<IndexEntry, Boolean>().keyType(IndexEntryType.INSTANCE));
         this.state = store.openMap(stateMapName(mapName));
     }
 
