@@ -107,13 +107,15 @@ final class IndexedMemoryBackend extends MemoryBackend {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
 
+        /** One pass over the documents, as StreamingH2Collection.addIndex. */
         @Override
         public void addIndex(Index<Integer> index) {
-            boolean building = index instanceof SecondaryIndex<?> && index.isEmpty();
-            super.addIndex(index);
-            if (index instanceof SecondaryIndex<?> secondary && building) {
+            if (index instanceof SecondaryIndex<Integer> secondary && secondary.isEmpty()
+                && getIndexes().stream().noneMatch(existing -> existing.getName().equals(index.getName()))) {
+                streamAllDocumentsWithPosition().forEach(d -> secondary.add(d.getDocument(), d.getPosition(), this));
                 secondary.markBuilt();
             }
+            super.addIndex(index);
         }
 
         @Override

@@ -144,16 +144,22 @@ final class StreamingH2Collection extends H2Collection {
         return new QueryResult(firstBatch, cursor);
     }
 
+    /**
+     * Builds a new secondary index in one pass over the documents (the stock addIndex reads them twice, the
+     * first time only for unique checks), then registers it; an index already built (a restart) is only
+     * registered.
+     */
     @Override
     public void addIndex(Index<Object> index) {
-        long started = System.nanoTime();
-        boolean building = index instanceof SecondaryIndex<?> && index.isEmpty();
-        super.addIndex(index);
-        if (index instanceof SecondaryIndex<?> secondary && building) {
+        if (index instanceof SecondaryIndex<Object> secondary && secondary.isEmpty()
+            && getIndexes().stream().noneMatch(existing -> existing.getName().equals(index.getName()))) {
+            long started = System.nanoTime();
+            streamAllDocumentsWithPosition().forEach(d -> secondary.add(d.getDocument(), d.getPosition(), this));
             secondary.markBuilt();
             log.info("built index {} on {}: {} entries in {} ms", index.getName(), getFullName(), secondary.getCount(),
                 (System.nanoTime() - started) / 1_000_000);
         }
+        super.addIndex(index);
     }
 
     /** Index entries go before the document (AbstractMongoCollection.removeDocument → here). */
