@@ -33,6 +33,8 @@ export const dealSchema = new Schema(
 );
 dealSchema.index({ source: 1, sourceId: 1 }, { unique: true });
 dealSchema.index({ quarterId: 1, personId: 1 });
+// The report's "opportunities entered" count reads a slice's people by openedDate, with no quarterId.
+dealSchema.index({ personId: 1, openedDate: 1 });
 dealSchema.index({ accountId: 1 });
 
 // The read API pages by (updatedAt, _id) (src/services/api/cursor.ts).

@@ -28,6 +28,8 @@ export const predictionSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 predictionSchema.index({ quarterId: 1, week: 1, managerId: 1 });
+// The Friday pass reads a slice of people's predictions (quarterId + personId $in or range, week <= N).
+predictionSchema.index({ quarterId: 1, personId: 1, week: 1 });
 
 export type PredictionDoc = InferSchemaType<typeof predictionSchema>;
 export const predictionModel = (conn: Connection) => conn.model('Prediction', predictionSchema, 'predictions');

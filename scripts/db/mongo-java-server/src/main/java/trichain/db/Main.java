@@ -3,7 +3,6 @@ package trichain.db;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.h2.mvstore.MVStore;
 
 import java.net.InetSocketAddress;
@@ -61,7 +60,7 @@ public final class Main {
 
         MongoBackend backend;
         if (memory) {
-            backend = new MemoryBackend();
+            backend = new IndexedMemoryBackend();
         } else {
             Files.createDirectories(dataDir);
             MVStore store = new MVStore.Builder()

@@ -1,6 +1,7 @@
 package trichain.db;
 
 import java.lang.reflect.Field;
+import java.util.List;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -8,10 +9,18 @@ import org.h2.mvstore.MVStore;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 
-/** H2Database whose collections stream their documents (see StreamingH2Collection); same maps, same file format. */
+/**
+ * H2Database whose collections stream their documents (see StreamingH2Collection) and keep non-unique indexes
+ * (SecondaryIndex, in the same file); same maps, same file format for everything the stock backend wrote.
+ */
 final class StreamingH2Database extends H2Database {
 
     StreamingH2Database(String databaseName, MVStore mvStore, CursorRegistry cursorRegistry) {
@@ -27,6 +36,33 @@ final class StreamingH2Database extends H2Database {
         MVMap<Object, Document> dataMap = store.openMap("databases." + fullName);
         MVMap<String, Object> metaMap = store.openMap("meta." + fullName);
         return new StreamingH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+
+    /** Stock: an EmptyIndex that is listed but never kept or used. Also runs from the constructor (at start). */
+    @Override
+    protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        return new SecondaryIndex<>(indexName, keys, sparse, new H2IndexStore(storeOf(this), indexMapName(collectionName, indexName)));
+    }
+
+    /** H2Database.mapNameForIndex (private there): the unique indexes' naming, so a database drop removes ours too. */
+    private String indexMapName(String collectionName, String indexName) {
+        return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+    }
+
+    @Override
+    protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+        super.dropIndex(collection, indexName); // removes the entries' map
+        MVStore store = storeOf(this);
+        String state = H2IndexStore.stateMapName(indexMapName(collection.getCollectionName(), indexName));
+        if (store.hasMap(state)) {
+            store.removeMap(state);
+        }
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+        return IndexCommands.handle(this, channel, command, query,
+            () -> super.handleCommand(channel, command, query, databaseResolver, oplog));
     }
 
     /**
