@@ -33,6 +33,14 @@ const MAX_SECONDS = list('max-seconds', '0');
 const PER_MANAGER = Number(args.get('per-manager') ?? 8);
 const SLICE = args.get('slice');
 const FROM = args.get('from') === 'src' ? 'src' : 'dist';
+// Bench-only bisection (bench/fanout-bisect.mjs): parts of a card's path taken out to see where memory goes.
+const BISECT = args.get('bisect') ?? '';
+if (BISECT && FROM !== 'dist') throw new Error('--bisect patches the compiled bot: use it with --from=dist');
+const BISECT_ENV: Record<string, string> = BISECT
+  ? { FANOUT_BISECT: BISECT, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${new URL('./fanout-bisect.mjs', import.meta.url).href}`.trim() }
+  : {};
+// Without sends nothing reaches the stand-in: the pass's own "finished" line ends the wait.
+const NO_CARDS = /\bsend\b/.test(BISECT);
 
 interface Row {
   reps: number;
@@ -66,7 +74,7 @@ try {
     const maxS = at(MAX_SECONDS, i);
     const company = await seedCompany(serverUri, { reps, perManager: PER_MANAGER, activities, name: `bench_report_${reps}` });
     const fake = await new FakeDingTalk().start();
-    const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(qps), ...(SLICE ? { REPORT_SLICE_SIZE: SLICE } : {}) }, FROM);
+    const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(qps), ...(SLICE ? { REPORT_SLICE_SIZE: SLICE } : {}), ...BISECT_ENV }, FROM);
     try {
       // Up and idle for a few seconds: the baseline the run's growth is measured against.
       await new Promise((r) => setTimeout(r, 5000));
@@ -77,7 +85,8 @@ try {
       const startedAt = Date.now();
       const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card');
       let last = 0;
-      while (cardsOut().length < company.cards && (!maxS || Date.now() - startedAt < maxS * 1000)) {
+      const finished = () => NO_CARDS && /weekly report: pass finished/.test(bot.bot.output());
+      while (cardsOut().length < company.cards && !finished() && (!maxS || Date.now() - startedAt < maxS * 1000)) {
         await new Promise((r) => setTimeout(r, 1000));
         const n = cardsOut().length;
         if (n - last >= Math.max(1, Math.floor(company.cards / 10))) {
@@ -87,7 +96,7 @@ try {
         if (bot.bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.bot.output().slice(-3000)}`);
       }
       const deliveries = cardsOut();
-      const complete = deliveries.length === company.cards;
+      const complete = deliveries.length === company.cards || finished();
       if (complete) await bot.bot.waitFor(/weekly report: pass finished/, 120_000);
       const peakKb = bot.peakKb();
       const started = bot.logs('weekly report: pass started')[0]!;
@@ -100,9 +109,9 @@ try {
         out: deliveries.length,
         qps,
         activities,
-        totalS: (deliveries.at(-1)!.at - (started.time as number)) / 1000,
-        floorS: (deliveries.length - 1) / qps,
-        exactlyOnce: [...perRecipient.values()].every((n) => n === 1) && (!complete || perRecipient.size === company.cards),
+        totalS: ((deliveries.at(-1)?.at ?? Number(bot.logs('weekly report: pass finished')[0]?.time ?? Date.now())) - (started.time as number)) / 1000,
+        floorS: (Math.max(deliveries.length, company.cards) - 1) / qps,
+        exactlyOnce: [...perRecipient.values()].every((n) => n === 1) && (!complete || NO_CARDS || perRecipient.size === company.cards),
         idleKb,
         peakKb,
         complete,
@@ -112,6 +121,12 @@ try {
       const slicesLogged = bot.logs('weekly report: slice built');
       // RSS / JS heap used, as the bot logged them when each slice was built: live memory vs what the process holds.
       const rssBySlice = slicesLogged.map((l) => `${Number(l.rssMb)}/${Number(l.heapUsedMb)}`);
+      // Per slice, where the memory is: RSS (anonymous / file-backed), main JS heap used / total, its external
+      // and ArrayBuffer memory, and the render workers' own heap used / total (MB).
+      for (const [k, l] of slicesLogged.entries()) {
+        const f = (key: string) => (l[key] === undefined ? '-' : String(l[key]));
+        log(`  slice ${k + 1}: ${f('cards')} cards; rss ${f('rssMb')} (anon ${f('anonMb')}, file ${f('fileMb')}); heap ${f('heapUsedMb')}/${f('heapTotalMb')}; external ${f('externalMb')}, arrayBuffers ${f('arrayBuffersMb')}; worker heap ${f('workerHeapUsedMb')}/${f('workerHeapTotalMb')}, worker external ${f('workerExternalMb')}`);
+      }
       log(
         `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +
           `RSS/heap at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
@@ -129,7 +144,7 @@ try {
 
 const loadAfter = load();
 console.log('');
-console.log(`report fan-out, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}, ${PER_MANAGER} reps per manager, slice ${SLICE ?? 'default (500)'}`);
+console.log(`report fan-out${BISECT ? ` (BISECT: ${BISECT} taken out)` : ''}, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}, ${PER_MANAGER} reps per manager, slice ${SLICE ?? 'default (500)'}`);
 console.log('| reps | activities/wk | cards out | qps | pass start → last card | rate floor | ratio | slices | bot idle RSS | bot peak RSS | peak − idle | once |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
