@@ -123,9 +123,12 @@ try {
       const rssBySlice = slicesLogged.map((l) => `${Number(l.rssMb)}/${Number(l.heapUsedMb)}`);
       // Per slice, where the memory is: RSS (anonymous / file-backed), main JS heap used / total, its external
       // and ArrayBuffer memory, and the render workers' own heap used / total (MB).
+      const f = (l: Record<string, unknown> | undefined, key: string) => (l?.[key] === undefined ? '-' : String(l[key]));
+      const predicted = bot.logs('weekly report: predictions ready')[0];
+      log(`  predictions ready after ${f(predicted, 'ms')} ms: rss ${f(predicted, 'rssMb')} (anon ${f(predicted, 'anonMb')}); heap ${f(predicted, 'heapUsedMb')}/${f(predicted, 'heapTotalMb')}; external ${f(predicted, 'externalMb')}`);
+      log(`  planned (predictions stored, comparison figures computed): rss ${f(planned, 'rssMb')} (anon ${f(planned, 'anonMb')}, file ${f(planned, 'fileMb')}); heap ${f(planned, 'heapUsedMb')}/${f(planned, 'heapTotalMb')}; external ${f(planned, 'externalMb')}, arrayBuffers ${f(planned, 'arrayBuffersMb')}; plan ${f(planned, 'planMs')} ms`);
       for (const [k, l] of slicesLogged.entries()) {
-        const f = (key: string) => (l[key] === undefined ? '-' : String(l[key]));
-        log(`  slice ${k + 1}: ${f('cards')} cards; rss ${f('rssMb')} (anon ${f('anonMb')}, file ${f('fileMb')}); heap ${f('heapUsedMb')}/${f('heapTotalMb')}; external ${f('externalMb')}, arrayBuffers ${f('arrayBuffersMb')}; worker heap ${f('workerHeapUsedMb')}/${f('workerHeapTotalMb')}, worker external ${f('workerExternalMb')}`);
+        log(`  slice ${k + 1}: ${f(l, 'cards')} cards, load ${f(l, 'loadMs')} ms; rss ${f(l, 'rssMb')} (anon ${f(l, 'anonMb')}, file ${f(l, 'fileMb')}); heap ${f(l, 'heapUsedMb')}/${f(l, 'heapTotalMb')}; external ${f(l, 'externalMb')}, arrayBuffers ${f(l, 'arrayBuffersMb')}; worker heap ${f(l, 'workerHeapUsedMb')}/${f(l, 'workerHeapTotalMb')}, worker external ${f(l, 'workerExternalMb')}`);
       }
       log(
         `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +

@@ -81,7 +81,7 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   const t0 = performance.now();
   const root = run.scope.kind === 'team' ? run.scope.id : undefined;
   const plan = await d.builder.plan(quarter, root);
-  const peers = run.peers ?? (await d.builder.peers(plan, run.asOf));
+  const peers = run.peers ?? (await d.builder.peers(plan, run.asOf, d.sliceSize));
   if (!run.peers) await d.runs.setPeers(run._id, peers);
   const slices = planSlices(plan.scoped, d.sliceSize);
   const teams = new TeamSummaryStream(plan.index, plan.scoped.map((p) => p.id), plan.settings, root);
