@@ -164,14 +164,7 @@ export async function viewToPng(view: vega.View, scale: number, compressionLevel
   // canvas.data() is Skia's premultiplied RGBA. On an opaque background every pixel is opaque, so it equals
   // straight RGBA; telling sharp `premultiplied` there would cost an un-premultiply pass of ~3× the encode.
   const premultiplied = !isOpaque(view.background());
-  try {
-    return await sharp(canvas.data(), { raw: { width, height, channels: 4, premultiplied } })
-      .png({ compressionLevel, adaptiveFiltering: false })
-      .toBuffer();
-  } finally {
-    // The canvas's pixels (~2.5 MB for a report chart) are Skia memory that V8 does not count, freed only
-    // when a GC finalizes the canvas; shrinking it frees them now (issue 14: the Friday pass's RSS).
-    canvas.width = 1;
-    canvas.height = 1;
-  }
+  return sharp(canvas.data(), { raw: { width, height, channels: 4, premultiplied } })
+    .png({ compressionLevel, adaptiveFiltering: false })
+    .toBuffer();
 }

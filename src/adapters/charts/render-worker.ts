@@ -4,7 +4,6 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { AppError } from '../../errors.js';
 import { renderPng, type RenderOptions } from './vega-renderer.js';
@@ -27,9 +26,6 @@ export type RenderResponse =
   | { id: number; ok: false; code: string; message: string; userMessage?: string };
 
 if (!parentPort) throw new Error('render-worker must run in a worker thread');
-// libvips' operation cache (process-wide, up to 50 MB / 100 operations by default) never hits for charts:
-// every input is a fresh pixel buffer, and a cached operation keeps that buffer alive (issue 14).
-sharp.cache(false);
 const port = parentPort;
 
 port.on('message', (req: RenderRequest) => {
