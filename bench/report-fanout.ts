@@ -4,12 +4,17 @@
  *
  *   npx tsx bench/report-fanout.ts [--reps=2000,10000,50000] [--qps=20,20,100] [--activities=6,6,1]
  *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src] [--build=no]
+ *        [--bisect=render,upload,send,ledger]
  *
  * Per size (lists give one value per size; a single value applies to all): a fresh database on one local
  * MongoDB-wire server (in memory, 6 GB heap; or MONGODB_URI), a bulk seed (raw documents, insertMany), the
  * bot as its own process (dist/src/main.js as the Docker image runs it, or --from=src), this week's
  * report scheduled for the minute that just passed, and the run watched until every card is out, or
  * until --max-seconds of fan-out (then the figures are for the part that went out, and say so).
+ *
+ * `--bisect` (bench-only, bench/fanout-bisect.mjs) takes parts of a card's path out of the compiled bot, to see
+ * which part the memory follows. Per slice the bot's log gives RSS (anonymous / file-backed), the main heap,
+ * external and ArrayBuffer memory and the render worker's own heap; the bench prints them.
  *
  * Prints per size: cards, time from pass start to last card against the rate-limit floor ((cards − 1) /
  * qps), whether every card was delivered once, the bot's peak RSS (VmHWM and 250 ms samples) and its RSS
