@@ -4,12 +4,17 @@
  *
  *   npx tsx bench/report-fanout.ts [--reps=2000,10000,50000] [--qps=20,20,100] [--activities=6,6,1]
  *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src] [--build=no]
+ *        [--bisect=render,upload,send,ledger]
  *
  * Per size (lists give one value per size; a single value applies to all): a fresh database on one local
  * MongoDB-wire server (in memory, 6 GB heap; or MONGODB_URI), a bulk seed (raw documents, insertMany), the
  * bot as its own process (dist/src/main.js as the Docker image runs it, or --from=src), this week's
  * report scheduled for the minute that just passed, and the run watched until every card is out, or
  * until --max-seconds of fan-out (then the figures are for the part that went out, and say so).
+ *
+ * `--bisect` (bench-only, bench/fanout-bisect.mjs) takes parts of a card's path out of the compiled bot, to see
+ * which part the memory follows. Per slice the bot's log gives RSS (anonymous / file-backed), the main heap,
+ * external and ArrayBuffer memory and the render worker's own heap; the bench prints them.
  *
  * Prints per size: cards, time from pass start to last card against the rate-limit floor ((cards − 1) /
  * qps), whether every card was delivered once, the bot's peak RSS (VmHWM and 250 ms samples) and its RSS
@@ -33,6 +38,14 @@ const MAX_SECONDS = list('max-seconds', '0');
 const PER_MANAGER = Number(args.get('per-manager') ?? 8);
 const SLICE = args.get('slice');
 const FROM = args.get('from') === 'src' ? 'src' : 'dist';
+// Bench-only bisection (bench/fanout-bisect.mjs): parts of a card's path taken out to see where memory goes.
+const BISECT = args.get('bisect') ?? '';
+if (BISECT && FROM !== 'dist') throw new Error('--bisect patches the compiled bot: use it with --from=dist');
+const BISECT_ENV: Record<string, string> = BISECT
+  ? { FANOUT_BISECT: BISECT, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${new URL('./fanout-bisect.mjs', import.meta.url).href}`.trim() }
+  : {};
+// Without sends nothing reaches the stand-in: the pass's own "finished" line ends the wait.
+const NO_CARDS = /\bsend\b/.test(BISECT);
 
 interface Row {
   reps: number;
@@ -66,7 +79,7 @@ try {
     const maxS = at(MAX_SECONDS, i);
     const company = await seedCompany(serverUri, { reps, perManager: PER_MANAGER, activities, name: `bench_report_${reps}` });
     const fake = await new FakeDingTalk().start();
-    const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(qps), ...(SLICE ? { REPORT_SLICE_SIZE: SLICE } : {}) }, FROM);
+    const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(qps), ...(SLICE ? { REPORT_SLICE_SIZE: SLICE } : {}), ...BISECT_ENV }, FROM);
     try {
       // Up and idle for a few seconds: the baseline the run's growth is measured against.
       await new Promise((r) => setTimeout(r, 5000));
@@ -77,7 +90,8 @@ try {
       const startedAt = Date.now();
       const cardsOut = () => fake.outbox.deliveries.filter((d) => d.type === 'card');
       let last = 0;
-      while (cardsOut().length < company.cards && (!maxS || Date.now() - startedAt < maxS * 1000)) {
+      const finished = () => NO_CARDS && /weekly report: pass finished/.test(bot.bot.output());
+      while (cardsOut().length < company.cards && !finished() && (!maxS || Date.now() - startedAt < maxS * 1000)) {
         await new Promise((r) => setTimeout(r, 1000));
         const n = cardsOut().length;
         if (n - last >= Math.max(1, Math.floor(company.cards / 10))) {
@@ -87,7 +101,7 @@ try {
         if (bot.bot.child.exitCode !== null) throw new Error(`bot exited:\n${bot.bot.output().slice(-3000)}`);
       }
       const deliveries = cardsOut();
-      const complete = deliveries.length === company.cards;
+      const complete = deliveries.length === company.cards || finished();
       if (complete) await bot.bot.waitFor(/weekly report: pass finished/, 120_000);
       const peakKb = bot.peakKb();
       const started = bot.logs('weekly report: pass started')[0]!;
@@ -100,9 +114,9 @@ try {
         out: deliveries.length,
         qps,
         activities,
-        totalS: (deliveries.at(-1)!.at - (started.time as number)) / 1000,
-        floorS: (deliveries.length - 1) / qps,
-        exactlyOnce: [...perRecipient.values()].every((n) => n === 1) && (!complete || perRecipient.size === company.cards),
+        totalS: ((deliveries.at(-1)?.at ?? Number(bot.logs('weekly report: pass finished')[0]?.time ?? Date.now())) - (started.time as number)) / 1000,
+        floorS: (Math.max(deliveries.length, company.cards) - 1) / qps,
+        exactlyOnce: [...perRecipient.values()].every((n) => n === 1) && (!complete || NO_CARDS || perRecipient.size === company.cards),
         idleKb,
         peakKb,
         complete,
@@ -112,6 +126,15 @@ try {
       const slicesLogged = bot.logs('weekly report: slice built');
       // RSS / JS heap used, as the bot logged them when each slice was built: live memory vs what the process holds.
       const rssBySlice = slicesLogged.map((l) => `${Number(l.rssMb)}/${Number(l.heapUsedMb)}`);
+      // Per slice, where the memory is: RSS (anonymous / file-backed), main JS heap used / total, its external
+      // and ArrayBuffer memory, and the render workers' own heap used / total (MB).
+      const f = (l: Record<string, unknown> | undefined, key: string) => (l?.[key] === undefined ? '-' : String(l[key]));
+      const predicted = bot.logs('weekly report: predictions ready')[0];
+      log(`  predictions ready after ${f(predicted, 'ms')} ms: rss ${f(predicted, 'rssMb')} (anon ${f(predicted, 'anonMb')}); heap ${f(predicted, 'heapUsedMb')}/${f(predicted, 'heapTotalMb')}; external ${f(predicted, 'externalMb')}`);
+      log(`  planned (predictions stored, comparison figures computed): rss ${f(planned, 'rssMb')} (anon ${f(planned, 'anonMb')}, file ${f(planned, 'fileMb')}); heap ${f(planned, 'heapUsedMb')}/${f(planned, 'heapTotalMb')}; external ${f(planned, 'externalMb')}, arrayBuffers ${f(planned, 'arrayBuffersMb')}; plan ${f(planned, 'planMs')} ms`);
+      for (const [k, l] of slicesLogged.entries()) {
+        log(`  slice ${k + 1}: ${f(l, 'cards')} cards, load ${f(l, 'loadMs')} ms; rss ${f(l, 'rssMb')} (anon ${f(l, 'anonMb')}, file ${f(l, 'fileMb')}); heap ${f(l, 'heapUsedMb')}/${f(l, 'heapTotalMb')}; external ${f(l, 'externalMb')}, arrayBuffers ${f(l, 'arrayBuffersMb')}; worker heap ${f(l, 'workerHeapUsedMb')}/${f(l, 'workerHeapTotalMb')}, worker external ${f(l, 'workerExternalMb')}`);
+      }
       log(
         `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +
           `RSS/heap at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
@@ -129,7 +152,7 @@ try {
 
 const loadAfter = load();
 console.log('');
-console.log(`report fan-out, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}, ${PER_MANAGER} reps per manager, slice ${SLICE ?? 'default (500)'}`);
+console.log(`report fan-out${BISECT ? ` (BISECT: ${BISECT} taken out)` : ''}, bot from ${FROM}, ${availableParallelism()} cores, node ${process.version}, ${PER_MANAGER} reps per manager, slice ${SLICE ?? 'default (500)'}`);
 console.log('| reps | activities/wk | cards out | qps | pass start → last card | rate floor | ratio | slices | bot idle RSS | bot peak RSS | peak − idle | once |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {

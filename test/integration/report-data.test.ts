@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
-import { loadReportDataset, toReportQuarter } from '../../src/adapters/mongo/report-data.js';
+import { loadReportDataset, loadSliceFacts, toReportQuarter } from '../../src/adapters/mongo/report-data.js';
 import { ReportRunRepository } from '../../src/adapters/mongo/report-run-repository.js';
 import { ReportBuilder, type QuarterRecord } from '../../src/services/weekly-report/report-builder.js';
 import { DEFAULT_REPORT_SETTINGS } from '../../src/domain/report/types.js';
@@ -107,6 +107,38 @@ describe('weekly report bulk loading (on the MongoDB-wire test server)', () => {
     const sliced = await loadReportDataset(m, toReportQuarter(quarter), asOf, { settings, activitySlice: 1 });
     expect(sliced.facts).toEqual(whole.facts);
     expect(sliced.facts.get('r1')!.countedTotal).toBe(4);
+  });
+
+  it('counts won, closed-lost and opened deals from one query with the rules the three queries had', async () => {
+    const q = toReportQuarter(quarter);
+    const at = (s: string) => new Date(s);
+    const d = (i: number, o: Record<string, unknown>) => ({ personId: 'r2', source: 'seed', sourceId: `r2-d${i}`, stage: 'x', amountCny: 10_000, quarterId: '2026Q4', ...o });
+    await m.Deal.insertMany([
+      // won before asOf and opened in the quarter: one won deal and one opened
+      d(1, { isWon: true, isClosed: true, closeDate: at('2026-11-05T00:00:00Z'), isoWeek: '2026-W45', openedDate: at('2026-10-10T00:00:00Z') }),
+      // closed-lost before asOf (counted), one without a close date (counted), one after asOf, one deleted
+      d(2, { isClosed: true, closeDate: at('2026-11-12T00:00:00Z') }),
+      d(3, { isClosed: true }),
+      d(4, { isClosed: true, closeDate: at('2026-11-28T00:00:00Z') }),
+      d(5, { isClosed: true, closeDate: at('2026-11-12T00:00:00Z'), deleted: true }),
+      // opened in the quarter's dates under another quarter's id (counts), before the quarter, after asOf, deleted
+      d(6, { quarterId: '2027Q1', openedDate: at('2026-11-02T00:00:00Z') }),
+      d(7, { openedDate: at('2026-09-20T00:00:00Z') }),
+      d(8, { openedDate: at('2026-11-27T12:00:00Z') }),
+      d(9, { openedDate: at('2026-11-03T00:00:00Z'), deleted: true }),
+      // lost in another quarter: not this report's
+      d(10, { quarterId: '2026Q3', isClosed: true, closeDate: at('2026-09-10T00:00:00Z') }),
+    ]);
+    try {
+      const whole = (await loadReportDataset(m, q, asOf, { settings })).facts.get('r2')!;
+      expect({ won: whole.wonDeals, signed: whole.signedCny, lost: whole.lostDeals, opened: whole.openedDeals }).toEqual({ won: 1, signed: 10_000, lost: 2, opened: 2 });
+      expect(whole.signedByWeek).toEqual(new Map([['2026-W45', 10_000]]));
+      // The Friday pass's slice load (an id range) reads the same.
+      const sliced = (await loadSliceFacts(m, q, asOf, { settings, people: [{ id: 'r2', name: '刘洋', managerId: 'm1' }], who: { $gte: 'r2', $lte: 'r2' } })).get('r2')!;
+      expect({ won: sliced.wonDeals, signed: sliced.signedCny, lost: sliced.lostDeals, opened: sliced.openedDeals }).toEqual({ won: 1, signed: 10_000, lost: 2, opened: 2 });
+    } finally {
+      await m.Deal.deleteMany({ personId: 'r2' });
+    }
   });
 
   it('narrows every query to the people asked for', async () => {

@@ -20,7 +20,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { RenderOptions } from './vega-renderer.js';
-import type { RenderRequest, RenderResponse, WorkerReady } from './render-worker.js';
+import type { RenderRequest, RenderResponse, WorkerHeap, WorkerReady } from './render-worker.js';
 
 export interface RenderPoolOptions {
   /** Worker threads. Default: availableParallelism() - 1, at least 1, at most 4. */
@@ -47,7 +47,7 @@ export interface RenderPool {
   render(spec: TopLevelSpec, opts?: PoolRenderOptions): Promise<Buffer>;
   /** Rejects queued tasks, waits for nothing, terminates the workers. */
   close(): Promise<void>;
-  stats(): { workers: number; busy: number; queued: number; restarts: number };
+  stats(): { workers: number; busy: number; queued: number; restarts: number; heap?: WorkerHeap };
 }
 
 /** The pool createRenderPool starts (RenderPool stays the narrow interface services depend on). */
@@ -75,6 +75,8 @@ interface Slot {
   task: Task | undefined;
   startedAt: number;
   failures: number;
+  /** The worker's heap as it reported it with its last chart. */
+  heap?: WorkerHeap | undefined;
 }
 
 const BOOTSTRAP = `
@@ -135,6 +137,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPoo
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry, ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}) });
     slot.worker = worker;
     slot.startedAt = Date.now();
+    slot.heap = undefined;
     worker.on('message', (msg: RenderResponse | WorkerReady) => {
       if ('ready' in msg) {
         slot.failures = 0;
@@ -146,6 +149,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPoo
       const task = slot.task;
       if (!task || task.id !== msg.id) return; // answer to a task that already timed out
       finish(slot);
+      if (msg.ok && msg.heap) slot.heap = msg.heap;
       if (msg.ok) task.resolve(Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength));
       else {
         const code = ERROR_CODES.has(msg.code as ErrorCode) ? (msg.code as ErrorCode) : 'render';
@@ -272,6 +276,10 @@ export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPoo
         busy: slots.filter((s) => s.task).length,
         queued: queue.length,
         restarts,
+        // Summed over the workers that reported (each worker's isolate is part of the process RSS).
+        ...(slots.some((s) => s.heap)
+          ? { heap: slots.reduce((sum, s) => (s.heap ? { used: sum.used + s.heap.used, total: sum.total + s.heap.total, external: sum.external + s.heap.external } : sum), { used: 0, total: 0, external: 0 }) }
+          : {}),
       };
     },
   };

@@ -3,6 +3,7 @@
  * { id, spec, opts } and answers { id, ok: true, png } or { id, ok: false, code, message }; first, once warmed
  * up, it posts { ready: true, warmUpMs }.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { AppError } from '../../errors.js';
@@ -21,8 +22,15 @@ export interface WorkerReady {
   warmError?: string;
 }
 
+/** The worker's own V8 heap after the render (bytes): part of the process RSS, invisible to the main thread's heap figures. */
+export interface WorkerHeap {
+  used: number;
+  total: number;
+  external: number;
+}
+
 export type RenderResponse =
-  | { id: number; ok: true; png: Uint8Array }
+  | { id: number; ok: true; png: Uint8Array; heap?: WorkerHeap }
   | { id: number; ok: false; code: string; message: string; userMessage?: string };
 
 if (!parentPort) throw new Error('render-worker must run in a worker thread');
@@ -57,7 +65,8 @@ function onRequest(req: RenderRequest): void {
       // Copy into a fresh, exactly sized ArrayBuffer so transferring it moves only this image.
       const out = new Uint8Array(png.byteLength);
       out.set(png);
-      const msg: RenderResponse = { id: req.id, ok: true, png: out };
+      const h = getHeapStatistics();
+      const msg: RenderResponse = { id: req.id, ok: true, png: out, heap: { used: h.used_heap_size, total: h.total_heap_size, external: h.external_memory } };
       port.postMessage(msg, [out.buffer]);
     },
     (err: unknown) => {

@@ -51,10 +51,9 @@ export async function loadReportDataset(
     opts.settings,
   );
   const scope = reportedActivities(quarter);
-  const [, , , , { notCounted, appealed }] = await Promise.all([
+  const [, , , { notCounted, appealed }] = await Promise.all([
     foldActivitiesInSlices(m, folder, scope, asOf, opts.settings, people, only, opts.activitySlice ?? ACTIVITY_SLICE),
-    foldWonDeals(m, folder, quarter.id, asOf, only),
-    foldClosedAndOpened(m, folder, quarter, asOf, only),
+    foldDeals(m, folder, quarter, asOf, only),
     foldNotCountedReasons(m, folder, scope, asOf, only),
     loadWeekNotCounted(m, scope, week, asOf, only),
   ]);
@@ -79,14 +78,14 @@ export async function loadSliceDataset(
   const folder = new FactsFolder(ids, opts.settings);
   const scope = reportedActivities(quarter);
   const only = opts.who;
-  // Two scans of the activities per slice, not four (the local server scans the whole collection for each
-  // query): groups with the not-counted reasons, and the report week's not-counted and appealed records.
-  const [goals, outside, , , , week_] = await Promise.all([
+  // Two scans of the activities per slice, not four, and one of the deals, not three (the local server
+  // without indexes scans the whole collection for each query): groups with the not-counted reasons, the
+  // report week's not-counted and appealed records, and the slice's won, lost and opened deals.
+  const [goals, outside, , , week_] = await Promise.all([
     loadGoals(m, quarter.id, only),
     opts.goalsOutside.length > 0 ? loadGoals(m, quarter.id, { $in: [...opts.goalsOutside] }) : Promise.resolve([]),
     foldActivities(m, folder, scope, asOf, opts.settings, only, true, true),
-    foldWonDeals(m, folder, quarter.id, asOf, only),
-    foldClosedAndOpened(m, folder, quarter, asOf, only),
+    foldDeals(m, folder, quarter, asOf, only),
     loadWeekNotCounted(m, scope, week, asOf, only),
   ]);
   const { notCounted, appealed } = week_;
@@ -118,8 +117,7 @@ export async function loadSliceFacts(
   const scope = reportedActivities(quarter);
   await Promise.all([
     foldActivities(m, folder, scope, asOf, opts.settings, opts.who, false),
-    foldWonDeals(m, folder, quarter.id, asOf, opts.who),
-    foldClosedAndOpened(m, folder, quarter, asOf, opts.who),
+    foldDeals(m, folder, quarter, asOf, opts.who),
   ]);
   return folder.finish();
 }
@@ -149,25 +147,6 @@ async function loadOrg(m: M): Promise<ReportPerson[]> {
   return rows.map((p) => ({ id: String(p._id), name: p.name, managerId: p.managerId ?? null }));
 }
 
-/**
- * Lost opportunities closing in the quarter (up to asOf) and opportunities entered in it (openedDate in
- * [start, asOf)), counted per person by two $group queries.
- */
-async function foldClosedAndOpened(m: M, folder: FactsFolder, quarter: ReportQuarter, asOf: Date, only: object | undefined): Promise<void> {
-  const who = only ? { personId: only } : {};
-  const [lost, opened] = await Promise.all([
-    m.Deal.aggregate<{ _id: string; n: number }>([
-      { $match: { quarterId: quarter.id, isClosed: true, isWon: { $ne: true }, deleted: { $ne: true }, $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }], ...who } },
-      { $group: { _id: '$personId', n: { $sum: 1 } } },
-    ]),
-    m.Deal.aggregate<{ _id: string; n: number }>([
-      { $match: { openedDate: { $gte: quarter.start, $lt: asOf < quarter.end ? asOf : quarter.end }, deleted: { $ne: true }, ...who } },
-      { $group: { _id: '$personId', n: { $sum: 1 } } },
-    ]),
-  ]);
-  for (const r of lost) folder.addClosedDeals({ personId: r._id, lost: r.n, opened: 0 });
-  for (const r of opened) folder.addClosedDeals({ personId: r._id, lost: 0, opened: r.n });
-}
 
 /** Not-counted activities of the quarter per person and reason text (reasons are short; an array key groups them). */
 async function foldNotCountedReasons(m: M, folder: FactsFolder, scope: Record<string, unknown>, asOf: Date, only: object | undefined): Promise<void> {
@@ -293,27 +272,55 @@ async function foldActivities(
 
 const NO_DIMS: Readonly<Record<string, number>> = Object.freeze({});
 
-interface DealGroup {
-  _id: { p: string; w: string | null; a: string | null; nc: boolean | null };
-  n: number;
-  amount: number;
+interface DealRow {
+  personId: string;
+  quarterId?: string | null;
+  isWon?: boolean | null;
+  isClosed?: boolean | null;
+  deleted?: boolean | null;
+  closeDate?: Date | null;
+  openedDate?: Date | null;
+  isoWeek?: string | null;
+  accountId?: string | null;
+  isNewCustomer?: boolean | null;
+  amountCny?: number | null;
 }
 
-async function foldWonDeals(m: M, folder: FactsFolder, quarterId: string, asOf: Date, only: object | undefined): Promise<void> {
-  const cursor = m.Deal.aggregate<DealGroup>([
+/**
+ * The deals a report counts, in one query instead of three (issue 14: each query is a full scan on a server
+ * without indexes, per slice): won deals of the quarter closed before `asOf` (or without a close date,
+ * which still count for their quarter), closed-lost ones likewise (not deleted), and opportunities
+ * entered in the quarter up to `asOf` (not deleted, any quarter). The server selects the union; each row is
+ * then sorted here by the same three rules, so a won deal opened in the quarter counts as both. Rows, not
+ * groups: a slice's deals are a few per person, and the folder sums them as it summed the groups.
+ */
+async function foldDeals(m: M, folder: FactsFolder, quarter: ReportQuarter, asOf: Date, only: object | undefined): Promise<void> {
+  const closedBefore = [{ closeDate: { $lt: asOf } }, { closeDate: null }];
+  const openedUntil = asOf < quarter.end ? asOf : quarter.end;
+  const cursor = m.Deal.find(
     {
-      $match: {
-        quarterId,
-        isWon: true,
-        // A won deal without a close date still counts for its quarter (it just has no week on the chart).
-        $or: [{ closeDate: { $lt: asOf } }, { closeDate: null }],
-        ...(only ? { personId: only } : {}),
-      },
+      ...(only ? { personId: only } : {}),
+      $or: [
+        { quarterId: quarter.id, isWon: true, $or: closedBefore },
+        { quarterId: quarter.id, isClosed: true, isWon: { $ne: true }, deleted: { $ne: true }, $or: closedBefore },
+        { openedDate: { $gte: quarter.start, $lt: openedUntil }, deleted: { $ne: true } },
+      ],
     },
-    { $group: { _id: { p: '$personId', w: '$isoWeek', a: '$accountId', nc: '$isNewCustomer' }, n: { $sum: 1 }, amount: { $sum: '$amountCny' } } },
-  ]).cursor({ batchSize: 5000 });
-  for await (const r of yielding(cursor)) {
-    folder.addWonDeal({ personId: r._id.p, isoWeek: r._id.w ?? null, accountId: r._id.a ?? null, isNewCustomer: r._id.nc === true, n: r.n, amountCny: r.amount });
+    { _id: 0, personId: 1, quarterId: 1, isWon: 1, isClosed: 1, deleted: 1, closeDate: 1, openedDate: 1, isoWeek: 1, accountId: 1, isNewCustomer: 1, amountCny: 1 },
+  )
+    .lean<DealRow[]>()
+    .cursor({ batchSize: 5000 });
+  for await (const d of yielding(cursor)) {
+    const closed = d.closeDate == null || d.closeDate < asOf;
+    const inQuarter = d.quarterId === quarter.id;
+    if (inQuarter && d.isWon === true && closed) {
+      const amountCny = typeof d.amountCny === 'number' ? d.amountCny : 0;
+      folder.addWonDeal({ personId: d.personId, isoWeek: d.isoWeek ?? null, accountId: d.accountId ?? null, isNewCustomer: d.isNewCustomer === true, n: 1, amountCny });
+    }
+    const live = d.deleted !== true;
+    const lost = inQuarter && d.isClosed === true && d.isWon !== true && live && closed ? 1 : 0;
+    const opened = live && d.openedDate instanceof Date && d.openedDate >= quarter.start && d.openedDate < openedUntil ? 1 : 0;
+    if (lost || opened) folder.addClosedDeals({ personId: d.personId, lost, opened });
   }
 }
 

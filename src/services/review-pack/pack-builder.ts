@@ -7,6 +7,10 @@ import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from 
 import type { WeekPrediction } from '../../domain/outcome/predicted-vs-actual.js';
 import type { ReportSettings } from '../../domain/report/types.js';
 import type { QuarterRecord, ReportBuilder } from '../weekly-report/report-builder.js';
+import { planSlices } from '../weekly-report/slice-plan.js';
+
+/** People per load when several teams' packs are due together (whole teams; as the Friday pass's default slice). */
+const PACK_SLICE = 500;
 
 export interface TeamRef {
   managerId: string;
@@ -67,6 +71,7 @@ export class ReviewPackBuilder {
     teams: ReadonlyArray<{ team: TeamRef; reviewAt: Date; memberIds?: readonly string[] }>,
     opts: { asOf: Date; preview: boolean },
   ): Promise<PackBuild[]> {
+    if (this.reports && teams.every((t) => !t.memberIds)) return this.buildTeams(q, teams, opts, this.reports);
     const t0 = performance.now();
     const quarter = toReportQuarter(q);
     const settings = this.settingsFor(q);
@@ -82,6 +87,45 @@ export class ReviewPackBuilder {
       const wanted = memberIds ? new Set(memberIds) : undefined;
       const members = data.people.filter((p) => (wanted ? wanted.has(p.id) : p.managerId === team.managerId)).map((p) => set.byPerson.get(p.id)!);
       const built = this.pack(q, team, opts, { reviewAt, members, history, predictions, ms: { load, compute } });
+      if (built.ok) built.ms.compute += performance.now() - t2;
+      return built;
+    });
+  }
+
+  /**
+   * Several teams' packs due together (the T−72h tick), a slice of whole teams at a time (issue 14): the
+   * company comes in only as its comparison figures (computed a slice at a time), and each slice's data is let
+   * go once its reps' figures are taken. The slices are $in lists: the due teams' ids need not be contiguous
+   * among the company's, so an id range could take in anyone between them.
+   */
+  private async buildTeams(
+    q: QuarterRecord,
+    teams: ReadonlyArray<{ team: TeamRef; reviewAt: Date }>,
+    opts: { asOf: Date; preview: boolean },
+    reports: Pick<ReportBuilder, 'plan' | 'peers' | 'buildSlice'>,
+  ): Promise<PackBuild[]> {
+    const t0 = performance.now();
+    const plan = await reports.plan(q);
+    const peers = await reports.peers(plan, opts.asOf);
+    const due = new Set(teams.map((t) => t.team.managerId));
+    const people = plan.subjects.filter((p) => p.managerId !== null && due.has(p.managerId));
+    const members = new Map<string, PersonQuarterFigures[]>();
+    let compute = 0;
+    for (const slice of planSlices(people, PACK_SLICE)) {
+      const built = await reports.buildSlice(plan, { people: slice.people, who: { $in: slice.people.map((p) => p.id) } }, opts.asOf, peers);
+      compute += built.ms.compute;
+      for (const r of built.reports) {
+        const list = members.get(r.managerId ?? '');
+        if (list) list.push(r.figures);
+        else members.set(r.managerId ?? '', [r.figures]);
+      }
+    }
+    const history = await this.history(q);
+    const predictions = await this.weekPredictions(q._id, people.map((p) => p.id));
+    const load = (performance.now() - t0 - compute) / teams.length;
+    return teams.map(({ team, reviewAt }) => {
+      const t2 = performance.now();
+      const built = this.pack(q, team, opts, { reviewAt, members: members.get(team.managerId) ?? [], history, predictions, ms: { load, compute: compute / teams.length } });
       if (built.ok) built.ms.compute += performance.now() - t2;
       return built;
     });

@@ -58,8 +58,14 @@ function teamChunks(people: readonly ReportPerson[], size: number): ReportPerson
   return out;
 }
 
-/** People per slice when computing the comparison figures (facts only, nothing kept per person but totals). */
-const PEER_SLICE = 2500;
+/**
+ * People per slice when computing the comparison figures (facts only, nothing kept per person but totals):
+ * by default twice the pass's slice (their rows are totals, a third of a report slice's), so the step
+ * before the first card is bounded by the same setting as the slices after it. At 2,500 this step was the
+ * pass's peak (bench/report-fanout.ts prints the memory after it).
+ */
+const PEER_SLICES_PER_REPORT_SLICE = 2;
+const PEER_SLICE_DEFAULT = 1000;
 const NO_WEEKS: PersonFacts['weekly'] = new Map();
 const NO_NUMBERS: Map<string, number> = new Map();
 const NO_REASONS: PersonFacts['notCountedReasons'] = new Map();
@@ -117,9 +123,10 @@ export class ReportBuilder {
    * The company comparison figures, a slice of people at a time: per person only the totals they are made
    * of are kept (not the weekly facts), so this too stays small whatever the company's size.
    */
-  async peers(plan: PassPlan, asOf: Date): Promise<PeerStats> {
+  async peers(plan: PassPlan, asOf: Date, sliceSize?: number): Promise<PeerStats> {
     const totals = new Map<string, PersonFacts>();
-    for (const slice of planSlices(plan.subjects, PEER_SLICE)) {
+    const size = sliceSize ? sliceSize * PEER_SLICES_PER_REPORT_SLICE : PEER_SLICE_DEFAULT;
+    for (const slice of planSlices(plan.subjects, size)) {
       const facts = await loadSliceFacts(this.m, plan.quarter, asOf, { settings: plan.settings, people: slice.people, who: slice.who });
       for (const [id, f] of facts) {
         if (!carriesPersonalBook(plan.index, id, f)) continue;

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import type { ReportBuilder } from './report-builder.js';
 import { REPORT_KIND, type ReportSender } from './report-sender.js';
-import { executePass, type PassResult } from './run-pass.js';
+import { executePass, memoryMb, type PassResult } from './run-pass.js';
 
 export interface RunnerOptions {
   /** A run (and a single send's claim) whose holder is silent this long is taken over. */
@@ -193,6 +193,8 @@ export class ReportRunner {
       log.info({ pass: run.passes, scope: run.scope }, 'weekly report: pass started');
       // A prediction that can't be made must not hold the report back: the card then shows the latest stored one.
       await this.d.predictions?.ensure(run.quarterId, run.asOf).catch((err: unknown) => log.warn({ err }, 'weekly report: could not store the week\'s predictions'));
+      // The memory the prediction step left behind, apart from the pass's own (the bench reads it).
+      if (this.d.predictions) log.info({ ms: Math.round(performance.now() - started), ...memoryMb(this.d.sender) }, 'weekly report: predictions ready');
       result = await executePass(run, { ...this.d, concurrency: this.d.options.concurrency, sliceSize: this.d.options.sliceSize }, abortPass.signal);
     } catch (err) {
       // Not at once: an error that repeats (bad data, database trouble) must not become a hot loop.

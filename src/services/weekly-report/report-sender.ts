@@ -52,6 +52,11 @@ export class ReportSender {
 
   constructor(private readonly d: SenderDeps) {}
 
+  /** The render pool's state, with its workers' own heap (the pass logs it per slice). */
+  poolStats(): ReturnType<RenderPool['stats']> {
+    return this.d.pool.stats();
+  }
+
   async deliver(item: DeliveryItem, week: string, runId?: string): Promise<DeliveryOutcome> {
     const outTrackId = reportOutTrackId(week, item.recipientId, item.part);
     const claim = await this.d.ledger.claim({ kind: REPORT_KIND, period: week, recipientId: item.recipientId, part: item.part }, { outTrackId, ...(runId ? { runId } : {}) });

@@ -1,4 +1,5 @@
 import type { ReportRun, ReportRunRepository, ReportScope, RunCounts } from '../../adapters/mongo/report-run-repository.js';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../logger.js';
 import { teamSourceOf } from '../../domain/report/team.js';
 import { TeamSummaryStream } from '../../domain/report/team-stream.js';
@@ -80,12 +81,12 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
   const t0 = performance.now();
   const root = run.scope.kind === 'team' ? run.scope.id : undefined;
   const plan = await d.builder.plan(quarter, root);
-  const peers = run.peers ?? (await d.builder.peers(plan, run.asOf));
+  const peers = run.peers ?? (await d.builder.peers(plan, run.asOf, d.sliceSize));
   if (!run.peers) await d.runs.setPeers(run._id, peers);
   const slices = planSlices(plan.scoped, d.sliceSize);
   const teams = new TeamSummaryStream(plan.index, plan.scoped.map((p) => p.id), plan.settings, root);
   d.logger.info(
-    { runId: run._id, week: run.week, people: plan.scoped.length, slices: slices.length, sliceSize: d.sliceSize, planMs: Math.round(performance.now() - t0), ...memoryMb() },
+    { runId: run._id, week: run.week, people: plan.scoped.length, slices: slices.length, sliceSize: d.sliceSize, planMs: Math.round(performance.now() - t0), ...memoryMb(d.sender) },
     'weekly report: pass planned, delivering slice by slice',
   );
   const build = (i: number) => {
@@ -102,15 +103,32 @@ export async function executePass(run: ReportRun, d: PassDeps, signal: AbortSign
     // Every report feeds the team sums (in order); the summaries it completes go out with this slice's cards.
     const items = itemsFor(run.scope, { teams: reports.flatMap((r) => teams.add(teamSourceOf(r))), reports });
     counts.recipients += items.length;
-    d.logger.info({ runId: run._id, slice: i + 1, of: slices.length, people: reports.length, cards: items.length, loadMs: Math.round(ms.load), computeMs: Math.round(ms.compute), ...memoryMb() }, 'weekly report: slice built');
+    d.logger.info({ runId: run._id, slice: i + 1, of: slices.length, people: reports.length, cards: items.length, loadMs: Math.round(ms.load), computeMs: Math.round(ms.compute), ...memoryMb(d.sender) }, 'weekly report: slice built');
     await deliver(items);
     sliced++;
   }
   return { counts, complete: sliced === slices.length && done() === counts.recipients };
 }
 
-/** Process memory (the bench and the logs follow it per slice), in MB. */
-function memoryMb(): { rssMb: number; heapUsedMb: number } {
+/**
+ * Process memory in MB, logged per slice (the bench follows it): RSS split into anonymous and file-backed
+ * pages (Linux), the main thread's JS heap, its external and ArrayBuffer memory, and the render workers'
+ * own heaps — a worker's isolate is part of the RSS but not of the main thread's heap figures.
+ */
+export function memoryMb(sender?: Pick<ReportSender, 'poolStats'>): Record<string, number> {
   const m = process.memoryUsage();
-  return { rssMb: Math.round(m.rss / 1_048_576), heapUsedMb: Math.round(m.heapUsed / 1_048_576) };
+  const mb = (b: number) => Math.round(b / 1_048_576);
+  const out: Record<string, number> = { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    for (const key of ['RssAnon', 'RssFile'] as const) {
+      const kb = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+      if (kb) out[`${key[3]!.toLowerCase()}${key.slice(4)}Mb`] = Math.round(Number(kb) / 1024);
+    }
+  } catch {
+    // not Linux: the split is left out
+  }
+  const heap = sender?.poolStats().heap;
+  if (heap) Object.assign(out, { workerHeapUsedMb: mb(heap.used), workerHeapTotalMb: mb(heap.total), workerExternalMb: mb(heap.external) });
+  return out;
 }
