@@ -4,6 +4,9 @@
  *
  *   npx tsx bench/prediction.ts [--reps=10000] [--quarters=4] [--baseline-reps=1000] [--db-reps=1000]
  *
+ * --baseline-reps also trains the same rows with the solver's plain-Newton mode (the curvature rebuilt at
+ * every step, as before the speed-up): the before/after in one run, wall and CPU time.
+ *
  * Targets (issue 11): predict 10,000 reps ≤ 5 s; train on four quarters of 10,000 reps ≤ 60 s.
  * The data is the demo company, generated in memory and turned into the loader's compact rep-quarters
  * one chunk at a time. Database reading is NOT included (a 10,000-rep history is tens of millions of
@@ -73,6 +76,9 @@ function compact(q: DemoQuarter, acts: ActivityShape[], deals: DealShape[], ids:
 
 interface Figures {
   reps: number;
+  everyStep: boolean;
+  /** CPU time (user + system) of the week models of both metrics: on a shared machine wall time is not the work. */
+  trainCpuMs: number;
   repQuarters: number;
   activities: number;
   generateMs: number;
@@ -87,7 +93,8 @@ interface Figures {
   weekModels: Record<string, WeekModel[]>;
 }
 
-function runAt(reps: number): Figures {
+/** `everyStep`: the week models by plain Newton (the curvature rebuilt at every step, as before) — the same-run baseline. */
+function runAt(reps: number, everyStep = false): Figures {
   const g0 = performance.now();
   const company = generateCompany({ seed: DEFAULT_SEED, size: reps, now, historyQuarters: QUARTERS });
   let generateMs = performance.now() - g0;
@@ -119,16 +126,19 @@ function runAt(reps: number): Figures {
   const trainMs = {} as Record<PredictedMetric, number>;
   const models = new Map<PredictedMetric, ReturnType<typeof trainWeekModel>>();
   const weekModels: Record<string, WeekModel[]> = {};
+  const cpu0 = process.cpuUsage();
   for (const metric of PREDICTED_METRICS) {
     const t0 = performance.now();
     weekModels[metric] = [];
     for (const w of MODEL_WEEKS) {
-      const m = trainWeekModel(rows.get(metric)!.get(w)!, w, keys);
+      const m = trainWeekModel(rows.get(metric)!.get(w)!, w, keys, undefined, { everyStep });
       weekModels[metric].push(m);
       if (w === 8) models.set(metric, m);
     }
     trainMs[metric] = performance.now() - t0;
   }
+  const cpu = process.cpuUsage(cpu0);
+  const trainCpuMs = (cpu.user + cpu.system) / 1000;
   rows.clear();
   // The pace baseline on the same signed-amount rows: one feature, no penalty search.
   const b0 = performance.now();
@@ -161,13 +171,13 @@ function runAt(reps: number): Figures {
   const q0 = performance.now();
   for (const d of current) if (d.metric === 'signed_amount') predictBaseline(baselines.get(8)!, paceFeature(d, 8));
   const pacePredictMs = performance.now() - q0;
-  return { reps, repQuarters, activities, generateMs, featureMs, trainMs, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below, weekModels };
+  return { reps, everyStep, repQuarters, activities, generateMs, featureMs, trainMs, trainCpuMs, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below, weekModels };
 }
 
 function print(f: Figures): void {
   const train = f.featureMs + f.trainMs.signed_amount + f.trainMs.new_customers;
-  out(`— ${f.reps.toLocaleString('en-US')} reps × ${QUARTERS} quarters: ${f.repQuarters.toLocaleString('en-US')} rep-quarter×metric rows, ${f.activities.toLocaleString('en-US')} activities (generate + compact ${s(f.generateMs)}, not timed below)`);
-  out(`  train: features ${s(f.featureMs)} + ${MODEL_WEEKS.length} week models 签约额 ${s(f.trainMs.signed_amount)} + 新客户数 ${s(f.trainMs.new_customers)} = ${s(train)}`);
+  out(`— ${f.reps.toLocaleString('en-US')} reps × ${QUARTERS} quarters${f.everyStep ? ' (BASELINE: plain Newton, the curvature rebuilt at every step)' : ''}: ${f.repQuarters.toLocaleString('en-US')} rep-quarter×metric rows, ${f.activities.toLocaleString('en-US')} activities (generate + compact ${s(f.generateMs)}, not timed below)`);
+  out(`  train: features ${s(f.featureMs)} + ${MODEL_WEEKS.length} week models 签约额 ${s(f.trainMs.signed_amount)} + 新客户数 ${s(f.trainMs.new_customers)} = ${s(train)} wall (week models ${s(f.trainCpuMs)} CPU; load average ${load()})`);
   out(`  predict ${f.predicted.toLocaleString('en-US')} rep×metric at week 8 (features, probability, top-3 factors): ${s(f.predictMs)}; ${f.below} below 50 %`);
   out(`  baseline (pace, one-feature logistic, same rows): fit ${MODEL_WEEKS.length} weeks ${s(f.paceFitMs)}, predict ${s(f.pacePredictMs)}`);
   out(`  peak RSS so far ${peakMb()} MB`);
@@ -176,6 +186,13 @@ function print(f: Figures): void {
 out(`load average before: ${load()} (2 cores; figures are only comparable on a quiet machine)`);
 const small = BASELINE_REPS > 0 ? runAt(BASELINE_REPS) : undefined;
 if (small) print(small);
+// The solver before (plain Newton) on the same rows, in the same run: the speed-up on whatever the machine is doing now.
+const before = BASELINE_REPS > 0 ? runAt(BASELINE_REPS, true) : undefined;
+if (before) print(before);
+if (small && before) {
+  const models = (f: Figures) => f.trainMs.signed_amount + f.trainMs.new_customers;
+  out(`  week models at ${BASELINE_REPS.toLocaleString('en-US')} reps, now vs plain Newton: ${s(models(small))} vs ${s(models(before))} wall (×${(models(before) / models(small)).toFixed(2)}), ${s(small.trainCpuMs)} vs ${s(before.trainCpuMs)} CPU (×${(before.trainCpuMs / small.trainCpuMs).toFixed(2)})`);
+}
 const big = runAt(REPS);
 print(big);
 const train = (f: Figures) => f.featureMs + f.trainMs.signed_amount + f.trainMs.new_customers;
