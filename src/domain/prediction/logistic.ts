@@ -17,6 +17,11 @@ export interface LogisticFit {
 export interface LogisticOptions {
   /** Penalty on the coefficients (not the intercept); 0 = plain maximum likelihood. */
   l2: number;
+  /**
+   * Per coefficient (not the intercept), a multiplier of l2; 0 leaves a coefficient unpenalised (but for
+   * a token 1e-4, so separable data stays finite). Default 1 for all.
+   */
+  penaltyScale?: readonly number[];
   /** Per-row weights (default 1). */
   weights?: readonly number[];
   maxIterations?: number;
@@ -29,6 +34,9 @@ export interface LogisticOptions {
   /** Starting coefficients (e.g. the fit at a neighbouring penalty); default: zero, intercept at the base rate. */
   start?: { intercept: number; coef: readonly number[] };
 }
+
+/** What a coefficient with penaltyScale 0 gets instead of nothing: keeps separable data finite (as fitBaseline). */
+const TOKEN_PENALTY = 1e-4;
 
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
@@ -54,7 +62,7 @@ export function fitLogistic(x: readonly (readonly number[])[], y: readonly numbe
   for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) X[i * d + a] = x[i]![a]!;
   const start = o.start ? { beta: [o.start.intercept, ...Array.from({ length: d }, (_, j) => o.start!.coef[j] ?? 0)] } : undefined;
   const flat = { X, n, d, y: Float64Array.from(y), ...(o.weights ? { w: Float64Array.from(o.weights) } : {}) };
-  const r = fitLogisticFlat(flat, { l2: o.l2, ...(o.everyStep ? { everyStep: true } : {}), ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}), ...(o.tolerance !== undefined ? { tolerance: o.tolerance } : {}), ...(start ? { start } : {}) });
+  const r = fitLogisticFlat(flat, { l2: o.l2, ...(o.penaltyScale ? { penaltyScale: o.penaltyScale } : {}), ...(o.everyStep ? { everyStep: true } : {}), ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}), ...(o.tolerance !== undefined ? { tolerance: o.tolerance } : {}), ...(start ? { start } : {}) });
   return { intercept: r.beta[0]!, coef: Array.from(r.beta.subarray(1)), iterations: r.iterations, converged: r.converged };
 }
 
@@ -94,7 +102,12 @@ export function fitLogisticFlat(rows: FlatRows, o: Omit<LogisticOptions, 'weight
   const { X, n, d, y: Y } = rows;
   const k = d + 1;
   const w = rows.w;
-  const l2 = o.l2;
+  // The penalty per coefficient, index 0 (the intercept) unused.
+  const pen = new Float64Array(k);
+  for (let j = 1; j < k; j++) {
+    const scale = o.penaltyScale?.[j - 1] ?? 1;
+    pen[j] = scale === 0 ? TOKEN_PENALTY : o.l2 * scale;
+  }
   const tol = o.tolerance ?? 1e-10;
   const maxIt = o.maxIterations ?? 100;
   const beta = new Float64Array(k);
@@ -131,8 +144,8 @@ export function fitLogisticFlat(rows: FlatRows, o: Omit<LogisticOptions, 'weight
       for (let a = 0; a < d; a++) gInto[a + 1]! += ri * X[off + a]!;
     }
     for (let j = 1; j < k; j++) {
-      f += (l2 / 2) * b[j]! * b[j]!;
-      gInto[j]! += l2 * b[j]!;
+      f += (pen[j]! / 2) * b[j]! * b[j]!;
+      gInto[j]! += pen[j]! * b[j]!;
     }
     return f;
   };
@@ -155,7 +168,7 @@ export function fitLogisticFlat(rows: FlatRows, o: Omit<LogisticOptions, 'weight
     let step: Float64Array | undefined;
     for (;;) {
       A.set(curvature!);
-      for (let j = 1; j < k; j++) A[j * k + j]! += l2;
+      for (let j = 1; j < k; j++) A[j * k + j]! += pen[j]!;
       A[0]! += 1e-12; // keeps the system solvable when every row has p ≈ 0 or 1
       step = choleskySolve(A, g, k);
       if (step || fresh) break;

@@ -37,8 +37,25 @@ export function isThin(rows: readonly TrainingRow[]): boolean {
   return new Set(rows.map((r) => r.quarterId)).size < THIN.minQuarters || rows.length < THIN.minRepQuarters;
 }
 
-/** `solver.everyStep`: plain Newton (bench/prediction.ts's same-run baseline); the model is the same. */
-export function trainWeekModel(rows: readonly TrainingRow[], week: number, featureKeys: string[], grid: readonly number[] = L2_GRID, solver: { everyStep?: boolean } = {}): WeekModel {
+export interface WeekModelOptions {
+  /** Plain Newton (bench/prediction.ts's same-run baseline); the model is the same. */
+  everyStep?: boolean;
+  /** Feature keys whose coefficients are not penalised (default UNPENALISED). */
+  unpenalised?: readonly string[];
+}
+
+/**
+ * The pace projection is not penalised: the penalty then shrinks the model towards the pace baseline
+ * (a one-feature logistic on the same paceLog) instead of towards "everyone has the base rate", so the
+ * penalty search can only add the other features where they earn their place in the training quarters'
+ * own leave-one-quarter-out loss. Before, a large penalty shrank pace with the rest and the model lost
+ * to the one-feature baseline (docs/backtest.md).
+ */
+export const UNPENALISED: readonly string[] = ['paceLog'];
+
+export function trainWeekModel(rows: readonly TrainingRow[], week: number, featureKeys: string[], grid: readonly number[] = L2_GRID, solver: WeekModelOptions = {}): WeekModel {
+  const free = solver.unpenalised ?? UNPENALISED;
+  const penaltyScale = featureKeys.map((k) => (free.includes(k) ? 0 : 1));
   if (rows.length === 0) throw new RangeError('trainWeekModel: no rows');
   const quarters = [...new Set(rows.map((r) => r.quarterId))].sort();
   // Penalty and calibration from leave-one-quarter-out scores within the training quarters. The penalty
@@ -60,7 +77,7 @@ export function trainWeekModel(rows: readonly TrainingRow[], week: number, featu
       const prep = prepare(train);
       const scores: number[][] = new Array<number[]>(grid.length);
       order.forEach(({ l2, gi }, i) => {
-        const m = fitPrepared(prep, l2, warmFrom(warm, prep.n, i === 0), solver);
+        const m = fitPrepared(prep, l2, warmFrom(warm, prep.n, i === 0), { ...solver, penaltyScale });
         warm = m.fit;
         scores[gi] = test.map((r) => rawScore(m, r.x));
       });
@@ -81,7 +98,7 @@ export function trainWeekModel(rows: readonly TrainingRow[], week: number, featu
     ? results.filter((r) => r.loss <= min.loss + min.se).reduce((a, r) => (r.l2 > a.l2 ? r : a), min)
     : { l2: grid[Math.floor(grid.length / 2)]!, loss: Infinity, se: 0, z: [] as number[], y: [] as number[] };
   const prepAll = prepare(rows);
-  const { fit: _final, ...m } = fitPrepared(prepAll, best.l2, warmFrom(warm, prepAll.n, true), solver);
+  const { fit: _final, ...m } = fitPrepared(prepAll, best.l2, warmFrom(warm, prepAll.n, true), { ...solver, penaltyScale });
   // Platt: a one-feature logistic on the out-of-fold scores (lightly penalised so a tiny fold can't explode it).
   let calibration = { a: 1, b: 0 };
   if (best.z.length >= 10 && new Set(best.y).size === 2) {
@@ -107,8 +124,8 @@ function warmFrom(prev: (FlatFit & { rows: number }) | undefined, n: number, oth
   return { beta: prev.beta, curvature: prev.curvature.map((v) => v * scale), rows: n };
 }
 
-function fitPrepared(p: Prepared, l2: number, start: { beta: Float64Array; curvature: Float64Array } | undefined, solver: { everyStep?: boolean }): RawModel & { fit: FlatFit & { rows: number } } {
-  const fit = fitLogisticFlat({ X: p.X, n: p.n, d: p.d, y: p.y }, { l2, ...(start ? { start } : {}), ...(solver.everyStep ? { everyStep: true } : {}) });
+function fitPrepared(p: Prepared, l2: number, start: { beta: Float64Array; curvature: Float64Array } | undefined, solver: WeekModelOptions & { penaltyScale: number[] }): RawModel & { fit: FlatFit & { rows: number } } {
+  const fit = fitLogisticFlat({ X: p.X, n: p.n, d: p.d, y: p.y }, { l2, penaltyScale: solver.penaltyScale, ...(start ? { start } : {}), ...(solver.everyStep ? { everyStep: true } : {}) });
   return { means: p.means, sds: p.sds, impute: p.impute, intercept: fit.beta[0]!, coef: Array.from(fit.beta.subarray(1)), fit: { ...fit, rows: p.n } };
 }
 
