@@ -2,7 +2,12 @@
  * Prediction speed and memory: train on Q quarters × R reps, predict R reps — for every metric the model
  * predicts (签约额 and 新客户数), as the weekly retrain and the Friday pass do.
  *
- *   npx tsx bench/prediction.ts [--reps=10000] [--quarters=4] [--baseline-reps=1000] [--db-reps=1000]
+ *   npx tsx bench/prediction.ts [--reps=10000] [--quarters=4] [--baseline-reps=1000] [--db-reps=1000] [--threads=N]
+ *
+ * The week models train on worker threads as the retrain job does (--threads, default one per core). At
+ * --baseline-reps the same rows are also trained on one thread and with the solver's plain-Newton mode
+ * (the curvature rebuilt at every step, the code path before the speed-up): before/after in one run,
+ * wall and CPU time.
  *
  * Targets (issue 11): predict 10,000 reps ≤ 5 s; train on four quarters of 10,000 reps ≤ 60 s.
  * The data is the demo company, generated in memory and turned into the loader's compact rep-quarters
@@ -36,9 +41,12 @@ import { paceFeature } from '../src/domain/prediction/backtest.js';
 import { achievedBy, featureDefs, featuresAt, PREDICTED_METRICS, reachedTarget, type PredictedMetric, type RepQuarterData } from '../src/domain/prediction/features.js';
 import { columnMedians, explain, fitBaseline, predictBaseline, predictProbability, trainWeekModel, type TrainingRow, type WeekModel } from '../src/domain/prediction/model.js';
 import { MODEL_WEEKS } from '../src/services/prediction/trainer.js';
+import { defaultTrainingThreads, trainWeekModels } from '../src/services/prediction/training-threads.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const REPS = Number(args.get('reps') ?? 10_000);
+/** Worker threads for the week models (default as the retrain job: one per core, at most 4). */
+const THREADS = Number(args.get('threads') ?? defaultTrainingThreads());
 const QUARTERS = Number(args.get('quarters') ?? 4);
 const BASELINE_REPS = Number(args.get('baseline-reps') ?? 1_000);
 /** The database path (read, predict, store) at this many reps; 0 skips it. */
@@ -73,11 +81,12 @@ function compact(q: DemoQuarter, acts: ActivityShape[], deals: DealShape[], ids:
 
 interface Figures {
   reps: number;
+  /** The week models of both metrics, per way of training (the same rows each time). */
+  train: TrainTiming[];
   repQuarters: number;
   activities: number;
   generateMs: number;
   featureMs: number;
-  trainMs: Record<PredictedMetric, number>;
   paceFitMs: number;
   predicted: number;
   predictMs: number;
@@ -87,7 +96,35 @@ interface Figures {
   weekModels: Record<string, WeekModel[]>;
 }
 
-function runAt(reps: number): Figures {
+type TrainMode = 'threads' | 'one thread' | 'plain Newton, one thread';
+interface TrainTiming {
+  mode: TrainMode;
+  wallMs: number;
+  /** CPU time of the whole process (user + system, worker threads included): on a shared machine, the work. */
+  cpuMs: number;
+  load: string;
+}
+
+/**
+ * The week models of every metric: 'threads' as the retrain job trains them (training-threads.ts, THREADS
+ * workers); 'one thread' the same solver inline; 'plain Newton' the solver rebuilding its curvature at
+ * every step, inline — the code path before this stop's speed-up, as the same-run baseline.
+ */
+async function trainAll(rows: Map<PredictedMetric, Map<number, TrainingRow[]>>, mode: TrainMode): Promise<{ timing: TrainTiming; weekModels: Record<string, WeekModel[]> }> {
+  const tasks = PREDICTED_METRICS.flatMap((metric) => MODEL_WEEKS.map((week) => ({ metric, week, rows: rows.get(metric)!.get(week)!, featureKeys: keys })));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const trained =
+    mode === 'threads' ? await trainWeekModels(tasks, THREADS) : tasks.map((t) => trainWeekModel(t.rows, t.week, keys, undefined, { everyStep: mode !== 'one thread' }));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const weekModels: Record<string, WeekModel[]> = {};
+  trained.forEach((m, i) => (weekModels[tasks[i]!.metric] ??= []).push(m));
+  return { timing: { mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, load: load() }, weekModels };
+}
+
+/** `modes`: the ways to train the same rows (the first one's models are the ones used for prediction). */
+async function runAt(reps: number, modes: readonly TrainMode[]): Promise<Figures> {
   const g0 = performance.now();
   const company = generateCompany({ seed: DEFAULT_SEED, size: reps, now, historyQuarters: QUARTERS });
   let generateMs = performance.now() - g0;
@@ -116,19 +153,14 @@ function runAt(reps: number): Figures {
     }
     last = next;
   }
-  const trainMs = {} as Record<PredictedMetric, number>;
-  const models = new Map<PredictedMetric, ReturnType<typeof trainWeekModel>>();
-  const weekModels: Record<string, WeekModel[]> = {};
-  for (const metric of PREDICTED_METRICS) {
-    const t0 = performance.now();
-    weekModels[metric] = [];
-    for (const w of MODEL_WEEKS) {
-      const m = trainWeekModel(rows.get(metric)!.get(w)!, w, keys);
-      weekModels[metric].push(m);
-      if (w === 8) models.set(metric, m);
-    }
-    trainMs[metric] = performance.now() - t0;
+  const train: TrainTiming[] = [];
+  let weekModels: Record<string, WeekModel[]> = {};
+  for (const mode of modes) {
+    const r = await trainAll(rows, mode);
+    train.push(r.timing);
+    if (train.length === 1) weekModels = r.weekModels;
   }
+  const models = new Map(PREDICTED_METRICS.map((m) => [m, weekModels[m]!.find((x) => x.week === 8)!]));
   rows.clear();
   // The pace baseline on the same signed-amount rows: one feature, no penalty search.
   const b0 = performance.now();
@@ -161,24 +193,30 @@ function runAt(reps: number): Figures {
   const q0 = performance.now();
   for (const d of current) if (d.metric === 'signed_amount') predictBaseline(baselines.get(8)!, paceFeature(d, 8));
   const pacePredictMs = performance.now() - q0;
-  return { reps, repQuarters, activities, generateMs, featureMs, trainMs, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below, weekModels };
+  return { reps, repQuarters, activities, generateMs, featureMs, train, paceFitMs, predicted: current.length, predictMs, pacePredictMs, below, weekModels };
 }
 
 function print(f: Figures): void {
-  const train = f.featureMs + f.trainMs.signed_amount + f.trainMs.new_customers;
   out(`— ${f.reps.toLocaleString('en-US')} reps × ${QUARTERS} quarters: ${f.repQuarters.toLocaleString('en-US')} rep-quarter×metric rows, ${f.activities.toLocaleString('en-US')} activities (generate + compact ${s(f.generateMs)}, not timed below)`);
-  out(`  train: features ${s(f.featureMs)} + ${MODEL_WEEKS.length} week models 签约额 ${s(f.trainMs.signed_amount)} + 新客户数 ${s(f.trainMs.new_customers)} = ${s(train)}`);
+  for (const t of f.train) {
+    out(`  train (${t.mode}${t.mode === 'threads' ? ` ×${THREADS}` : ''}): features ${s(f.featureMs)} + ${MODEL_WEEKS.length} week models × 2 metrics ${s(t.wallMs)} = ${s(f.featureMs + t.wallMs)} wall; week models ${s(t.cpuMs)} CPU; load average after ${t.load}`);
+  }
   out(`  predict ${f.predicted.toLocaleString('en-US')} rep×metric at week 8 (features, probability, top-3 factors): ${s(f.predictMs)}; ${f.below} below 50 %`);
   out(`  baseline (pace, one-feature logistic, same rows): fit ${MODEL_WEEKS.length} weeks ${s(f.paceFitMs)}, predict ${s(f.pacePredictMs)}`);
   out(`  peak RSS so far ${peakMb()} MB`);
 }
 
 out(`load average before: ${load()} (2 cores; figures are only comparable on a quiet machine)`);
-const small = BASELINE_REPS > 0 ? runAt(BASELINE_REPS) : undefined;
-if (small) print(small);
-const big = runAt(REPS);
+// At --baseline-reps the same rows are trained three ways in the same run: the speed-up on whatever the machine is doing now.
+const small = BASELINE_REPS > 0 ? await runAt(BASELINE_REPS, ['threads', 'one thread', 'plain Newton, one thread']) : undefined;
+if (small) {
+  print(small);
+  const [threads, inline, newton] = small.train as [TrainTiming, TrainTiming, TrainTiming];
+  out(`  week models at ${BASELINE_REPS.toLocaleString('en-US')} reps vs plain Newton on one thread (before): solver ×${(newton.cpuMs / inline.cpuMs).toFixed(2)} less CPU, ×${(newton.wallMs / inline.wallMs).toFixed(2)} wall; with ${THREADS} threads ×${(newton.wallMs / threads.wallMs).toFixed(2)} wall`);
+}
+const big = await runAt(REPS, ['threads']);
 print(big);
-const train = (f: Figures) => f.featureMs + f.trainMs.signed_amount + f.trainMs.new_customers;
+const train = (f: Figures) => f.featureMs + f.train[0]!.wallMs;
 out(`targets at ${REPS.toLocaleString('en-US')} reps: train ${s(train(big))} (≤ 60 s) · predict ${s(big.predictMs)} (≤ 5 s) · peak RSS ${peakMb()} MB`);
 if (small) out(`scaling ${BASELINE_REPS} → ${REPS} reps: train ×${(train(big) / train(small)).toFixed(1)}, predict ×${(big.predictMs / small.predictMs).toFixed(1)} (reps ×${(REPS / BASELINE_REPS).toFixed(0)})`);
 

@@ -6,7 +6,7 @@
  * last quarter's attainment. Pure.
  */
 import { featureDefs, featuresAt, paceProjection, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
-import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow } from './model.js';
+import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow, type WeekModelOptions } from './model.js';
 import { fitGbt, predictGbt } from './gbt.js';
 import { scorePredictions, type Scores } from './metrics.js';
 
@@ -40,6 +40,8 @@ export interface BacktestOptions {
   dimensions: readonly TrackedDimensionRef[];
   /** Default logistic; 'gbt' = gradient-boosted trees with GBT_DEFAULTS (fixed in advance, not tuned). */
   model?: BacktestModel;
+  /** Options of the logistic week models (default: as the retrain job trains them). */
+  logistic?: WeekModelOptions;
 }
 
 /** Rep-quarters grouped by quarter, quarters in time order. */
@@ -69,7 +71,7 @@ export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOpti
       const rows = trainingRows(train, week, o.dimensions);
       if (new Set(rows.map((r) => r.y)).size < 2) continue;
       const kind = o.model ?? 'logistic';
-      const model = kind === 'logistic' ? trainWeekModel(rows, week, keys) : undefined;
+      const model = kind === 'logistic' ? trainWeekModel(rows, week, keys, undefined, o.logistic) : undefined;
       const trees = kind === 'gbt' ? fitGbt(rows.map((r) => r.x), rows.map((r) => r.y)) : undefined;
       const pace = fitBaseline(train.map((d) => paceFeature(d, week)), rows.map((r) => r.y));
       const last = fitBaseline(train.map((d) => (d.lastAttainment === null ? Number.NaN : d.lastAttainment)), rows.map((r) => r.y));

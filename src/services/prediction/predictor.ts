@@ -7,8 +7,8 @@ import type { Models } from '../../adapters/mongo/models/index.js';
 import { factorText, type FactorText, type Lang } from '../../domain/prediction/explain-text.js';
 import { featureDefs, featuresAt, paceProjection, type PredictedMetric } from '../../domain/prediction/features.js';
 import { columnMedians, explain, predictProbability, type WeekModel } from '../../domain/prediction/model.js';
-import { latestModel } from './trainer.js';
-import { loadRepQuarters } from './rep-quarter-loader.js';
+import { latestModel, type StoredModel } from './trainer.js';
+import { loadRepQuarters, type LoadedHistory } from './rep-quarter-loader.js';
 
 export const FIRST_PREDICTION_WEEK = 4;
 const WEEK_MS = 7 * 86_400_000;
@@ -49,15 +49,51 @@ export function weekOfQuarter(startMs: number, asOf: Date): number {
   return Math.max(1, Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS) + 1));
 }
 
-export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number } = {}): Promise<PredictionSet> {
-  const lang = o.lang ?? 'zh';
+/**
+ * Reps in slices of about `size`, whole teams together (a rep's factors compare with the median of the
+ * reps of the same manager, so a team is never split; a team bigger than `size` is a slice of its own).
+ */
+async function repSlices(models: Models, size: number): Promise<string[][]> {
+  const reps = await models.Person.find({ role: 'rep' }, { _id: 1, managerId: 1 }).sort({ _id: 1 }).lean();
+  const teams = new Map<string, string[]>();
+  for (const r of reps) teams.set(String(r.managerId ?? ''), [...(teams.get(String(r.managerId ?? '')) ?? []), String(r._id)]);
+  const slices: string[][] = [];
+  let cur: string[] = [];
+  for (const team of teams.values()) {
+    if (cur.length && cur.length + team.length > size) (slices.push(cur), (cur = []));
+    cur.push(...team);
+  }
+  if (cur.length) slices.push(cur);
+  return slices;
+}
+
+/**
+ * `sliceReps`: read and predict per slice of about this many reps (whole teams), so the activities held
+ * at once are one slice's, not the company's (issue 14); the result is the same as all at once.
+ */
+export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number; sliceReps?: number } = {}): Promise<PredictionSet> {
   const metrics = o.metrics ?? ['signed_amount'];
-  const h = await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2 });
+  const stored = await latestModel(models); // once: every slice is predicted by the same model version
+  if (!o.sliceReps) return predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2 }), asOf, metrics, o);
+  let set: PredictionSet | undefined;
+  for (const people of await repSlices(models, o.sliceReps)) {
+    const part = predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people }), asOf, metrics, o);
+    if (part.status === 'no-quarter') return part;
+    if (!set || set.status === 'no-quarter') set = part;
+    else set.rows.push(...part.rows);
+  }
+  if (!set) return predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people: [] }), asOf, metrics, o);
+  // A slice without a rep with a target says 'thin' on its own: the status is the whole set's.
+  if (set.status !== 'too-early' && set.status !== 'no-quarter') set.status = set.rows.some((r) => r.probability !== null) ? 'ok' : 'thin';
+  return set;
+}
+
+function predictLoaded(stored: StoredModel | null, h: LoadedHistory, asOf: Date, metrics: readonly PredictedMetric[], o: { lang?: Lang; week?: number }): PredictionSet {
+  const lang = o.lang ?? 'zh';
   const current = h.quarters.at(-1);
   if (!current || current.endMs <= asOf.getTime()) return { status: 'no-quarter' };
   // Features as of the last whole week (week N = the first N weeks have passed).
   const week = o.week ?? wholeWeeks(current.startMs, asOf);
-  const stored = await latestModel(models);
   const tooEarly = week < FIRST_PREDICTION_WEEK;
   const thin = !stored || stored.status === 'thin';
   const dims = stored && !thin ? stored.dimensions : current.dimensions;

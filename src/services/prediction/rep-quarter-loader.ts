@@ -34,12 +34,13 @@ function dimensionsOf(q: { reportDimensions?: Array<{ key?: string | null; name?
  * Loads every quarter that started before `asOf` (the current one included, as far as it has got).
  * Rep-quarters are those of people with the rep role and an approved goal with a positive target.
  */
-export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[], o: { lastQuarters?: number } = {}): Promise<LoadedHistory> {
+export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[], o: { lastQuarters?: number; people?: readonly string[] } = {}): Promise<LoadedHistory> {
   let qDocs = await models.Quarter.find({ startDate: { $lt: asOf } }).sort({ startDate: 1 }).lean();
   // Predicting today needs only today's quarter and the one before (for last quarter's attainment).
   if (o.lastQuarters) qDocs = qDocs.slice(-o.lastQuarters);
   const quarters: QuarterInfo[] = qDocs.map((q) => ({ id: q._id as unknown as string, startMs: q.startDate.getTime(), endMs: q.endDate.getTime(), dimensions: dimensionsOf(q) }));
-  const people = await models.Person.find({ role: 'rep' }, { _id: 1, managerId: 1, name: 1 }).lean();
+  // `people`: only these reps (a slice of the company: the prediction reads and builds per slice).
+  const people = await models.Person.find({ role: 'rep', ...(o.people ? { _id: { $in: [...o.people] } } : {}) }, { _id: 1, managerId: 1, name: 1 }).lean();
   const reps = new Set(people.map((p) => String(p._id)));
   const managerOf = new Map(people.map((p) => [String(p._id), (p.managerId as string | null | undefined) ?? null]));
   const names = new Map(people.map((p) => [String(p._id), p.name ?? String(p._id)]));

@@ -7,9 +7,10 @@ import type { Models } from '../../adapters/mongo/models/index.js';
 import { isDuplicateKeyError } from '../../errors.js';
 import { runBacktest, trainingRows } from '../../domain/prediction/backtest.js';
 import { featureDefs, PREDICTED_METRICS, type RepQuarterData } from '../../domain/prediction/features.js';
-import { isThin, trainWeekModel, type WeekModel } from '../../domain/prediction/model.js';
+import { isThin, type WeekModel } from '../../domain/prediction/model.js';
 import type { Logger } from '../../logger.js';
 import { loadRepQuarters } from './rep-quarter-loader.js';
+import { trainWeekModels, type WeekModelTask } from './training-threads.js';
 
 /** Weeks of the quarter a model is trained for (predictions start at week 4; a quarter has 13). */
 export const MODEL_WEEKS: readonly number[] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -30,7 +31,8 @@ export async function historyKey(models: Models, asOf: Date): Promise<string> {
   return `${ids.join(',')}|${goals}`;
 }
 
-export async function trainAndStore(models: Models, asOf: Date, logger: Logger): Promise<TrainResult> {
+/** `threads`: worker threads for the week models (default one per core, at most 4; 1 = on this thread). */
+export async function trainAndStore(models: Models, asOf: Date, logger: Logger, o: { threads?: number } = {}): Promise<TrainResult> {
   const t0 = performance.now();
   const key = await historyKey(models, asOf);
   const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS);
@@ -43,17 +45,23 @@ export async function trainAndStore(models: Models, asOf: Date, logger: Logger):
   const rowsSigned = trainingRows(signed, 8, dims);
   const thin = isThin(rowsSigned);
   if (!thin) {
+    // Every (metric, week) model on the training threads at once; the backtests meanwhile on this thread.
+    const tasks: Array<WeekModelTask & { metric: string }> = [];
     for (const metric of PREDICTED_METRICS) {
       const data = finishedBy(h.data.get(metric) ?? []);
-      const weeks: WeekModel[] = [];
       for (const week of MODEL_WEEKS) {
         const rows = trainingRows(data, week, dims);
         if (isThin(rows) || new Set(rows.map((r) => r.y)).size < 2) continue;
-        weeks.push(trainWeekModel(rows, week, keys));
+        tasks.push({ metric, rows, week, featureKeys: keys });
       }
-      if (weeks.length) byMetric[metric] = weeks;
-      backtest[metric] = runBacktest(data, { weeks: BACKTEST_WEEKS, threshold: 0.5, dimensions: dims });
     }
+    // A thread that cannot start or dies: the same models on this thread instead (slower, same result).
+    const trained = trainWeekModels(tasks, o.threads).catch((err: unknown) => {
+      logger.warn({ err }, 'prediction: training threads failed; training on the main thread');
+      return trainWeekModels(tasks, 1);
+    });
+    for (const metric of PREDICTED_METRICS) backtest[metric] = runBacktest(finishedBy(h.data.get(metric) ?? []), { weeks: BACKTEST_WEEKS, threshold: 0.5, dimensions: dims });
+    (await trained).forEach((m, i) => (byMetric[tasks[i]!.metric] ??= []).push(m));
   }
   const quarters = [...new Set(signed.map((d) => d.quarterId))];
   const spans = h.quarters.filter((q) => quarters.includes(q.id));

@@ -12,12 +12,15 @@ import type { Logger } from '../../logger.js';
 import type { ModelKeeper } from './model-keeper.js';
 import { FIRST_PREDICTION_WEEK, predictNow, storePredictions, wholeWeeks } from './predictor.js';
 
+/** Reps per slice when the week's predictions are read and built (whole teams; see predictNow). */
+export const PREDICTION_SLICE_REPS = 500;
+
 export type WeekPredictionResult =
   | { state: 'no-quarter' | 'too-early' | 'stored-before'; quarterId?: string; week?: number }
   | { state: 'stored'; quarterId: string; week: number; status: 'ok' | 'thin'; modelVersion: number | null; rows: number; ms: number };
 
 export class WeeklyPredictions {
-  constructor(private readonly d: { models: Models; keeper: ModelKeeper; logger: Logger }) {}
+  constructor(private readonly d: { models: Models; keeper: ModelKeeper; logger: Logger; sliceReps?: number }) {}
 
   /**
    * Stores the predictions of `quarterId` at `week` (default: the whole weeks passed at `asOf`) unless
@@ -33,7 +36,8 @@ export class WeeklyPredictions {
     if (PREDICTED_METRICS.every((m) => have.includes(m))) return { state: 'stored-before', quarterId, week: w };
     const t0 = performance.now();
     await this.d.keeper.ensure();
-    const set = await predictNow(this.d.models, asOf, { week: w, metrics: PREDICTED_METRICS });
+    // Read and predicted per slice of whole teams: the activities held at once are one slice's (issue 14).
+    const set = await predictNow(this.d.models, asOf, { week: w, metrics: PREDICTED_METRICS, sliceReps: this.d.sliceReps ?? PREDICTION_SLICE_REPS });
     if (set.status === 'no-quarter' || set.quarterId !== quarterId) return { state: 'no-quarter', quarterId };
     await storePredictions(this.d.models, set);
     const r = { state: 'stored' as const, quarterId, week: w, status: set.status === 'ok' ? ('ok' as const) : ('thin' as const), modelVersion: set.modelVersion, rows: set.rows.length, ms: Math.round(performance.now() - t0) };

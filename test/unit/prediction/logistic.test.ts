@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitLogistic, predictLogistic } from '../../../src/domain/prediction/logistic.js';
+import { fitLogistic, fitLogisticFlat, predictLogistic } from '../../../src/domain/prediction/logistic.js';
 import { auc, calibrationDeciles, scorePredictions } from '../../../src/domain/prediction/metrics.js';
 
 // Known answers computed independently with scikit-learn (test/fixtures/prediction/logistic-sklearn.py).
@@ -17,6 +17,26 @@ describe('L2 logistic regression (Newton)', () => {
     expect(fit.converged).toBe(true);
     expect(fit.intercept).toBeCloseTo(f.intercept, 6);
     fit.coef.forEach((c, j) => expect(c, `coef ${j}`).toBeCloseTo(f.coef[j]!, 6));
+  });
+
+  it('reaches the same known answers from a warm start that carries another penalty\'s curvature, and with plain Newton', () => {
+    const n = known.x.length;
+    const d = known.x[0]!.length;
+    const rows = { X: Float64Array.from(known.x.flat()), n, d, y: Float64Array.from(known.y) };
+    const plain = known.fits.filter((f) => !f.weighted).sort((a, b) => b.l2 - a.l2);
+    expect(plain.length).toBeGreaterThan(1);
+    let prev: ReturnType<typeof fitLogisticFlat> | undefined;
+    for (const f of plain) {
+      const warm = fitLogisticFlat(rows, { l2: f.l2, ...(prev ? { start: { beta: prev.beta, curvature: prev.curvature } } : {}) });
+      const newton = fitLogisticFlat(rows, { l2: f.l2, everyStep: true });
+      for (const fit of [warm, newton]) {
+        expect(fit.converged).toBe(true);
+        expect(fit.beta[0]!).toBeCloseTo(f.intercept, 6);
+        f.coef.forEach((c, j) => expect(fit.beta[j + 1]!, `coef ${j}`).toBeCloseTo(c, 6));
+      }
+      if (prev) expect(warm.curvaturePasses).toBeLessThan(newton.curvaturePasses);
+      prev = warm;
+    }
   });
 
   it('shrinks coefficients as the penalty grows and stays finite on separable data', () => {

@@ -4,7 +4,7 @@ import { runBacktest } from '../../../src/domain/prediction/backtest.js';
 import { factorText } from '../../../src/domain/prediction/explain-text.js';
 import { featureDefs, featuresAt, paceProjection, reachedTarget, type RepQuarterData } from '../../../src/domain/prediction/features.js';
 import { formatListForecast, formatPersonForecast } from '../../../src/domain/prediction/forecast-text.js';
-import { explain, isThin, predictProbability, trainWeekModel, type TrainingRow } from '../../../src/domain/prediction/model.js';
+import { explain, fitBaseline, isThin, predictProbability, trainWeekModel, type TrainingRow } from '../../../src/domain/prediction/model.js';
 import { Rng } from '../../../src/demo/prng.js';
 
 const DAY = 86_400_000;
@@ -106,6 +106,24 @@ describe('the week model', () => {
     expect(top.length).toBeGreaterThan(0);
     expect(top.every((e) => e.deltaPoints < 0)).toBe(true);
     expect(['attainmentSoFar', 'paceLog', 'forecastLog']).toContain(top[0]!.key);
+  });
+});
+
+describe('the pace projection is not penalised', () => {
+  it('so under a huge penalty the model is the one-feature pace baseline (same coefficient), the rest shrunk to nothing', () => {
+    const data = synthetic(3, 80, 7);
+    const keys = featureDefs(dims).map((f) => f.key);
+    const rows = data.map((d) => ({ quarterId: d.quarterId, x: featuresAt(d, 8, dims), y: (reachedTarget(d) ? 1 : 0) as 0 | 1 }));
+    const m = trainWeekModel(rows, 8, keys, [1e7]);
+    const pl = keys.indexOf('paceLog');
+    const base = fitBaseline(rows.map((r) => r.x[pl]!), rows.map((r) => r.y));
+    // Standardised coefficient ÷ sd = the coefficient on the raw feature; the intercept absorbs the mean.
+    expect(m.coef[pl]! / m.sds[pl]!).toBeCloseTo(base.a, 2);
+    expect(m.intercept - (m.coef[pl]! * m.means[pl]!) / m.sds[pl]!).toBeCloseTo(base.b, 2);
+    m.coef.forEach((c, j) => j !== pl && expect(Math.abs(c), keys[j]).toBeLessThan(1e-4));
+    // Everything penalised (the model before): the pace coefficient is shrunk too.
+    const all = trainWeekModel(rows, 8, keys, [1e7], { unpenalised: [] });
+    expect(Math.abs(all.coef[pl]!)).toBeLessThan(1e-4);
   });
 });
 

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModels, ensureIndexes, type Models } from '../../src/adapters/mongo/models/index.js';
+import { loadDemoCompany } from '../../src/demo/load-demo.js';
+import { silentLogger } from '../../src/logger.js';
+import { ModelKeeper } from '../../src/services/prediction/model-keeper.js';
+import { predictNow, type PredictionSet } from '../../src/services/prediction/predictor.js';
+import { connectTestDb, type TestDb } from '../helpers/mongo.js';
+
+const NOW = new Date('2026-11-26T10:00:00+08:00'); // week 8 of 2026Q4 has passed
+
+/** The prediction read and built per slice of whole teams equals the one read all at once. */
+describe('predicting per slice of reps (on the MongoDB-wire test server)', () => {
+  let db: TestDb;
+  let m: Models;
+
+  beforeAll(async () => {
+    db = await connectTestDb('predictionslices');
+    m = createModels(db.conn);
+    await ensureIndexes(m);
+    await loadDemoCompany({ models: m, db: db.conn.db!, seed: 11, size: 24, now: NOW, timeZone: 'Asia/Shanghai', logger: silentLogger, chunkReps: 12, historyQuarters: 2 });
+    await new ModelKeeper({ models: m, clock: { now: () => NOW }, logger: silentLogger }).ensure();
+  }, 240_000);
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const rows = (s: PredictionSet) => (s.status === 'no-quarter' ? [] : [...s.rows].sort((a, b) => `${a.personId}|${a.metric}`.localeCompare(`${b.personId}|${b.metric}`)));
+
+  it('gives the same rows, probabilities and factors as all at once, with more than one slice', async () => {
+    const all = await predictNow(m, NOW, { week: 8, metrics: ['signed_amount', 'new_customers'] });
+    expect(all.status).toBe('ok');
+    const teams = new Set((await m.Person.find({ role: 'rep' }).lean()).map((p) => p.managerId));
+    expect(teams.size).toBeGreaterThan(1);
+    for (const size of [1, 7]) {
+      const sliced = await predictNow(m, NOW, { week: 8, metrics: ['signed_amount', 'new_customers'], sliceReps: size });
+      expect(sliced.status).toBe(all.status);
+      expect(rows(sliced).length).toBeGreaterThan(0);
+      expect(rows(sliced)).toEqual(rows(all));
+      if (sliced.status !== 'no-quarter' && all.status !== 'no-quarter') expect(sliced.modelVersion).toBe(all.modelVersion);
+    }
+  }, 120_000);
+});
