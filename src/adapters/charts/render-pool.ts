@@ -7,18 +7,14 @@
  * - a worker that crashes rejects its in-flight task and is replaced (with backoff if it keeps dying at boot).
  *
  * The worker entry is `render-worker` next to this module with the same extension: `.js` when running the
- * compiled dist/, `.ts` when running from source (tsx, vitest). On Node 20 tsx does not register itself in
- * worker threads, so for `.ts` a tiny eval'd bootstrap registers tsx's ESM loader in the worker first.
+ * compiled dist/, `.ts` when running from source (tsx, vitest); src/adapters/threads/module-worker.ts starts it.
  */
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
+import { moduleWorkerEntry, startModuleWorker } from '../threads/module-worker.js';
 import type { RenderOptions } from './vega-renderer.js';
 import type { RenderRequest, RenderResponse, WorkerHeap, WorkerReady } from './render-worker.js';
 
@@ -79,45 +75,6 @@ interface Slot {
   heap?: WorkerHeap | undefined;
 }
 
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxApiUrl) (await import(workerData.tsxApiUrl)).register();
-  await import(workerData.entryUrl);
-})().catch((err) => { setImmediate(() => { throw err; }); });
-`;
-
-interface WorkerEntry {
-  entryUrl: string;
-  tsxApiUrl: string | undefined;
-}
-
-function resolveWorkerEntry(): WorkerEntry {
-  const here = import.meta.url;
-  const ext = extname(fileURLToPath(here)) || '.js';
-  const entryUrl = new URL(`./render-worker${ext}`, here).href;
-  if (ext !== '.ts' && ext !== '.mts') return { entryUrl, tsxApiUrl: undefined };
-  return { entryUrl, tsxApiUrl: resolveTsxEsmApi() };
-}
-
-/** URL of tsx's ESM register API ('tsx/esm/api', import condition). */
-function resolveTsxEsmApi(): string {
-  try {
-    const resolved = (import.meta as ImportMeta & { resolve?: (s: string) => string }).resolve?.('tsx/esm/api');
-    if (resolved && /\.mjs$/.test(resolved)) return resolved;
-  } catch {
-    // fall through
-  }
-  try {
-    const cjsPath = createRequire(import.meta.url).resolve('tsx/esm/api'); // the require-condition build …
-    const mjsPath = cjsPath.replace(/\.cjs$/, '.mjs'); // … whose ESM sibling is the one that works in a worker
-    if (existsSync(mjsPath)) return pathToFileURL(mjsPath).href;
-  } catch {
-    // fall through
-  }
-  throw new AppError('config', 'render pool runs from TypeScript sources but tsx could not be resolved for its workers');
-}
-
 const ERROR_CODES = new Set<ErrorCode>(['config', 'user_input', 'forbidden', 'not_found', 'conflict', 'platform', 'render', 'database', 'internal']);
 
 export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPool {
@@ -125,7 +82,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPoo
   const maxQueue = opts.maxQueue ?? 200;
   const taskTimeoutMs = opts.taskTimeoutMs ?? 30_000;
   const log = (opts.logger ?? silentLogger).child({ component: 'render-pool' });
-  const entry = resolveWorkerEntry();
+  const entry = moduleWorkerEntry(import.meta.url, 'render-worker');
 
   const slots: Slot[] = [];
   const queue: Task[] = [];
@@ -134,7 +91,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): StartedRenderPoo
   let restarts = 0;
 
   function spawn(slot: Slot): void {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry, ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}) });
+    const worker = startModuleWorker(entry, opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {});
     slot.worker = worker;
     slot.startedAt = Date.now();
     slot.heap = undefined;

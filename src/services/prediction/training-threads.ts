@@ -5,16 +5,11 @@
  * one training and are then terminated (the retrain is weekly; nothing to keep warm).
  *
  * The worker entry is `training-worker` next to this module with the same extension: `.js` from the
- * compiled dist/, `.ts` from source (tsx, vitest), where an eval'd bootstrap registers tsx's ESM loader
- * in the worker first, as src/adapters/charts/render-pool.ts does (Node 20's tsx does not register itself
- * in worker threads).
+ * compiled dist/, `.ts` from source (tsx, vitest), started by src/adapters/threads/module-worker.ts.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorkerEntry, startModuleWorker } from '../../adapters/threads/module-worker.js';
 import { trainWeekModel, type TrainingRow, type WeekModel } from '../../domain/prediction/model.js';
 import { packRows, type TrainRequest, type TrainResponse } from './training-worker.js';
 
@@ -29,24 +24,6 @@ export function defaultTrainingThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxApiUrl) (await import(workerData.tsxApiUrl)).register();
-  await import(workerData.entryUrl);
-})().catch((err) => { setImmediate(() => { throw err; }); });
-`;
-
-function workerEntry(): { entryUrl: string; tsxApiUrl: string | undefined } {
-  const ext = extname(fileURLToPath(import.meta.url)) || '.js';
-  const entryUrl = new URL(`./training-worker${ext}`, import.meta.url).href;
-  if (ext !== '.ts' && ext !== '.mts') return { entryUrl, tsxApiUrl: undefined };
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const mjs = cjs.replace(/\.cjs$/, '.mjs'); // the ESM build is the one that works in a worker
-  if (!existsSync(mjs)) throw new Error('training threads run from TypeScript sources but tsx/esm/api could not be resolved');
-  return { entryUrl, tsxApiUrl: pathToFileURL(mjs).href };
-}
-
 /**
  * The week models of `tasks`, in order. `threads` ≤ 1 (or a single task) trains inline. A worker that
  * fails rejects the whole training (the caller logs it and keeps the model it had).
@@ -54,7 +31,7 @@ function workerEntry(): { entryUrl: string; tsxApiUrl: string | undefined } {
 export async function trainWeekModels(tasks: readonly WeekModelTask[], threads = defaultTrainingThreads()): Promise<WeekModel[]> {
   const n = Math.min(threads, tasks.length);
   if (n <= 1) return tasks.map((t) => trainWeekModel(t.rows, t.week, t.featureKeys));
-  const entry = workerEntry();
+  const entry = moduleWorkerEntry(import.meta.url, 'training-worker');
   const results = new Array<WeekModel>(tasks.length);
   const workers: Worker[] = [];
   let next = 0;
@@ -76,7 +53,7 @@ export async function trainWeekModels(tasks: readonly WeekModelTask[], threads =
         reject(err);
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(BOOTSTRAP, { eval: true, workerData: entry });
+        const w = startModuleWorker(entry);
         workers.push(w);
         w.on('message', (msg: TrainResponse) => {
           if (!msg.ok) return fail(new Error(`training worker: ${msg.message}`));
