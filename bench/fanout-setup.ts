@@ -97,13 +97,35 @@ export async function startBot(fake: FakeDingTalk, company: Company, env: Record
   await bot.waitFor(/trichain is up/, 120_000);
   const pid = bot.child.pid!;
   let peak = procStatus(pid, 'VmRSS');
+  // Where the peak came: the time of the highest sample and how much of the bot's log had been printed.
+  let peakAt = Date.now();
+  let peakOutLen = bot.output().length;
+  // A coarse timeline (max RSS per 5 s and the bot's last log message then), to line the peak up with a phase.
+  const timeline: Array<{ at: number; kb: number; outLen: number }> = [];
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, procStatus(pid, 'VmRSS'));
+      const kb = procStatus(pid, 'VmRSS');
+      if (kb > peak) (peak = kb), (peakAt = Date.now()), (peakOutLen = bot.output().length);
+      const bucket = Math.floor(Date.now() / 5000) * 5000;
+      const last = timeline.at(-1);
+      if (last?.at === bucket) (last.kb = Math.max(last.kb, kb)), (last.outLen = bot.output().length);
+      else timeline.push({ at: bucket, kb, outLen: bot.output().length });
     } catch {
       /* process gone */
     }
   }, 250);
+  /** The last JSON log message printed before `outLen` characters of output. */
+  const lastMsgBefore = (outLen: number) => {
+    const lines = bot.output().slice(0, outLen).split('\n').filter((l) => l.startsWith('{'));
+    for (let i = lines.length - 1; i >= 0; i--) {
+      try {
+        return String((JSON.parse(lines[i]!) as { msg?: unknown }).msg ?? '');
+      } catch {
+        /* a line cut by the slice */
+      }
+    }
+    return '';
+  };
   return {
     bot,
     pid,
@@ -115,6 +137,10 @@ export async function startBot(fake: FakeDingTalk, company: Company, env: Record
         return peak;
       }
     },
+    /** When the highest RSS sample was taken, and the bot's last log message before it. */
+    peakWhere: () => ({ at: peakAt, lastMsg: lastMsgBefore(peakOutLen) }),
+    /** Max RSS per 5 s since start (kB), with the last log message printed by then; collapses repeats. */
+    timeline: (from = 0) => timeline.filter((p) => p.at >= from).map((p) => ({ at: p.at, kb: p.kb, lastMsg: lastMsgBefore(p.outLen) })),
     /** The bot's JSON log lines with this msg. */
     logs: (msg: string) =>
       bot

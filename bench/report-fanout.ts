@@ -4,13 +4,15 @@
  *
  *   npx tsx bench/report-fanout.ts [--reps=2000,10000,50000] [--qps=20,20,100] [--activities=6,6,1]
  *        [--max-seconds=0,0,600] [--per-manager=8] [--slice=500] [--from=dist|src] [--build=no]
- *        [--bisect=render,upload,send,ledger]
+ *        [--bisect=render,upload,send,ledger] [--bot-log=FILE]
  *
  * Per size (lists give one value per size; a single value applies to all): a fresh database on one local
  * MongoDB-wire server (in memory, 6 GB heap; or MONGODB_URI), a bulk seed (raw documents, insertMany), the
  * bot as its own process (dist/src/main.js as the Docker image runs it, or --from=src), this week's
  * report scheduled for the minute that just passed, and the run watched until every card is out, or
  * until --max-seconds of fan-out (then the figures are for the part that went out, and say so).
+ *
+ * `--bot-log=FILE` keeps each size's bot log (JSON lines) in FILE.<reps>, to line the RSS timeline up with it.
  *
  * `--bisect` (bench-only, bench/fanout-bisect.mjs) takes parts of a card's path out of the compiled bot, to see
  * which part the memory follows. Per slice the bot's log gives RSS (anonymous / file-backed), the main heap,
@@ -21,7 +23,7 @@
  * when it was up and idle (the baseline measured in the same run); then the growth table and the machine's
  * load average before and after.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
@@ -135,11 +137,25 @@ try {
       for (const [k, l] of slicesLogged.entries()) {
         log(`  slice ${k + 1}: ${f(l, 'cards')} cards, load ${f(l, 'loadMs')} ms; rss ${f(l, 'rssMb')} (anon ${f(l, 'anonMb')}, file ${f(l, 'fileMb')}); heap ${f(l, 'heapUsedMb')}/${f(l, 'heapTotalMb')}; external ${f(l, 'externalMb')}, arrayBuffers ${f(l, 'arrayBuffersMb')}; worker heap ${f(l, 'workerHeapUsedMb')}/${f(l, 'workerHeapTotalMb')}, worker external ${f(l, 'workerExternalMb')}`);
       }
+      const where = bot.peakWhere();
+      log(`  peak ${mb(peakKb)} at ${((where.at - (started.time as number)) / 1000).toFixed(0)} s after the pass started; the bot's last log line before it: "${where.lastMsg}"`);
+      // The RSS timeline from 10 s before the report was scheduled: one line per phase (consecutive 5 s buckets
+      // with the same last log message are merged, showing their max).
+      const tl = bot.timeline();
+      const phases: Array<{ from: number; to: number; kb: number; msg: string }> = [];
+      for (const p of tl) {
+        const cur = phases.at(-1);
+        if (cur && cur.msg === p.lastMsg) (cur.to = p.at), (cur.kb = Math.max(cur.kb, p.kb));
+        else phases.push({ from: p.at, to: p.at, kb: p.kb, msg: p.lastMsg });
+      }
+      const t0 = started.time as number;
+      for (const ph of phases.slice(-60)) log(`    ${((ph.from - t0) / 1000).toFixed(0).padStart(5)} … ${((ph.to + 5000 - t0) / 1000).toFixed(0).padStart(5)} s  max RSS ${mb(ph.kb).padStart(7)}  after "${ph.msg}"`);
       log(
         `${reps} reps: ${row.out}/${row.cards} cards in ${row.totalS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s, ratio ${(row.totalS / row.floorS).toFixed(3)}), peak RSS ${mb(peakKb)}; ` +
           `RSS/heap at slices built (MB): ${rssBySlice.length > 12 ? [...rssBySlice.slice(0, 6), '…', ...rssBySlice.slice(-6)].join(' ') : rssBySlice.join(' ')}`,
       );
     } finally {
+      if (args.get('bot-log')) await writeFile(`${args.get('bot-log')}.${reps}`, bot.bot.output());
       await bot.stop();
       await fake.stop();
       await company.drop();
