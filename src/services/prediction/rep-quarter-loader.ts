@@ -34,7 +34,12 @@ function dimensionsOf(q: { reportDimensions?: Array<{ key?: string | null; name?
  * Loads every quarter that started before `asOf` (the current one included, as far as it has got).
  * Rep-quarters are those of people with the rep role and an approved goal with a positive target.
  */
-export async function loadRepQuarters(models: Models, asOf: Date, metrics: readonly PredictedMetric[], o: { lastQuarters?: number; people?: readonly string[] } = {}): Promise<LoadedHistory> {
+export async function loadRepQuarters(
+  models: Models,
+  asOf: Date,
+  metrics: readonly PredictedMetric[],
+  o: { lastQuarters?: number; people?: readonly string[]; finishedOnly?: boolean } = {},
+): Promise<LoadedHistory> {
   let qDocs = await models.Quarter.find({ startDate: { $lt: asOf } }).sort({ startDate: 1 }).lean();
   // Predicting today needs only today's quarter and the one before (for last quarter's attainment).
   if (o.lastQuarters) qDocs = qDocs.slice(-o.lastQuarters);
@@ -60,14 +65,17 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   const dimKeys = [...new Set(quarters.flatMap((q) => q.dimensions.map((d) => d.key)))];
   // Predicting today (lastQuarters) reads only today's activities: last quarter's attainment needs its deals
   // only. On the embedded database reading activities is most of a prediction's time (bench/prediction.ts).
-  const activityQuarters = o.lastQuarters ? ids.slice(-1) : ids;
+  // Training (`finishedOnly`) learns from finished quarters only: the running quarter's activities, the
+  // biggest part of a fresh company's data, were read and dropped (at 10,000 reps the pass's memory peak).
+  const finished = new Set(quarters.filter((q) => q.endMs <= asOf.getTime()).map((q) => q.id));
+  const activityQuarters = o.lastQuarters ? ids.slice(-1) : o.finishedOnly ? ids.filter((id) => finished.has(id)) : ids;
   // Everyone (training, no `people`): read the quarters' activities and drop the others here, instead of a
   // `$in` of every rep id: the embedded server checks `$in` by walking the list for each document (at 3,000
   // reps that one query took 19 s of a 38 s prediction step, at 10,000 reps minutes), and on MongoDB the
   // quarter alone uses its index as well. A slice (`people`, ≤ a few hundred ids) keeps its `$in`.
   const want = new Set(people2);
   const byPerson = o.people ? { personId: { $in: people2 } } : {};
-  const cursor = models.Activity.find({ quarterId: { $in: activityQuarters }, ...byPerson, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
+  const cursor = !activityQuarters.length ? emptyCursor() : models.Activity.find({ quarterId: { $in: activityQuarters }, ...byPerson, startAt: { $lt: asOf } }, { personId: 1, quarterId: 1, startAt: 1, type: 1, counted: 1, mergedInto: 1, dims: 1 }).lean().cursor({ batchSize: 5000 });
   // yielding: a 5,000-document batch folded in one task held stream acks and replies (docs/performance.md).
   for await (const a of yielding(cursor)) {
     if (!want.has(a.personId)) continue;
@@ -97,6 +105,7 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   for (const metric of metrics) {
     const list: RepQuarterData[] = [];
     quarters.forEach((q, qi) => {
+      if (o.finishedOnly && !finished.has(q.id)) return;
       for (const person of people2) {
         const target = targets.get(`${q.id}|${person}`)?.get(metric);
         if (!target) continue;
@@ -116,3 +125,6 @@ export async function loadRepQuarters(models: Models, asOf: Date, metrics: reado
   }
   return { quarters, data, managerOf, names };
 }
+
+/** No activities to read (a company with no finished quarter yet): no query at all. */
+async function* emptyCursor(): AsyncGenerator<never> {}

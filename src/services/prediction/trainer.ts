@@ -35,7 +35,7 @@ export async function historyKey(models: Models, asOf: Date): Promise<string> {
 export async function trainAndStore(models: Models, asOf: Date, logger: Logger, o: { threads?: number } = {}): Promise<TrainResult> {
   const t0 = performance.now();
   const key = await historyKey(models, asOf);
-  const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS);
+  const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS, { finishedOnly: true });
   const dims = h.quarters.at(-1)?.dimensions ?? [];
   const keys = featureDefs(dims).map((f) => f.key);
   const finishedBy = (list: readonly RepQuarterData[]) => list.filter((d) => d.endMs <= asOf.getTime());
