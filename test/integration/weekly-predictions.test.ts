@@ -3,7 +3,7 @@ import { createModels, ensureIndexes, type Models } from '../../src/adapters/mon
 import { silentLogger } from '../../src/logger.js';
 import { ModelKeeper } from '../../src/services/prediction/model-keeper.js';
 import { WeeklyPredictions } from '../../src/services/prediction/weekly-predictions.js';
-import { storePredictions } from '../../src/services/prediction/predictor.js';
+import { PredictionStore, storePredictions } from '../../src/services/prediction/predictor.js';
 import { ReportBuilder } from '../../src/services/weekly-report/report-builder.js';
 import { repCardValues } from '../../src/domain/report/card-values.js';
 import { metricValue } from '../../src/domain/report/format.js';
@@ -125,5 +125,24 @@ describe('storePredictions in chunks (on the MongoDB-wire test server)', () => {
       // First write wins: the repeat with other targets changed nothing.
       expect(stored.reduce((s, r) => s + (r.target as number), 0)).toBe(300 * 100 + (299 * 300) / 2);
     }
+  });
+
+  it('part by part (a slice at a time): the week reads as stored only after finish(), then holds every row once', async () => {
+    const metrics = ['signed_amount', 'new_customers'] as const;
+    const part = (from: number) => ({
+      status: 'thin' as const, quarterId: '2026Q4', week: 6, asOf: new Date('2026-11-13T09:00:00Z'), modelVersion: null, trainingQuarters: [], repQuarters: 0,
+      rows: metrics.flatMap((metric) => Array.from({ length: 260 }, (_, i) => ({ personId: `p${from + i}`, name: `p${from + i}`, managerId: null, metric, probability: from + i === 5 ? 0.4 : null, target: 1, achieved: 0, paceProjected: 0, factors: [] }))),
+    });
+    const store = new PredictionStore(m);
+    await store.add(part(0));
+    await store.add(part(260));
+    // A crash here: no metric has its first row yet, so WeeklyPredictions.ensure writes the week again.
+    expect(await m.Prediction.distinct('metric', { quarterId: '2026Q4', week: 6, personId: 'p0' })).toEqual([]);
+    expect(await m.Prediction.countDocuments({ quarterId: '2026Q4', week: 6 })).toBe(2 * 520 - 2);
+    await store.finish();
+    expect(store.rows).toBe(2 * 520);
+    expect(store.withProbability).toBe(2);
+    for (const metric of metrics) expect(await m.Prediction.countDocuments({ quarterId: '2026Q4', week: 6, metric })).toBe(520);
+    expect((await m.Prediction.findById('2026Q4|w6|p5|signed_amount').lean())?.probability).toBe(0.4);
   });
 });

@@ -73,19 +73,33 @@ async function repSlices(models: Models, size: number): Promise<string[][]> {
  */
 export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number; sliceReps?: number } = {}): Promise<PredictionSet> {
   const metrics = o.metrics ?? ['signed_amount'];
-  const stored = await latestModel(models); // once: every slice is predicted by the same model version
-  if (!o.sliceReps) return predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2 }), asOf, metrics, o);
+  if (!o.sliceReps) return predictLoaded(await latestModel(models), await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2 }), asOf, metrics, o);
   let set: PredictionSet | undefined;
-  for (const people of await repSlices(models, o.sliceReps)) {
-    const part = predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people }), asOf, metrics, o);
+  for await (const part of predictSlices(models, asOf, { ...o, sliceReps: o.sliceReps })) {
     if (part.status === 'no-quarter') return part;
     if (!set || set.status === 'no-quarter') set = part;
     else set.rows.push(...part.rows);
   }
-  if (!set) return predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people: [] }), asOf, metrics, o);
   // A slice without a rep with a target says 'thin' on its own: the status is the whole set's.
-  if (set.status !== 'too-early' && set.status !== 'no-quarter') set.status = set.rows.some((r) => r.probability !== null) ? 'ok' : 'thin';
-  return set;
+  if (set && set.status !== 'too-early' && set.status !== 'no-quarter') set.status = set.rows.some((r) => r.probability !== null) ? 'ok' : 'thin';
+  return set!;
+}
+
+/**
+ * The prediction a slice of whole teams at a time (`sliceReps` reps), for a caller that stores or sends
+ * each part and lets it go: what is held is one slice's activities and rows, not the company's (issue 14).
+ * Every part is predicted by the same model version; with no reps at all, one empty part. A part's status
+ * is its own slice's (a slice with no rep with a target says 'thin').
+ */
+export async function* predictSlices(models: Models, asOf: Date, o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number; sliceReps: number }): AsyncGenerator<PredictionSet> {
+  const metrics = o.metrics ?? ['signed_amount'];
+  const stored = await latestModel(models); // once: every slice is predicted by the same model version
+  let any = false;
+  for (const people of await repSlices(models, o.sliceReps)) {
+    any = true;
+    yield predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people }), asOf, metrics, o);
+  }
+  if (!any) yield predictLoaded(stored, await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people: [] }), asOf, metrics, o);
 }
 
 function predictLoaded(stored: StoredModel | null, h: LoadedHistory, asOf: Date, metrics: readonly PredictedMetric[], o: { lang?: Lang; week?: number }): PredictionSet {
@@ -152,14 +166,40 @@ const STORE_CHUNK = 250;
 
 /** Stores the predictions (first write wins: what an alert was sent on stays what it was). */
 export async function storePredictions(models: Models, set: Extract<PredictionSet, { rows: unknown }>): Promise<void> {
-  // Each row is its own $setOnInsert upsert. The week counts as stored once each metric has a row
-  // (WeeklyPredictions.ensure), so each metric's first row is written last: a crash between chunks leaves
-  // the week "not stored", and the next pass upserts the rest without changing what was already stored.
-  const first = new Map<string, RepPrediction>();
-  for (const r of set.rows) if (!first.has(r.metric)) first.set(r.metric, r);
-  const last = new Set(first.values());
-  const rows = [...set.rows.filter((r) => !last.has(r)), ...last];
-  for (let i = 0; i < rows.length; i += STORE_CHUNK) await storeChunk(models, set, rows.slice(i, i + STORE_CHUNK));
+  const store = new PredictionStore(models);
+  await store.add(set);
+  await store.finish();
+}
+
+/**
+ * Stores a week's predictions part by part (a slice at a time). Each row is its own $setOnInsert upsert.
+ * The week counts as stored once each metric has a row (WeeklyPredictions.ensure), so each metric's first
+ * row is held back and written by finish(): a crash before then leaves the week "not stored", and the next
+ * pass upserts the rest without changing what was already stored.
+ */
+export class PredictionStore {
+  private readonly held = new Map<string, { set: Extract<PredictionSet, { rows: unknown }>; row: RepPrediction }>();
+  rows = 0;
+  withProbability = 0;
+
+  constructor(private readonly models: Models) {}
+
+  async add(set: Extract<PredictionSet, { rows: unknown }>): Promise<void> {
+    const rest: RepPrediction[] = [];
+    for (const r of set.rows) {
+      this.rows++;
+      if (r.probability !== null) this.withProbability++;
+      if (this.held.has(r.metric)) rest.push(r);
+      else this.held.set(r.metric, { set, row: r });
+    }
+    for (let i = 0; i < rest.length; i += STORE_CHUNK) await storeChunk(this.models, set, rest.slice(i, i + STORE_CHUNK));
+  }
+
+  /** Writes the held-back rows: from now on the week reads as stored. */
+  async finish(): Promise<void> {
+    for (const { set, row } of this.held.values()) await storeChunk(this.models, set, [row]);
+    this.held.clear();
+  }
 }
 
 async function storeChunk(models: Models, set: Extract<PredictionSet, { rows: unknown }>, rows: readonly RepPrediction[]): Promise<void> {

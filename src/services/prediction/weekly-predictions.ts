@@ -10,7 +10,7 @@ import type { Models } from '../../adapters/mongo/models/index.js';
 import { PREDICTED_METRICS } from '../../domain/prediction/features.js';
 import type { Logger } from '../../logger.js';
 import type { ModelKeeper } from './model-keeper.js';
-import { FIRST_PREDICTION_WEEK, predictNow, storePredictions, wholeWeeks } from './predictor.js';
+import { FIRST_PREDICTION_WEEK, PredictionStore, predictSlices, wholeWeeks } from './predictor.js';
 
 /** Reps per slice when the week's predictions are read and built (whole teams; see predictNow). */
 export const PREDICTION_SLICE_REPS = 500;
@@ -36,11 +36,19 @@ export class WeeklyPredictions {
     if (PREDICTED_METRICS.every((m) => have.includes(m))) return { state: 'stored-before', quarterId, week: w };
     const t0 = performance.now();
     await this.d.keeper.ensure();
-    // Read and predicted per slice of whole teams: the activities held at once are one slice's (issue 14).
-    const set = await predictNow(this.d.models, asOf, { week: w, metrics: PREDICTED_METRICS, sliceReps: this.d.sliceReps ?? PREDICTION_SLICE_REPS });
-    if (set.status === 'no-quarter' || set.quarterId !== quarterId) return { state: 'no-quarter', quarterId };
-    await storePredictions(this.d.models, set);
-    const r = { state: 'stored' as const, quarterId, week: w, status: set.status === 'ok' ? ('ok' as const) : ('thin' as const), modelVersion: set.modelVersion, rows: set.rows.length, ms: Math.round(performance.now() - t0) };
+    // Read, predicted and stored per slice of whole teams: the activities and rows held at once are one
+    // slice's, not the company's (issue 14).
+    const store = new PredictionStore(this.d.models);
+    let modelVersion: number | null = null;
+    for await (const part of predictSlices(this.d.models, asOf, { week: w, metrics: PREDICTED_METRICS, sliceReps: this.d.sliceReps ?? PREDICTION_SLICE_REPS })) {
+      if (part.status === 'no-quarter' || part.quarterId !== quarterId) return { state: 'no-quarter', quarterId };
+      modelVersion = part.modelVersion;
+      await store.add(part);
+    }
+    await store.finish();
+    // 'ok' when any rep got a model-based probability (a slice alone may say 'thin': the week's is the whole's).
+    const status = store.withProbability > 0 ? ('ok' as const) : ('thin' as const);
+    const r = { state: 'stored' as const, quarterId, week: w, status, modelVersion, rows: store.rows, ms: Math.round(performance.now() - t0) };
     this.d.logger.info(r, 'prediction: week stored');
     return r;
   }
