@@ -20,7 +20,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import sharp from 'sharp';
 import { AppError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { prepareForRaster } from './svg-raster-prep.js';
@@ -322,11 +321,22 @@ export async function svgToPng(
   const scale = opts.scale ?? 2;
   checkScale(scale);
   try {
+    const sharp = await loadSharp();
     const img = sharp(Buffer.from(prepareForRaster(svg)), { density: 72 * scale });
     return await img.png({ compressionLevel: opts.compressionLevel ?? 2, adaptiveFiltering: false }).toBuffer();
   } catch (err) {
     throw new AppError('render', `SVG rasterization failed: ${describe(err)}`, { cause: err, userMessage: '图表生成失败' });
   }
+}
+
+/**
+ * sharp (libvips) only for the librsvg path: the default canvas path never calls it, and loading it in a
+ * render worker maps libvips' code and starts its thread pool (memory a Friday pass pays for nothing).
+ */
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+async function loadSharp(): Promise<typeof import('sharp')['default']> {
+  sharpModule ??= import('sharp');
+  return (await sharpModule).default;
 }
 
 /** vega-lite spec → PNG bytes at `scale`× (default 2×). Errors are AppError('render'). */
