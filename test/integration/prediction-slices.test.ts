@@ -4,6 +4,7 @@ import { loadDemoCompany } from '../../src/demo/load-demo.js';
 import { silentLogger } from '../../src/logger.js';
 import { ModelKeeper } from '../../src/services/prediction/model-keeper.js';
 import { predictNow, type PredictionSet } from '../../src/services/prediction/predictor.js';
+import { trainAndStore } from '../../src/services/prediction/trainer.js';
 import { connectTestDb, type TestDb } from '../helpers/mongo.js';
 
 const NOW = new Date('2026-11-26T10:00:00+08:00'); // week 8 of 2026Q4 has passed
@@ -38,5 +39,37 @@ describe('predicting per slice of reps (on the MongoDB-wire test server)', () =>
       expect(rows(sliced)).toEqual(rows(all));
       if (sliced.status !== 'no-quarter' && all.status !== 'no-quarter') expect(sliced.modelVersion).toBe(all.modelVersion);
     }
+  }, 120_000);
+
+  it('trains the same models and backtest read a slice of reps at a time as all at once', async () => {
+    const stored = async (version: number) => {
+      const d = (await m.PredictionModel.findById(version).lean())!;
+      return { status: d.status, trainingQuarters: d.trainingQuarters, repQuarters: d.repQuarters, dimensions: d.dimensions, models: d.models, backtest: d.backtest };
+    };
+    const whole = await trainAndStore(m, NOW, silentLogger, { threads: 1, sliceReps: 100_000 });
+    expect(whole.status).toBe('trained');
+    // Every finished rep-quarter with an approved 签约额 target, counted here from the goals.
+    const finished = (await m.Quarter.find({ endDate: { $lte: NOW } }).lean()).map((q) => String(q._id));
+    const reps = new Set((await m.Person.find({ role: 'rep' }).lean()).map((p) => String(p._id)));
+    const goals = await m.Goal.find({ quarterId: { $in: finished }, status: 'approved' }).lean();
+    const signedGoals = goals.filter((g) => reps.has(g.ownerId) && (g.targets ?? []).some((t) => t.metric === 'signed_amount' && (t.value ?? 0) > 0));
+    expect(whole.repQuarters).toBe(signedGoals.length);
+    for (const sliceReps of [1, 7]) {
+      const sliced = await trainAndStore(m, NOW, silentLogger, { threads: 1, sliceReps });
+      expect(await stored(sliced.version)).toEqual(await stored(whole.version));
+    }
+  }, 120_000);
+
+  it('above the cap trains on a share of the rep-quarters, the same share however the history is read', async () => {
+    const cap = 20;
+    const a = await trainAndStore(m, NOW, silentLogger, { threads: 1, sliceReps: 100_000, maxRepQuarters: cap });
+    const b = await trainAndStore(m, NOW, silentLogger, { threads: 1, sliceReps: 3, maxRepQuarters: cap });
+    const all = await trainAndStore(m, NOW, silentLogger, { threads: 1 });
+    // A hash-chosen share of about cap / total: fewer than all, not none, and identical across the two reads.
+    expect(a.repQuarters).toBeLessThan(all.repQuarters);
+    expect(a.repQuarters).toBeGreaterThan(0);
+    expect(b.repQuarters).toBe(a.repQuarters);
+    const docs = await m.PredictionModel.find({ _id: { $in: [a.version, b.version] } }).sort({ _id: 1 }).lean();
+    expect(docs[1]!.models).toEqual(docs[0]!.models);
   }, 120_000);
 });

@@ -5,7 +5,10 @@
  * on the same training quarters: pace (achieved so far × weeks ÷ weeks elapsed, as a ratio to target) and
  * last quarter's attainment. Pure.
  */
-import { featureDefs, featuresAt, paceProjection, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
+import { featureDefs, featuresAt, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
+import { at, repQuarterRow, rowsAt, type RepQuarterRow } from './training-set.js';
+
+export { paceFeature } from './features.js';
 import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow, type WeekModelOptions } from './model.js';
 import { fitGbt, predictGbt } from './gbt.js';
 import { scorePredictions, type Scores } from './metrics.js';
@@ -45,8 +48,8 @@ export interface BacktestOptions {
 }
 
 /** Rep-quarters grouped by quarter, quarters in time order. */
-export function byQuarter(data: readonly RepQuarterData[]): Array<{ quarterId: string; startMs: number; reps: RepQuarterData[] }> {
-  const m = new Map<string, { quarterId: string; startMs: number; reps: RepQuarterData[] }>();
+export function byQuarter<T extends { quarterId: string; startMs: number }>(data: readonly T[]): Array<{ quarterId: string; startMs: number; reps: T[] }> {
+  const m = new Map<string, { quarterId: string; startMs: number; reps: T[] }>();
   for (const d of data) {
     const q = m.get(d.quarterId) ?? { quarterId: d.quarterId, startMs: d.startMs, reps: [] };
     q.reps.push(d);
@@ -60,6 +63,14 @@ export function trainingRows(data: readonly RepQuarterData[], week: number, dims
 }
 
 export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOptions): BacktestResult {
+  return runBacktestOnRows(
+    finished.map((d) => repQuarterRow(d, o.weeks, o.dimensions)),
+    { ...o, metric: finished[0]?.metric ?? 'signed_amount' },
+  );
+}
+
+/** The backtest on rep-quarters already reduced to their rows (repQuarterRow with every week of `o.weeks`). */
+export function runBacktestOnRows(finished: readonly RepQuarterRow[], o: BacktestOptions & { metric: string }): BacktestResult {
   const quarters = byQuarter(finished);
   const keys = featureDefs(o.dimensions).map((f) => f.key);
   const origins = quarters.filter((q, i) => i >= THIN.minQuarters && (!o.fromQuarter || q.quarterId >= o.fromQuarter));
@@ -68,19 +79,19 @@ export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOpti
     const acc = { model: [] as number[], pace: [] as number[], last: [] as number[], y: [] as number[] };
     for (const origin of origins) {
       const train = quarters.filter((q) => q.startMs < origin.startMs).flatMap((q) => q.reps);
-      const rows = trainingRows(train, week, o.dimensions);
+      const rows = rowsAt(train, week);
       if (new Set(rows.map((r) => r.y)).size < 2) continue;
       const kind = o.model ?? 'logistic';
       const model = kind === 'logistic' ? trainWeekModel(rows, week, keys, undefined, o.logistic) : undefined;
       const trees = kind === 'gbt' ? fitGbt(rows.map((r) => r.x), rows.map((r) => r.y)) : undefined;
-      const pace = fitBaseline(train.map((d) => paceFeature(d, week)), rows.map((r) => r.y));
-      const last = fitBaseline(train.map((d) => (d.lastAttainment === null ? Number.NaN : d.lastAttainment)), rows.map((r) => r.y));
+      const pace = fitBaseline(train.map((d) => at(d, week).pace), rows.map((r) => r.y));
+      const last = fitBaseline(train.map((d) => d.last), rows.map((r) => r.y));
       for (const d of origin.reps) {
-        const x = featuresAt(d, week, o.dimensions);
+        const { x, pace: p } = at(d, week);
         acc.model.push(model ? predictProbability(model, x) : predictGbt(trees!, x));
-        acc.pace.push(predictBaseline(pace, paceFeature(d, week)));
-        acc.last.push(predictBaseline(last, d.lastAttainment === null ? Number.NaN : d.lastAttainment));
-        acc.y.push(reachedTarget(d) ? 1 : 0);
+        acc.pace.push(predictBaseline(pace, p));
+        acc.last.push(predictBaseline(last, d.last));
+        acc.y.push(d.y);
       }
     }
     return {
@@ -91,10 +102,6 @@ export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOpti
       lastQuarter: scorePredictions(acc.last, acc.y, o.threshold),
     };
   });
-  return { metric: finished[0]?.metric ?? 'signed_amount', model: o.model ?? 'logistic', threshold: o.threshold, weeks, quartersSeen: quarters.map((q) => q.quarterId), skipped };
+  return { metric: o.metric, model: o.model ?? 'logistic', threshold: o.threshold, weeks, quartersSeen: quarters.map((q) => q.quarterId), skipped };
 }
 
-/** The pace baseline's one feature: the projected ÷ target ratio, on a log scale (ratios are skewed). */
-export function paceFeature(d: RepQuarterData, week: number): number {
-  return Math.log(0.05 + paceProjection(d, week).ratio);
-}

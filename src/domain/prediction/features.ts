@@ -209,3 +209,8 @@ export function paceProjection(d: RepQuarterData, week: number): { achieved: num
   const projected = (achieved * weeksInQuarter(d)) / elapsed;
   return { achieved, projected, ratio: projected / d.target };
 }
+
+/** The pace baseline's one feature: the projected ÷ target ratio, on a log scale (ratios are skewed). */
+export function paceFeature(d: RepQuarterData, week: number): number {
+  return Math.log(0.05 + paceProjection(d, week).ratio);
+}

@@ -9,6 +9,7 @@ import { featureDefs, featuresAt, paceProjection, type PredictedMetric } from '.
 import { columnMedians, explain, predictProbability, type WeekModel } from '../../domain/prediction/model.js';
 import { latestModel, type StoredModel } from './trainer.js';
 import { loadRepQuarters, type LoadedHistory } from './rep-quarter-loader.js';
+import { repSlices } from './rep-slices.js';
 
 export const FIRST_PREDICTION_WEEK = 4;
 const WEEK_MS = 7 * 86_400_000;
@@ -47,24 +48,6 @@ export function wholeWeeks(startMs: number, asOf: Date): number {
 /** Week of the quarter at `asOf`: 1 in its first seven days. */
 export function weekOfQuarter(startMs: number, asOf: Date): number {
   return Math.max(1, Math.min(13, Math.floor((asOf.getTime() - startMs) / WEEK_MS) + 1));
-}
-
-/**
- * Reps in slices of about `size`, whole teams together (a rep's factors compare with the median of the
- * reps of the same manager, so a team is never split; a team bigger than `size` is a slice of its own).
- */
-async function repSlices(models: Models, size: number): Promise<string[][]> {
-  const reps = await models.Person.find({ role: 'rep' }, { _id: 1, managerId: 1 }).sort({ _id: 1 }).lean();
-  const teams = new Map<string, string[]>();
-  for (const r of reps) teams.set(String(r.managerId ?? ''), [...(teams.get(String(r.managerId ?? '')) ?? []), String(r._id)]);
-  const slices: string[][] = [];
-  let cur: string[] = [];
-  for (const team of teams.values()) {
-    if (cur.length && cur.length + team.length > size) (slices.push(cur), (cur = []));
-    cur.push(...team);
-  }
-  if (cur.length) slices.push(cur);
-  return slices;
 }
 
 /**

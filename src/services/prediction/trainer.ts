@@ -5,11 +5,13 @@
  */
 import type { Models } from '../../adapters/mongo/models/index.js';
 import { isDuplicateKeyError } from '../../errors.js';
-import { runBacktest, trainingRows } from '../../domain/prediction/backtest.js';
-import { featureDefs, PREDICTED_METRICS, type RepQuarterData } from '../../domain/prediction/features.js';
+import { runBacktestOnRows } from '../../domain/prediction/backtest.js';
+import { featureDefs, PREDICTED_METRICS, type PredictedMetric, type TrackedDimensionRef } from '../../domain/prediction/features.js';
+import { byQuarterThenPerson, repQuarterRow, rowsAt, sampleRule, type RepQuarterRow } from '../../domain/prediction/training-set.js';
 import { isThin, type WeekModel } from '../../domain/prediction/model.js';
 import type { Logger } from '../../logger.js';
-import { loadRepQuarters } from './rep-quarter-loader.js';
+import { loadRepQuarters, type QuarterInfo } from './rep-quarter-loader.js';
+import { repSlices } from './rep-slices.js';
 import { trainWeekModels, type WeekModelTask } from './training-threads.js';
 
 /** Weeks of the quarter a model is trained for (predictions start at week 4; a quarter has 13). */
@@ -31,26 +33,75 @@ export async function historyKey(models: Models, asOf: Date): Promise<string> {
   return `${ids.join(',')}|${goals}`;
 }
 
+/** Reps read per slice when training: the activities held at once are one slice's (issue 14). */
+export const TRAINING_SLICE_REPS = 500;
+/**
+ * At most this many rep-quarters per metric train a model; a larger history trains on a share of it chosen
+ * by a hash of the rep-quarter (sampleRule), so the memory and time of a retrain stop growing with the
+ * company. ~20 features need far fewer rows than this for stable coefficients; the demo company and any
+ * history below the cap train on everything.
+ */
+export const MAX_TRAINING_REP_QUARTERS = 12_000;
+
+/**
+ * Finished rep-quarters reduced to their training rows (repQuarterRow at MODEL_WEEKS), per metric, read a
+ * slice of reps at a time and sorted by quarter and person (the same rows whatever the slicing).
+ */
+async function loadTrainingRows(
+  models: Models,
+  asOf: Date,
+  o: { sliceReps: number; cap: number },
+): Promise<{ quarters: QuarterInfo[]; dims: TrackedDimensionRef[]; rows: Map<PredictedMetric, RepQuarterRow[]>; seen: Map<PredictedMetric, number> }> {
+  const finishedIds = (await models.Quarter.find({ startDate: { $lt: asOf }, endDate: { $lte: asOf } }, { _id: 1 }).lean()).map((q) => String(q._id));
+  const keep = new Map<PredictedMetric, (quarterId: string, personId: string) => boolean>();
+  for (const metric of PREDICTED_METRICS) {
+    const total = finishedIds.length ? await models.Goal.countDocuments({ quarterId: { $in: finishedIds }, status: 'approved', targets: { $elemMatch: { metric, value: { $gt: 0 } } } }) : 0;
+    keep.set(metric, sampleRule(total, o.cap));
+  }
+  const rows = new Map<PredictedMetric, RepQuarterRow[]>(PREDICTED_METRICS.map((m) => [m, []]));
+  const seen = new Map<PredictedMetric, number>(PREDICTED_METRICS.map((m) => [m, 0]));
+  let quarters: QuarterInfo[] | undefined;
+  let dims: TrackedDimensionRef[] = [];
+  const slices = await repSlices(models, o.sliceReps);
+  for (const people of slices.length ? slices : [[]]) {
+    const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS, { finishedOnly: true, people });
+    // The features of the quarter in progress: what the model will be asked about (HR may track new ones).
+    if (!quarters) (quarters = h.quarters), (dims = h.quarters.at(-1)?.dimensions ?? []);
+    for (const metric of PREDICTED_METRICS) {
+      for (const d of h.data.get(metric) ?? []) {
+        if (d.endMs > asOf.getTime()) continue;
+        seen.set(metric, seen.get(metric)! + 1);
+        if (keep.get(metric)!(d.quarterId, d.personId)) rows.get(metric)!.push(repQuarterRow(d, MODEL_WEEKS, dims));
+      }
+    }
+  }
+  for (const list of rows.values()) list.sort(byQuarterThenPerson);
+  return { quarters: quarters ?? [], dims, rows, seen };
+}
+
 /** `threads`: worker threads for the week models (default one per core, at most 4; 1 = on this thread). */
-export async function trainAndStore(models: Models, asOf: Date, logger: Logger, o: { threads?: number } = {}): Promise<TrainResult> {
+export async function trainAndStore(
+  models: Models,
+  asOf: Date,
+  logger: Logger,
+  o: { threads?: number; sliceReps?: number; maxRepQuarters?: number } = {},
+): Promise<TrainResult> {
   const t0 = performance.now();
   const key = await historyKey(models, asOf);
-  const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS, { finishedOnly: true });
-  const dims = h.quarters.at(-1)?.dimensions ?? [];
+  const h = await loadTrainingRows(models, asOf, { sliceReps: o.sliceReps ?? TRAINING_SLICE_REPS, cap: o.maxRepQuarters ?? MAX_TRAINING_REP_QUARTERS });
+  const dims = h.dims;
   const keys = featureDefs(dims).map((f) => f.key);
-  const finishedBy = (list: readonly RepQuarterData[]) => list.filter((d) => d.endMs <= asOf.getTime());
   const byMetric: Record<string, WeekModel[]> = {};
   const backtest: Record<string, unknown> = {};
-  const signed = finishedBy(h.data.get('signed_amount') ?? []);
-  const rowsSigned = trainingRows(signed, 8, dims);
-  const thin = isThin(rowsSigned);
+  const signed = h.rows.get('signed_amount') ?? [];
+  const thin = isThin(rowsAt(signed, 8));
   if (!thin) {
     // Every (metric, week) model on the training threads at once; the backtests meanwhile on this thread.
     const tasks: Array<WeekModelTask & { metric: string }> = [];
     for (const metric of PREDICTED_METRICS) {
-      const data = finishedBy(h.data.get(metric) ?? []);
+      const data = h.rows.get(metric) ?? [];
       for (const week of MODEL_WEEKS) {
-        const rows = trainingRows(data, week, dims);
+        const rows = rowsAt(data, week);
         if (isThin(rows) || new Set(rows.map((r) => r.y)).size < 2) continue;
         tasks.push({ metric, rows, week, featureKeys: keys });
       }
@@ -60,11 +111,13 @@ export async function trainAndStore(models: Models, asOf: Date, logger: Logger, 
       logger.warn({ err }, 'prediction: training threads failed; training on the main thread');
       return trainWeekModels(tasks, 1);
     });
-    for (const metric of PREDICTED_METRICS) backtest[metric] = runBacktest(finishedBy(h.data.get(metric) ?? []), { weeks: BACKTEST_WEEKS, threshold: 0.5, dimensions: dims });
+    for (const metric of PREDICTED_METRICS) backtest[metric] = runBacktestOnRows(h.rows.get(metric) ?? [], { weeks: BACKTEST_WEEKS, threshold: 0.5, dimensions: dims, metric });
     (await trained).forEach((m, i) => (byMetric[tasks[i]!.metric] ??= []).push(m));
   }
   const quarters = [...new Set(signed.map((d) => d.quarterId))];
   const spans = h.quarters.filter((q) => quarters.includes(q.id));
+  const sampled = [...h.seen].some(([m, n]) => n > (h.rows.get(m)?.length ?? 0));
+  if (sampled) logger.info({ seen: Object.fromEntries(h.seen), kept: Object.fromEntries([...h.rows].map(([m, l]) => [m, l.length])), cap: o.maxRepQuarters ?? MAX_TRAINING_REP_QUARTERS }, 'prediction: training on a sample of the history');
   const doc = {
     trainedAt: new Date(),
     asOf,
