@@ -1,7 +1,7 @@
 import { weeklyReportJob } from '../../../jobs/weekly-report.job.js';
 import type { JobSpec } from '../../../jobs/job-spec.js';
 import { CardTemplates } from '../../adapters/cards/template-store.js';
-import { createRenderPool, type RenderPool } from '../../adapters/charts/render-pool.js';
+import { createRenderPool, type RenderPool, type RenderPoolOptions } from '../../adapters/charts/render-pool.js';
 import { DeliveryLedger } from '../../adapters/mongo/delivery-ledger.js';
 import type { Models } from '../../adapters/mongo/models/index.js';
 import { PeopleRepository } from '../../adapters/mongo/people-repository.js';
@@ -40,6 +40,15 @@ export interface WeeklyReports {
   stop(): Promise<void>;
 }
 
+/**
+ * The report's render pool (bench/render-memory.ts measures the same). With heap ceilings a process
+ * rendering report charts in one worker levelled off at ~240 MB RSS, without them at ~310 MB (1,600 charts,
+ * compiled build). A chart needs a few MB of heap.
+ */
+export function reportRenderPoolOptions(logger: Logger, concurrency: number): RenderPoolOptions {
+  return { logger, maxQueue: concurrency * 4, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } };
+}
+
 /** Wires the weekly report: bulk builder, sender (own ledger lease, render pool), runner, on-request views, job. */
 export function createWeeklyReports(deps: {
   models: Models;
@@ -59,11 +68,7 @@ export function createWeeklyReports(deps: {
   const { config: c, clock } = deps;
   const logger = deps.logger.child({ feature: 'weekly-report' });
   const now = () => clock.now();
-  // With heap ceilings a process rendering report charts in one worker levelled off at ~240 MB RSS,
-  // without them at ~310 MB (1,600 charts, compiled build). A chart needs a few MB of heap.
-  const pool =
-    deps.pool ??
-    lazyRenderPool(() => createRenderPool({ logger, maxQueue: c.report.concurrency * 4, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }));
+  const pool = deps.pool ?? lazyRenderPool(() => createRenderPool(reportRenderPoolOptions(logger, c.report.concurrency)));
   const templates = deps.templates ?? new CardTemplates(undefined, c.dingtalk.cardTemplatePrefix);
   // The report's own ledger lease: a claim older than this, left by an instance that died mid-send, is
   // retaken. Safe even if that instance was only slow: the resend reuses the card's outTrackId.
