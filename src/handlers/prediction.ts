@@ -9,7 +9,8 @@ import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import { formatListForecast, formatPersonForecast } from '../domain/prediction/forecast-text.js';
 import type { Prediction } from '../services/prediction/index.js';
-import { predictNow } from '../services/prediction/predictor.js';
+import { predictNow, predictPeople } from '../services/prediction/predictor.js';
+import { PREDICTION_SLICE_REPS } from '../services/prediction/weekly-predictions.js';
 import { PREDICTED_METRICS } from '../domain/prediction/features.js';
 import type { ReportViews } from '../services/weekly-report/report-views.js';
 import { PeopleRepository } from '../adapters/mongo/people-repository.js';
@@ -57,9 +58,13 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       }
       await d.prediction.keeper.ensure();
       // Every metric the model predicts: a rep's list shows one line per metric with a target.
-      const set = await predictNow(d.models, d.clock.now(), { lang, metrics: PREDICTED_METRICS });
+      // Only the people asked about (with their teams), or HR's whole company a slice at a time.
+      const everyone = role === 'hr' && !who;
+      const set = everyone
+        ? await predictNow(d.models, d.clock.now(), { lang, metrics: PREDICTED_METRICS, sliceReps: PREDICTION_SLICE_REPS })
+        : await predictPeople(d.models, d.clock.now(), subjects, { lang, metrics: PREDICTED_METRICS });
       if (set.status === 'no-quarter') return ctx.reply(t(lang, '当前没有进行中的季度，请 HR 先设置季度。', 'No quarter is running; HR needs to set one up first.'));
-      const rows = role === 'hr' && !who ? set.rows : set.rows.filter((r) => subjects.includes(r.personId));
+      const rows = everyone ? set.rows : set.rows.filter((r) => subjects.includes(r.personId));
       if (rows.length === 0) return ctx.reply(t(lang, '本季度没有已批准的目标，无法预测。先用「目标」设定并获批。', 'No approved target this quarter, so nothing to forecast. Set one with "goal".'));
       const text = single ? formatPersonForecast(set, rows, lang) : formatListForecast(set, rows, d.prediction.threshold, lang);
       const msg = { type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text };

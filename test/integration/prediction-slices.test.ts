@@ -3,7 +3,7 @@ import { createModels, ensureIndexes, type Models } from '../../src/adapters/mon
 import { loadDemoCompany } from '../../src/demo/load-demo.js';
 import { silentLogger } from '../../src/logger.js';
 import { ModelKeeper } from '../../src/services/prediction/model-keeper.js';
-import { predictNow, type PredictionSet } from '../../src/services/prediction/predictor.js';
+import { predictNow, predictPeople, type PredictionSet } from '../../src/services/prediction/predictor.js';
 import { trainAndStore } from '../../src/services/prediction/trainer.js';
 import { connectTestDb, type TestDb } from '../helpers/mongo.js';
 
@@ -38,6 +38,21 @@ describe('predicting per slice of reps (on the MongoDB-wire test server)', () =>
       expect(rows(sliced).length).toBeGreaterThan(0);
       expect(rows(sliced)).toEqual(rows(all));
       if (sliced.status !== 'no-quarter' && all.status !== 'no-quarter') expect(sliced.modelVersion).toBe(all.modelVersion);
+    }
+  }, 120_000);
+
+  it('predicting some people (read with their teams) gives exactly their company-wide rows', async () => {
+    const all = await predictNow(m, NOW, { week: 8, metrics: ['signed_amount', 'new_customers'] });
+    // Reps with a prediction (an approved target), from two different teams for the second ask.
+    const predicted = [...new Set(rows(all).map((r) => r.personId))].sort();
+    const managerOf = new Map((await m.Person.find({ _id: { $in: predicted } }).lean()).map((p) => [String(p._id), p.managerId]));
+    const other = predicted.find((id) => managerOf.get(id) !== managerOf.get(predicted[0]!))!;
+    expect(other).toBeDefined();
+    for (const ids of [[predicted[0]!], [predicted[1]!, other]]) {
+      const some = await predictPeople(m, NOW, ids, { week: 8, metrics: ['signed_amount', 'new_customers'] });
+      const mine = (s: PredictionSet) => rows(s).filter((r) => ids.includes(r.personId));
+      expect(mine(some).length).toBeGreaterThan(0);
+      expect(mine(some)).toEqual(mine(all));
     }
   }, 120_000);
 

@@ -69,6 +69,20 @@ export async function predictNow(models: Models, asOf: Date, o: { lang?: Lang; m
 }
 
 /**
+ * The prediction of `personIds` only, read with their whole teams (a rep's factors compare with the median
+ * of their manager's reps, so the teammates are read too and the rows equal the company-wide ones). A 预测
+ * asked by one rep or manager used to read and predict the whole company.
+ */
+export async function predictPeople(models: Models, asOf: Date, personIds: readonly string[], o: { lang?: Lang; metrics?: readonly PredictedMetric[]; week?: number } = {}): Promise<PredictionSet> {
+  const metrics = o.metrics ?? ['signed_amount'];
+  const people = await models.Person.find({ _id: { $in: [...personIds] } }, { managerId: 1 }).lean();
+  const managers = [...new Set(people.map((p) => p.managerId).filter((m): m is string => !!m))];
+  const mates = managers.length ? await models.Person.find({ role: 'rep', managerId: { $in: managers } }, { _id: 1 }).lean() : [];
+  const ids = [...new Set([...personIds, ...mates.map((p) => String(p._id))])];
+  return predictLoaded(await latestModel(models), await loadRepQuarters(models, asOf, metrics, { lastQuarters: 2, people: ids }), asOf, metrics, o);
+}
+
+/**
  * The prediction a slice of whole teams at a time (`sliceReps` reps), for a caller that stores or sends
  * each part and lets it go: what is held is one slice's activities and rows, not the company's (issue 14).
  * Every part is predicted by the same model version; with no reps at all, one empty part. A part's status
