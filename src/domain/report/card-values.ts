@@ -114,7 +114,8 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     title: `${r.name} · ${weekLabel(r.week)}活动健康报告`,
     color: LEVEL_COLORS[r.health.level],
     scoreLine: `**健康分 ${r.health.score}**（${LEVEL_NAMES[r.health.level]}）｜季度已过 ${pct(r.share)}（第 ${r.weekIndex}/${r.weekCount} 周）`,
-    insight: `**看这里**：${r.insight}`,
+    // The insight names people and key accounts (outside text): escaped here, where it enters markdown.
+    insight: `**看这里**：${escapeMarkdown(r.insight)}`,
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
     progress: [
@@ -140,7 +141,8 @@ export function teamCardValues(
   // One line per member: a continuation line under a list item restarts the numbering in chat markdown.
   // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
   const members = t.members.map((m, i) => {
-    const says = m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`;
+    // The insight can carry outside text (names, key accounts): escaped as it enters the markdown line.
+    const says = escapeMarkdown(m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`);
     // A sub-team's row is its roll-up (mean score of the team), never the manager's personal activity.
     const who = m.kind === 'team' ? `**${escapeMarkdown(m.name)}团队**` : `**${escapeMarkdown(m.name)}**`;
     const score = m.kind === 'team' ? `平均 ${m.score} 分` : `${m.score} 分`;
