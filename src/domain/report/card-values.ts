@@ -77,7 +77,8 @@ function scorePartsText(r: RepReport): string {
     lines.push(`- ${c.name}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
   }
   const skipped = r.health.components.some((c) => c.value === null);
-  for (const d of r.health.deductions) lines.push(`- 扣分：−${d.points} 分 —— ${d.explain}`);
+  // A deduction's reason quotes the goal's typed key accounts / industries: outside text.
+  for (const d of r.health.deductions) lines.push(`- 扣分：−${d.points} 分 —— ${escapeMarkdown(d.explain)}`);
   const off = r.health.deductions.reduce((s, d) => s + d.points, 0);
   lines.push(`- 合计 ${round1(sum)}${off ? ` − ${off}` : ''} → **${r.health.score} 分**${skipped ? '（有不计入的项时，其余项的权重按比例放大）' : ''}`);
   if (r.health.cappedBy) lines.push(`- ${r.health.cappedBy === 'no-goal' ? '未设目标' : '目标方向与上级不一致'}：等级最高为「关注」`);
@@ -93,7 +94,7 @@ export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
   const lines = [`**本季进度**（季度已过 ${pct(f.share)}）`, ...f.metrics.map(progressLine)];
   const w = f.winRate;
   lines.push(`- 赢单率：${w.rate === null ? '—' : `赢单 ${w.won} / 结单 ${w.closed} = ${pct(w.rate)}`} · 本季有效活动 ${f.activity.counted} 次 · 新建商机 ${f.pipeline.opened} 个`);
-  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${d.explain}`).join('')}`);
+  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${escapeMarkdown(d.explain)}`).join('')}`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReports } from '../../../src/domain/report/build-report.js';
-import { repCardValues, teamCardValues } from '../../../src/domain/report/card-values.js';
+import { goalFiguresMarkdown, repCardValues, teamCardValues } from '../../../src/domain/report/card-values.js';
 import { buildTeamSummaries } from '../../../src/domain/report/team.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
 import { act, dataset, person } from './fixtures.js';
@@ -35,5 +35,28 @@ describe('outside text in the report cards', () => {
     expect(String(m.members)).toContain('本季未设目标');
     // The name itself and the insight naming it: escaped both times.
     expect(String(m.members).split('\\*坏\\*\\[点我\\](http://x)\\<b\\>').length).toBe(3);
+  });
+});
+
+describe('the score deduction (its reason quotes the typed key accounts)', () => {
+  const d = dataset({
+    people: [person('rep01', 'mgr01', '张伟')],
+    goals: [{ ownerId: 'rep01', status: 'approved', targets: [{ metric: 'signed_amount', value: 800_000 }] }],
+    activities: [act('rep01', '2026-W48', 5)],
+  });
+  const r = buildReports(d, S).reports[0]!;
+  const typed = '**粗体客户** [链接](http://x)';
+  const health = { ...r.health, deductions: [{ code: 'misaligned' as const, points: 15, explain: `目标方向与上级不一致：重点客户 ${typed} 不在上级重点客户 申城制药 内` }] };
+
+  it('is escaped in 我的目标 / 查看目标', () => {
+    const text = goalFiguresMarkdown({ ...r.figures, health });
+    expect(text).toContain('扣 15 分：目标方向与上级不一致：重点客户 \\*\\*粗体客户\\*\\* \\[链接\\](http://x)');
+    expect(text).not.toContain(typed);
+  });
+
+  it('is escaped in the rep card\'s 健康分怎么算', () => {
+    const m = repCardValues({ ...r, health }, undefined);
+    expect(String(m.scoreParts)).toContain('- 扣分：−15 分 —— 目标方向与上级不一致：重点客户 \\*\\*粗体客户\\*\\*');
+    expect(String(m.scoreParts)).not.toContain(typed);
   });
 });
