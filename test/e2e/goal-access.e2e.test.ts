@@ -34,6 +34,15 @@ describe('goal and board access', () => {
     expect(d.text).toContain('签约额：**80万**');
   });
 
+  it('rep: "my goal" in English is English throughout, the progress block included (was Chinese)', async () => {
+    const d = await view('rep01', 'my goal');
+    expect(d.text).toContain('### 张伟 · 2026Q4 goal');
+    expect(d.text).toContain("**This quarter's progress**");
+    expect(d.text).toMatch(/^- Signed amount: ¥[\d,]+ \/ target ¥800,000 \(\d+%\)/m);
+    expect(d.text).toMatch(/- \*\*Health score \d+\*\*/);
+    expect(d.text).not.toMatch(/本季进度|健康分|按进度应达|赢单率/);
+  });
+
   it('rep: a teammate’s goal is refused politely and logged', async () => {
     const n = await denied();
     const d = await view('rep01', '查看目标 刘洋');

@@ -85,12 +85,13 @@ function scorePartsText(r: RepReport): string {
   return lines.join('\n');
 }
 
-/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
 /**
  * 我的目标 / 查看目标's figures block: the same progress lines and health score as the Friday card, from
- * the same person-quarter figures (domain/figures), as of now.
+ * the same person-quarter figures (domain/figures), as of now. English when the asker wrote English
+ * (`nameOf` gives a metric's English name from the quarter set-up; the Chinese one when it has none).
  */
-export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
+export function goalFiguresMarkdown(f: PersonQuarterFigures, lang: 'zh' | 'en' = 'zh', nameOf?: (key: string) => string | undefined): string {
+  if (lang === 'en') return goalFiguresMarkdownEn(f, nameOf);
   const lines = [`**本季进度**（季度已过 ${pct(f.share)}）`, ...f.metrics.map(progressLine)];
   const w = f.winRate;
   lines.push(`- 赢单率：${w.rate === null ? '—' : `赢单 ${w.won} / 结单 ${w.closed} = ${pct(w.rate)}`} · 本季有效活动 ${f.activity.counted} 次 · 新建商机 ${f.pipeline.opened} 个`);
@@ -98,6 +99,39 @@ export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
   return lines.join('\n');
 }
 
+const LEVEL_NAMES_EN: Record<HealthLevel, string> = { healthy: 'healthy', watch: 'watch', risk: 'at risk' };
+
+/** A metric value for an English reader: ¥420,000 / 9.4 / 12.5%. */
+function metricValueEn(x: number, unit: MetricProgress['unit']): string {
+  if (unit === 'cny') return `¥${Math.round(x).toLocaleString('en-US')}`;
+  if (unit === 'percent') return metricValue(x, unit);
+  return String(round1(x));
+}
+
+function progressLineEn(p: MetricProgress, name: string): string {
+  const v = (x: number) => metricValueEn(x, p.unit);
+  const target = p.target !== null ? ` (target ${v(p.target)})` : '';
+  if (p.status === 'no-source') return `- ${name}: no data source yet${target}`;
+  if (p.status === 'no-data') return `- ${name}: no counted visit to measure it on this quarter yet${target}`;
+  if (p.status === 'no-target') return `- ${name}: ${v(p.actual!)} (no target)`;
+  const head = `- ${name}: ${v(p.actual!)} / target ${v(p.target!)} (${pct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
+  if (p.paceRatio === null) return head;
+  const diff = p.paceRatio - 1;
+  const verdict = p.status === 'behind' ? `**behind pace by ${pct(-diff)}**` : diff >= 0 ? `ahead of pace by ${pct(diff)}` : `slightly below pace by ${pct(-diff)}`;
+  return `${head} → ${verdict}`;
+}
+
+function goalFiguresMarkdownEn(f: PersonQuarterFigures, nameOf?: (key: string) => string | undefined): string {
+  const lines = [`**This quarter's progress** (${pct(f.share)} of the quarter gone)`, ...f.metrics.map((p) => progressLineEn(p, escapeMarkdown(nameOf?.(p.key) ?? p.name)))];
+  const w = f.winRate;
+  lines.push(`- Win rate: ${w.rate === null ? '—' : `won ${w.won} / closed ${w.closed} = ${pct(w.rate)}`} · counted activities this quarter ${f.activity.counted} · new opportunities ${f.pipeline.opened}`);
+  // The deduction's own reason is worded in Chinese; in English it points at the alignment shown above.
+  const off = f.health.deductions.map((d) => `, −${d.points} points: ${d.code === 'misaligned' ? "the goal's direction differs from the manager's (see above)" : escapeMarkdown(d.explain)}`).join('');
+  lines.push(`- **Health score ${f.health.score}** (${LEVEL_NAMES_EN[f.health.level]})${off}`);
+  return lines.join('\n');
+}
+
+/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
 function goalNote(status: string | null): string {
   if (status === null) return '；本季度还没有目标';
   if (status === 'approved') return '';

@@ -57,6 +57,7 @@ export async function showGoal(d: GoalDeps, viewer: Person, arg: string, lang: L
   const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${escapeMd(goal.decisionComment)}` : `\n\nManager's comment: ${escapeMd(goal.decisionComment)}`) : '';
   // Progress and score: the same figures (and the same lines) as the Friday card.
   const figures = d.figures ? await d.figures(subject._id) : null;
-  const progress = figures ? `\n\n${goalFiguresMarkdown(figures)}` : '';
+  const nameEn = (key: string) => quarter.metrics.find((m) => m.key === key)?.nameEn;
+  const progress = figures ? `\n\n${goalFiguresMarkdown(figures, lang, nameEn)}` : '';
   await reply({ title: zh ? `${subject.name} 的目标` : `${subject.name}'s goal`, text: `${head}\n\n${goalMarkdown(contentOf(goal), quarter.metrics, lang)}\n\n**${a.title}**\n${a.text}${progress}${decision}` });
 }
