@@ -25,11 +25,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
       const parsed = parseAppealArgs(ctx.args);
       if (!parsed.ok) return ctx.reply(parsed.problem[ctx.lang]);
       const r = await d.appeals.open(ctx.event.senderStaffId, { kind: 'code', code: parsed.code }, parsed.reason, 'chat');
-      // Personal: asked in a group, the answer goes 1:1.
-      if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: ctx.event.senderStaffId }, { type: 'text', text: r.text[ctx.lang] });
-        return ctx.reply(ctx.lang === 'zh' ? '申诉涉及个人数据，已私聊回复你。' : 'That is personal; I answered you in a 1:1 chat.');
-      }
+      // Personal: asked in a group, the dispatcher sends this 1:1 and tells the group once.
       await ctx.reply(r.text[ctx.lang]);
     },
   );

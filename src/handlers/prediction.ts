@@ -62,12 +62,8 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       const rows = role === 'hr' && !who ? set.rows : set.rows.filter((r) => subjects.includes(r.personId));
       if (rows.length === 0) return ctx.reply(t(lang, '本季度没有已批准的目标，无法预测。先用「目标」设定并获批。', 'No approved target this quarter, so nothing to forecast. Set one with "goal".'));
       const text = single ? formatPersonForecast(set, rows, lang) : formatListForecast(set, rows, d.prediction.threshold, lang);
-      const msg = { type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text };
-      if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: me }, msg);
-        return ctx.reply(t(lang, '预测涉及个人数据，已私聊发给你。', 'A forecast shows personal data; sent to you privately.'));
-      }
-      return ctx.reply(msg);
+      // Asked in a group, the dispatcher (privacy: 'personal') sends this 1:1 and tells the group once.
+      return ctx.reply({ type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text });
     },
   );
 }
