@@ -1,6 +1,7 @@
 import type { AuditRepository } from '../adapters/mongo/audit-repository.js';
 import type { Models } from '../adapters/mongo/models/index.js';
 import type { Bot, MessageContext } from '../bot/bot.js';
+import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import { managerChain } from '../domain/org/access.js';
 import { parseLocalDateTime } from '../domain/goals/quarter-form.js';
@@ -13,6 +14,8 @@ export interface ReviewPackHandlerDeps {
   packs: ReviewPacks;
   audit: AuditRepository;
   clock: Clock;
+  /** To tell the group (only) that the pack went 1:1: ctx.reply in a group goes 1:1 for a personal command. */
+  messenger: Pick<Messenger, 'reply'>;
 }
 
 type Lang = 'zh' | 'en';
@@ -87,7 +90,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       const preview = now < plan.dueAt;
       const built = await d.packs.builder.build(q, team, { asOf: now < q.endDate ? now : q.endDate, reviewAt: plan.reviewAt, preview });
       if (!built.ok) return ctx.reply(built.problem.zh);
-      if (ctx.event.isGroup) await ctx.reply(t(ctx.lang, '复盘包含每个人的数据，已私聊发给你。', 'The pack shows each person\'s figures; sent to you in a 1:1 chat.'));
+      if (ctx.event.isGroup) await d.messenger.reply(ctx.event, { type: 'text', text: t(ctx.lang, '复盘包含每个人的数据，已私聊发给你。', 'The pack shows each person\'s figures; sent to you in a 1:1 chat.') });
       const rendered = await d.packs.sender.render(built.pack);
       await d.packs.sender.deliverView(rendered, { kind: 'user', userId: me.id }, `review-pack-view:${q._id}:${team.managerId}:${ctx.event.dedupeKey}`);
     },

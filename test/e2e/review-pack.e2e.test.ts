@@ -190,6 +190,18 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     expect(byType(got, 'image')).toHaveLength(3);
   }, 60_000);
 
+  it('asked in the team group: the pack goes 1:1, the group hears only that it did', async () => {
+    const before = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘', openConversationId: GROUP });
+    await eventually(() => h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > before && d.type === 'file').length, (n) => n === 1, 60_000);
+    const inGroup = h.fake.outbox.inGroup(GROUP).filter((d) => d.seq > before);
+    expect(inGroup.map((d) => [d.type, d.text])).toEqual([['text', '复盘包含每个人的数据，已私聊发给你。']]);
+    // The 1:1 chat gets the pack itself, not a "sent to you privately" note as well.
+    const oneToOne = h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > before && d.conversation === `user:${mgr1.id}`);
+    expect(oneToOne.filter((d) => (d.text ?? '').includes('私聊'))).toEqual([]);
+    expect(byType(oneToOne, 'card')).toHaveLength(1);
+  }, 60_000);
+
   it('lets a skip-level manager see a sub-team\'s pack, but not the other way round', async () => {
     await h.service.models.Person.updateOne({ _id: mgr2.id }, { $set: { managerId: mgr1.id } });
     const before = h.fake.outbox.deliveries.length;
