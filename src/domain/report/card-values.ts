@@ -3,7 +3,7 @@ import type { PersonQuarterFigures } from '../figures/person-figures.js';
 import { formatLocal } from '../time/calendar.js';
 import { escapeMarkdown } from '../text/markdown.js';
 import type { RepReport } from './build-report.js';
-import { metricValue, pct, round1, weekLabel } from './format.js';
+import { attainmentPct, metricValue, pct, round1, weekLabel } from './format.js';
 import type { HealthLevel } from './health.js';
 import type { MetricProgress } from './progress.js';
 import { DEFAULT_PREDICTION_THRESHOLD, repPredictionText, teamPredictionText } from './prediction-lines.js';
@@ -23,7 +23,7 @@ export function progressLine(p: MetricProgress): string {
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-target') return `- ${p.name}：${v(p.actual!)}（未设目标）`;
-  const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${pct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
+  const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**落后进度 ${pct(-diff)}**` : diff >= 0 ? `领先进度 ${pct(diff)}` : `略低于进度 ${pct(-diff)}`;
@@ -114,7 +114,7 @@ function progressLineEn(p: MetricProgress, name: string): string {
   if (p.status === 'no-source') return `- ${name}: no data source yet${target}`;
   if (p.status === 'no-data') return `- ${name}: no counted visit to measure it on this quarter yet${target}`;
   if (p.status === 'no-target') return `- ${name}: ${v(p.actual!)} (no target)`;
-  const head = `- ${name}: ${v(p.actual!)} / target ${v(p.target!)} (${pct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
+  const head = `- ${name}: ${v(p.actual!)} / target ${v(p.target!)} (${attainmentPct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**behind pace by ${pct(-diff)}**` : diff >= 0 ? `ahead of pace by ${pct(diff)}` : `slightly below pace by ${pct(-diff)}`;
