@@ -50,7 +50,7 @@ function activitiesText(r: RepReport): string {
     if (d.mine === null && d.everyone === null) continue;
     const parts = [`你 ${d.mine === null ? '—' : pct(d.mine)}`];
     if (d.target !== null) parts.push(`目标 ${pct(d.target)}`);
-    if (d.top !== null) parts.push(`赢单率前 25% 的同事 ${pct(d.top)}`);
+    if (d.top !== null) parts.push(`全员赢单率前 25% 的同事 ${pct(d.top)}`);
     if (d.everyone !== null) parts.push(`全员 ${pct(d.everyone)}`);
     lines.push(`**${escapeMarkdown(d.name)}**（有效${c.visitName}中）：${parts.join('｜')}`);
   }

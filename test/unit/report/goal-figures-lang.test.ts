@@ -36,3 +36,12 @@ describe('我的目标 / my goal: the figures block', () => {
     expect(en).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
+
+describe('the rep card names whom each comparison is with', () => {
+  it('says 全员 for the company-wide top quarter, as the insight says 团队 for the team\'s (81% vs 80% read as a contradiction)', async () => {
+    const { repCardValues } = await import('../../../src/domain/report/card-values.js');
+    const r = buildReports(dataset({ people: [person('rep01')], activities: [act('rep01', '2026-W48', 5)] }), S).reports[0]!;
+    const withTop = { ...r, dimensions: [{ key: 'proposal', name: '方案定制率', mine: 0.07, top: 0.8, everyone: 0.49, target: null }] };
+    expect(repCardValues(withTop, undefined).activities).toContain('**方案定制率**（有效拜访中）：你 7%｜全员赢单率前 25% 的同事 80%｜全员 49%');
+  });
+});
