@@ -184,8 +184,10 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     clickCard(h.fake, { outTrackId: card.outTrackId, userId: managerId, params: { action: 'appeal.reject', appealId: card.cardParamMap.appealId } });
     await eventually(() => h.fake.outbox.cards.get(card.outTrackId)!.cardParamMap, (p) => p.hasNotice === 'true', 10_000);
     expect(await h.service.models.Appeal.findById(card.cardParamMap.appealId).lean()).toMatchObject({ status: 'open' });
-    const told = await press(card.outTrackId, managerId, { action: 'appeal.reject', appealId: card.cardParamMap.appealId, comment: '没有签到也没有纪要' }, rep.id);
+    const told = await press(card.outTrackId, managerId, { action: 'appeal.reject', appealId: card.cardParamMap.appealId, comment: '没有签到*也没有*纪要_' }, rep.id);
+    // A plain-text message: the reason as the manager typed it (no markdown backslashes).
     expect(told).toContain('驳回了你的申诉');
+    expect(told).toContain('理由：没有签到*也没有*纪要_。');
     expect(await activity('crm:short-2')).toMatchObject({ counted: false });
     expect((await activity('crm:short-2'))!.appealOverride?.appealId).toBeUndefined();
   });
