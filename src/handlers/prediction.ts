@@ -13,6 +13,7 @@ import { predictNow } from '../services/prediction/predictor.js';
 import { PREDICTED_METRICS } from '../domain/prediction/features.js';
 import type { ReportViews } from '../services/weekly-report/report-views.js';
 import { PeopleRepository } from '../adapters/mongo/people-repository.js';
+import { echoArg } from '../domain/text/cut.js';
 
 export interface PredictionHandlerDeps {
   models: Models;
@@ -43,8 +44,8 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       let single = false;
       if (who) {
         const found = await d.models.Person.find({ $or: [{ _id: who }, { name: who }], isActive: true }, { _id: 1 }).limit(3).lean();
-        if (found.length === 0) return ctx.reply(t(lang, `没有找到「${who.slice(0, 20)}」，请用姓名或 userid。`, `No one called "${who.slice(0, 20)}"; use a name or userid.`));
-        if (found.length > 1) return ctx.reply(t(lang, `有多位「${who.slice(0, 20)}」，请用 userid 指定。`, `Several people are called "${who.slice(0, 20)}"; use the userid.`));
+        if (found.length === 0) return ctx.reply(t(lang, `没有找到「${echoArg(who)}」，请用姓名或 userid。`, `No one called "${echoArg(who)}"; use a name or userid.`));
+        if (found.length > 1) return ctx.reply(t(lang, `有多位「${echoArg(who)}」，请用 userid 指定。`, `Several people are called "${echoArg(who)}"; use the userid.`));
         const id = String(found[0]!._id);
         if (!(await d.views.canView(me, id))) return ctx.reply(t(lang, '你只能查看自己和下属的预测。', 'You can only see your own and your reports\' forecasts.'));
         subjects = [id];
