@@ -1,5 +1,6 @@
 import type { CardValue } from '../cards/fill-card.js';
 import type { PersonQuarterFigures } from '../figures/person-figures.js';
+import type { TeamRollup } from '../figures/team-figures.js';
 import { formatLocal } from '../time/calendar.js';
 import { escapeMarkdown } from '../text/markdown.js';
 import type { RepReport } from './build-report.js';
@@ -129,6 +130,33 @@ function goalFiguresMarkdownEn(f: PersonQuarterFigures, nameOf?: (key: string) =
   const off = f.health.deductions.map((d) => `, −${d.points} points: ${d.code === 'misaligned' ? "the goal's direction differs from the manager's (see above)" : escapeMarkdown(d.explain)}`).join('');
   lines.push(`- **Health score ${f.health.score}** (${LEVEL_NAMES_EN[f.health.level]})${off}`);
   return lines.join('\n');
+}
+
+/**
+ * 我的目标 for a manager without a personal book: their goal is the team's roll-up, so the block is the
+ * team's — the same roll-up line as their team summary and their row in the director's summary — and no
+ * personal health score (a rep's score of their own empty book would read 0, 风险).
+ */
+export function teamFiguresMarkdown(share: number, r: TeamRollup, lang: 'zh' | 'en' = 'zh', nameOf?: (key: string) => string | undefined): string {
+  if (lang === 'zh') {
+    return [
+      `**团队进度**（季度已过 ${pct(share)}；主管的目标按团队汇总计算，不单独打个人健康分）`,
+      `- ${rollupHeadline(r)}`,
+      `- **团队平均健康分 ${r.score}**（${LEVEL_NAMES[r.level]}）`,
+    ].join('\n');
+  }
+  const parts = [`Team of ${r.people}`];
+  const m = r.metrics.find((x) => x.target !== null && x.actual !== null);
+  if (m) parts.push(`${escapeMarkdown(nameOf?.(m.key) ?? m.name)}: ${metricValueEn(m.actual!, m.unit)} / target ${metricValueEn(m.target!, m.unit)} (${attainmentPct(m.attainment!)})`);
+  parts.push(`counted activities this quarter ${r.counted}`);
+  parts.push(r.winRate === null ? 'win rate —' : `win rate ${pct(r.winRate)}`);
+  if (r.noGoal > 0) parts.push(`${r.noGoal} without a goal`);
+  if (r.misaligned > 0) parts.push(`${r.misaligned} misaligned`);
+  return [
+    `**Team progress** (${pct(share)} of the quarter gone; a manager's goal is measured on the team's roll-up, with no personal health score)`,
+    `- ${parts.join(' · ')}`,
+    `- **Team's mean health score ${r.score}** (${LEVEL_NAMES_EN[r.level]})`,
+  ].join('\n');
 }
 
 /** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
