@@ -19,3 +19,13 @@ describe('预测 for a team: the "below the threshold" count is of people', () =
     expect(formatListForecast(header, rows.filter((r) => r.metric === 'signed_amount'), 0.5, 'zh')).toContain('低于 50% 的 2 人排在前面。');
   });
 });
+
+describe('a tracked dimension in an English forecast', () => {
+  it('is called by its configured name, never its internal key (was "proposalCustomized 98%")', async () => {
+    const { featureDefs } = await import('../../../src/domain/prediction/features.js');
+    const { factorText } = await import('../../../src/domain/prediction/explain-text.js');
+    const def = featureDefs([{ key: 'proposalCustomized', name: '方案定制率' }]).find((d) => d.key === 'dim:proposalCustomized')!;
+    const en = factorText(def, { index: 0, key: def.key, value: 0.98, reference: 0.41, deltaPoints: 3 }, 'en').text;
+    expect(en).toBe('方案定制率 98% (team median 41%): +3 pts');
+  });
+});
