@@ -21,10 +21,12 @@ export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A2
 /** One metric's line, the same on the rep card and in 我的目标 (formatted from the person's figures). */
 export function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
+  // A measured rate in whole percents, as the card's dimension line and the forecast show it; targets as typed.
+  const measured = (x: number) => (p.unit === 'percent' ? pct(x / 10_000) : v(x));
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
-  if (p.status === 'no-target') return `- ${p.name}：${v(p.actual!)}（未设目标）`;
-  const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
+  if (p.status === 'no-target') return `- ${p.name}：${measured(p.actual!)}（未设目标）`;
+  const head = `- ${p.name}：${measured(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**落后进度 ${pct(-diff)}**` : diff >= 0 ? `领先进度 ${pct(diff)}` : `略低于进度 ${pct(-diff)}`;
@@ -111,11 +113,12 @@ function metricValueEn(x: number, unit: MetricProgress['unit']): string {
 
 function progressLineEn(p: MetricProgress, name: string): string {
   const v = (x: number) => metricValueEn(x, p.unit);
+  const measured = (x: number) => (p.unit === 'percent' ? pct(x / 10_000) : v(x));
   const target = p.target !== null ? ` (target ${v(p.target)})` : '';
   if (p.status === 'no-source') return `- ${name}: no data source yet${target}`;
   if (p.status === 'no-data') return `- ${name}: no counted visit to measure it on this quarter yet${target}`;
-  if (p.status === 'no-target') return `- ${name}: ${v(p.actual!)} (no target)`;
-  const head = `- ${name}: ${v(p.actual!)} / target ${v(p.target!)} (${attainmentPct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
+  if (p.status === 'no-target') return `- ${name}: ${measured(p.actual!)} (no target)`;
+  const head = `- ${name}: ${measured(p.actual!)} / target ${v(p.target!)} (${attainmentPct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**behind pace by ${pct(-diff)}**` : diff >= 0 ? `ahead of pace by ${pct(diff)}` : `slightly below pace by ${pct(-diff)}`;

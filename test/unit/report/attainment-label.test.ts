@@ -25,3 +25,13 @@ describe('attainment label: the same in the pack and in 我的目标 / the Frida
     expect(progressLine(line(actual, target))).toContain(`（${label}）`);
   });
 });
+
+describe('a rate metric (方案定制率) reads the same in the progress line as in the rest of the card', () => {
+  const rate = (actual: number, target: number | null): MetricProgress => ({
+    key: 'proposal_rate', name: '方案定制率', unit: 'percent', target, actual, expected: target, attainment: target ? actual / target : null, paceRatio: target ? actual / target : null, status: target ? 'behind' : 'no-target',
+  });
+  it('shows the measured rate in whole percents (the card said 9.09% here and 你 9% below); a typed target keeps its decimals', () => {
+    expect(progressLine(rate(909, null))).toBe('- 方案定制率：9%（未设目标）');
+    expect(progressLine(rate(909, 1250))).toMatch(/^- 方案定制率：9% \/ 目标 12\.5%（73%），按进度应达 12\.5%/);
+  });
+});
