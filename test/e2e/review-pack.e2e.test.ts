@@ -213,5 +213,24 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     say(h.fake, { userId: mgr2.id, text: `复盘 团队 ${mgr1.id}` });
     const refusal = await h.fake.outbox.waitFor((d) => d.seq > seq && d.conversation === `user:${mgr2.id}` && d.type === 'text', 20_000);
     expect(refusal.text).toBe('你只能查看自己团队和下级团队的复盘包。');
-  }, 90_000);
+    // mgr1's own pack now has mgr2 among the direct reports: a manager (with a goal, the team's roll-up) is not
+    // a row scored on an empty book.
+    const repGoal = (await h.service.models.Goal.findOne({ quarterId: org.quarterId }).lean())!;
+    const { _id: _ignored, ...goalFields } = repGoal as typeof repGoal & { _id: unknown };
+    await h.service.models.Goal.create({ ...goalFields, ownerId: mgr2.id });
+    const mine = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘' });
+    await eventually(() => h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > mine && d.type === 'file').length, (n) => n === 1, 60_000);
+    const got = h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > mine);
+    const csv = h.fake.media.get(byType(got, 'file')[0]!.mediaId!)!.data.toString('utf8');
+    expect(csv).not.toContain(mgr2.name);
+    const packCard = h.fake.outbox.cards.get(byType(got, 'card')[0]!.outTrackId!)!.cardParamMap;
+    expect(packCard.attribution).not.toContain(mgr2.name);
+    // With only a manager below, nothing is scored: an honest sentence instead of a pack of zeros.
+    await h.service.models.Person.updateMany({ managerId: mgr1.id, _id: { $ne: mgr2.id } }, { $set: { managerId: mgr2.id } });
+    const only = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘' });
+    const sentence = await h.fake.outbox.waitFor((d) => d.seq > only && d.conversation === `user:${mgr1.id}` && d.type === 'text', 30_000);
+    expect(sentence.text).toContain('直属成员都是带团队的主管');
+  }, 120_000);
 });
