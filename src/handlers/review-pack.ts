@@ -8,6 +8,8 @@ import { parseLocalDateTime } from '../domain/goals/quarter-form.js';
 import { formatLocal } from '../domain/time/calendar.js';
 import type { TeamRef } from '../services/review-pack/pack-builder.js';
 import type { ReviewPacks } from '../services/review-pack/index.js';
+import { cutText } from '../domain/text/cut.js';
+import { escapeMarkdown } from '../domain/text/markdown.js';
 
 export interface ReviewPackHandlerDeps {
   models: Pick<Models, 'Person' | 'ReviewTeam' | 'Quarter'>;
@@ -124,7 +126,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       const before = await d.models.ReviewTeam.findById(me.id).lean();
       await d.models.ReviewTeam.updateOne(
         { _id: me.id },
-        { $set: { groupId: ctx.event.conversationId, groupTitle: (ctx.event.conversationTitle ?? '').slice(0, 100), boundBy: me.id, boundAt: d.clock.now() } },
+        { $set: { groupId: ctx.event.conversationId, groupTitle: cutText(ctx.event.conversationTitle ?? '', 100), boundBy: me.id, boundAt: d.clock.now() } },
         { upsert: true },
       );
       await d.audit.record({ actorId: me.id, action: 'review.bindGroup', entity: 'team', entityId: me.id, before: before?.groupId ?? null, after: ctx.event.conversationId });
@@ -150,9 +152,10 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       for (const team of teams) {
         const doc = await d.models.ReviewTeam.findById(team.managerId).lean();
         const plan = q ? await service.planFor(q, team) : undefined;
-        const where = doc?.groupId ? `群「${doc.groupTitle || doc.groupId}」` : '未绑定（发给主管本人）';
+        // Group titles and names are outside text, entering markdown here.
+        const where = doc?.groupId ? `群「${escapeMarkdown(doc.groupTitle || doc.groupId)}」` : '未绑定（发给主管本人）';
         const when = plan ? `，复盘 ${formatLocal(plan.reviewAt, q!.timeZone)}${plan.overridden ? '（单独设置）' : ''}` : '';
-        lines.push(`- ${team.managerName}团队：${where}${when}`);
+        lines.push(`- ${escapeMarkdown(team.managerName)}团队：${where}${when}`);
       }
       await ctx.reply({ type: 'markdown', title: '团队群绑定', text: [`**团队群绑定**${q ? `（${q._id}）` : ''}`, ...(lines.length ? lines : ['- 还没有团队'])].join('\n') });
     },

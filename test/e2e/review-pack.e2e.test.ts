@@ -233,4 +233,23 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     const sentence = await h.fake.outbox.waitFor((d) => d.seq > only && d.conversation === `user:${mgr1.id}` && d.type === 'text', 30_000);
     expect(sentence.text).toContain('直属成员都是带团队的主管');
   }, 120_000);
+
+  it('keeps a group title (outside text) well-formed when stored and escaped where HR lists it', async () => {
+    const title = `${'群'.repeat(99)}😀**粗**`;
+    h.fake.org.load({ groups: [{ openConversationId: 'cidLongTitle', title, memberIds: [mgr2.id] }] });
+    say(h.fake, { userId: mgr2.id, text: '绑定团队群', openConversationId: 'cidLongTitle' });
+    await h.fake.outbox.waitFor((d) => d.conversation === 'group:cidLongTitle' && (d.text ?? '').startsWith('已绑定'), 10_000);
+    const stored = (await h.service.models.ReviewTeam.findById(mgr2.id).lean())!.groupTitle!;
+    // Half an emoji would be stored as U+FFFD (a � in every list): cut by characters instead.
+    expect(stored).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|\uFFFD/);
+    expect(stored.startsWith('群'.repeat(99))).toBe(true);
+    const before = h.fake.outbox.deliveries.length;
+    h.fake.org.load({ groups: [{ openConversationId: 'cidEvilTitle', title: '**粗** [点我](http://x)', memberIds: [mgr2.id] }] });
+    say(h.fake, { userId: mgr2.id, text: '绑定团队群', openConversationId: 'cidEvilTitle' });
+    await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'group:cidEvilTitle' && (d.text ?? '').startsWith('已绑定'), 10_000);
+    const seq = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: 'hr01', text: '复盘群' });
+    const list = await h.fake.outbox.waitFor((d) => d.seq > seq && d.conversation === 'user:hr01' && d.type === 'markdown', 20_000);
+    expect(list.text).toContain('群「\\*\\*粗\\*\\* \\[点我\\](http://x)」');
+  }, 60_000);
 });
