@@ -8,6 +8,7 @@ import type { GoalDeps } from '../services/goals/deps.js';
 import { refuse } from '../services/goals/refusal.js';
 import { resolvePerson } from '../services/goals/resolve-person.js';
 import { privateIo, sender } from './goal-deps.js';
+import { echoArg } from '../domain/text/cut.js';
 
 const USAGE = {
   zh: '用法：\nAPI密钥 新建 <名称>（读取全部数据）\nAPI密钥 新建 <名称> 团队 <经理姓名>（只读这位经理及其下属）\nAPI密钥 列表\nAPI密钥 吊销 <名称>',
@@ -39,7 +40,7 @@ export function registerApiKeys(bot: Bot, d: GoalDeps & { models: Models; config
         const name = (teamAt === -1 ? rest : rest.slice(0, teamAt)).join(' ');
         const managerQuery = teamAt === -1 ? undefined : rest.slice(teamAt + 1).join(' ');
         if (!name) return io.reply(zh ? USAGE.zh : USAGE.en);
-        if (!ApiKeys.validName(name)) return io.reply(zh ? `名称「${name.slice(0, 64)}」不可用：最长 64 个字符，只用字母、汉字、数字、点、横线和下划线，不含空格。` : `"${name.slice(0, 64)}" can't be a key name: up to 64 letters, digits, dots, dashes or underscores, no spaces.`);
+        if (!ApiKeys.validName(name)) return io.reply(zh ? `名称「${echoArg(name)}」不可用：最长 64 个字符，只用字母、汉字、数字、点、横线和下划线，不含空格。` : `"${echoArg(name)}" can't be a key name: up to 64 letters, digits, dots, dashes or underscores, no spaces.`);
         let scope: { kind: 'all' } | { kind: 'team'; managerId: string } = { kind: 'all' };
         let scopeText = zh ? '全部数据' : 'everything';
         if (managerQuery !== undefined) {

@@ -5,6 +5,7 @@ import type { AppealService } from '../services/appeals/appeal-service.js';
 import { appealStatsText } from '../services/appeals/appeal-stats.js';
 import { refuse } from '../services/goals/refusal.js';
 import { viewerOf, type ActivityHandlerDeps } from './activity-shared.js';
+import { echoArg } from '../domain/text/cut.js';
 
 const QUARTER = /^(\d{4})\s*Q([1-4])$/i;
 
@@ -25,11 +26,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
       const parsed = parseAppealArgs(ctx.args);
       if (!parsed.ok) return ctx.reply(parsed.problem[ctx.lang]);
       const r = await d.appeals.open(ctx.event.senderStaffId, { kind: 'code', code: parsed.code }, parsed.reason, 'chat');
-      // Personal: asked in a group, the answer goes 1:1.
-      if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: ctx.event.senderStaffId }, { type: 'text', text: r.text[ctx.lang] });
-        return ctx.reply(ctx.lang === 'zh' ? '申诉涉及个人数据，已私聊回复你。' : 'That is personal; I answered you in a 1:1 chat.');
-      }
+      // Personal: asked in a group, the dispatcher sends this 1:1 and tells the group once.
       await ctx.reply(r.text[ctx.lang]);
     },
   );
@@ -50,7 +47,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
       }
       const arg = ctx.args.trim();
       const m = QUARTER.exec(arg);
-      if (arg && !m) return ctx.reply(ctx.lang === 'zh' ? `「${arg.slice(0, 20)}」不是季度，例如「申诉统计 2026Q4」。` : `"${arg.slice(0, 20)}" is not a quarter; e.g. "appeal stats 2026Q4".`);
+      if (arg && !m) return ctx.reply(ctx.lang === 'zh' ? `「${echoArg(arg)}」不是季度，例如「申诉统计 2026Q4」。` : `"${echoArg(arg)}" is not a quarter; e.g. "appeal stats 2026Q4".`);
       const quarterId = m ? `${m[1]}Q${m[2]}` : quarterOf(d.clock.now(), d.config.timeZone).id;
       const r = await appealStatsText(d.models, quarterId, ctx.lang);
       await ctx.reply({ type: 'markdown', title: r.title, text: r.text });

@@ -51,12 +51,13 @@ export function registerCalendar(bot: Bot, d: ActivityHandlerDeps & { calendar: 
         return ctx.reply(n ? `已删除 ${n} 天的公司安排，恢复按国家法定节假日和调休。` : '这些日期没有公司自定的安排，没有改动。');
       }
       await d.calendar.set(cmd.days, cmd.dayKind, cmd.note, viewer.id);
+      // A plain-text reply: the note as typed (markdown escapes would show as backslashes; the list escapes it).
       if (en) {
         const span = cmd.days.length === 1 ? cmd.days[0] : `${cmd.days[0]} to ${cmd.days.at(-1)} (${cmd.days.length} days)`;
-        return ctx.reply(`Set: ${span} ${cmd.dayKind === 'off' ? 'company day off' : 'company working day'}${cmd.note ? ` (${escapeMd(cmd.note)})` : ''}. Report days, paces and reminders follow it.`);
+        return ctx.reply(`Set: ${span} ${cmd.dayKind === 'off' ? 'company day off' : 'company working day'}${cmd.note ? ` (${cmd.note})` : ''}. Report days, paces and reminders follow it.`);
       }
       const span = cmd.days.length === 1 ? cmd.days[0] : `${cmd.days[0]} 至 ${cmd.days.at(-1)}（${cmd.days.length} 天）`;
-      await ctx.reply(`已设置：${span} ${cmd.dayKind === 'off' ? '公司放假' : '公司安排上班'}${cmd.note ? `（${escapeMd(cmd.note)}）` : ''}。周报推送日、进度和提醒会按此计算。`);
+      await ctx.reply(`已设置：${span} ${cmd.dayKind === 'off' ? '公司放假' : '公司安排上班'}${cmd.note ? `（${cmd.note}）` : ''}。周报推送日、进度和提醒会按此计算。`);
     },
   );
 }

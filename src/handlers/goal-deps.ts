@@ -24,6 +24,7 @@ export function goalDeps(deps: HandlerDeps): GoalDeps {
     logger: deps.logger,
     renderPng: deps.renderPng,
     figures: (personId) => deps.reports.views.figuresOf(personId),
+    teamRollup: (managerId) => deps.reports.views.teamRollupOf(managerId),
   };
 }
 

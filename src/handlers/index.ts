@@ -70,7 +70,7 @@ export function registerHandlers(bot: Bot, deps: HandlerDeps): void {
   const { views, runner, builder } = deps.reports;
   registerReportHandlers(bot, { models: deps.models, views, runner, builder, audit: deps.audit, messenger: deps.messenger, clock: deps.clock, logger: deps.logger });
   registerApiKeys(bot, { ...goals, models: deps.models, config: deps.config });
-  registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock });
+  registerReviewPackHandlers(bot, { models: deps.models, packs: deps.packs, audit: deps.audit, clock: deps.clock, messenger: deps.messenger });
   registerPrediction(bot, { models: deps.models, messenger: deps.messenger, clock: deps.clock, views, prediction: deps.prediction });
   registerHelp(bot, async (userId) => {
     const p = await deps.org.ensurePerson(userId);

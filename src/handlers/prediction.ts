@@ -14,6 +14,7 @@ import { PREDICTION_SLICE_REPS } from '../services/prediction/weekly-predictions
 import { PREDICTED_METRICS } from '../domain/prediction/features.js';
 import type { ReportViews } from '../services/weekly-report/report-views.js';
 import { PeopleRepository } from '../adapters/mongo/people-repository.js';
+import { echoArg } from '../domain/text/cut.js';
 
 export interface PredictionHandlerDeps {
   models: Models;
@@ -44,8 +45,8 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       let single = false;
       if (who) {
         const found = await d.models.Person.find({ $or: [{ _id: who }, { name: who }], isActive: true }, { _id: 1 }).limit(3).lean();
-        if (found.length === 0) return ctx.reply(t(lang, `没有找到「${who.slice(0, 20)}」，请用姓名或 userid。`, `No one called "${who.slice(0, 20)}"; use a name or userid.`));
-        if (found.length > 1) return ctx.reply(t(lang, `有多位「${who.slice(0, 20)}」，请用 userid 指定。`, `Several people are called "${who.slice(0, 20)}"; use the userid.`));
+        if (found.length === 0) return ctx.reply(t(lang, `没有找到「${echoArg(who)}」，请用姓名或 userid。`, `No one called "${echoArg(who)}"; use a name or userid.`));
+        if (found.length > 1) return ctx.reply(t(lang, `有多位「${echoArg(who)}」，请用 userid 指定。`, `Several people are called "${echoArg(who)}"; use the userid.`));
         const id = String(found[0]!._id);
         if (!(await d.views.canView(me, id))) return ctx.reply(t(lang, '你只能查看自己和下属的预测。', 'You can only see your own and your reports\' forecasts.'));
         subjects = [id];
@@ -67,12 +68,8 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       const rows = everyone ? set.rows : set.rows.filter((r) => subjects.includes(r.personId));
       if (rows.length === 0) return ctx.reply(t(lang, '本季度没有已批准的目标，无法预测。先用「目标」设定并获批。', 'No approved target this quarter, so nothing to forecast. Set one with "goal".'));
       const text = single ? formatPersonForecast(set, rows, lang) : formatListForecast(set, rows, d.prediction.threshold, lang);
-      const msg = { type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text };
-      if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: me }, msg);
-        return ctx.reply(t(lang, '预测涉及个人数据，已私聊发给你。', 'A forecast shows personal data; sent to you privately.'));
-      }
-      return ctx.reply(msg);
+      // Asked in a group, the dispatcher (privacy: 'personal') sends this 1:1 and tells the group once.
+      return ctx.reply({ type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text });
     },
   );
 }

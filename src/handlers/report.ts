@@ -1,7 +1,7 @@
 import type { AuditRepository } from '../adapters/mongo/audit-repository.js';
 import type { Models } from '../adapters/mongo/models/index.js';
 import type { Person } from '../adapters/mongo/people-repository.js';
-import type { Bot, MessageContext } from '../bot/bot.js';
+import { SENT_PRIVATELY, type Bot, type MessageContext } from '../bot/bot.js';
 import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import { msg } from '../domain/goals/msg.js';
@@ -84,6 +84,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
         if (!r.ok && r.reason === 'forbidden') return refuseView(d, me, found.person._id, ctx.lang, (t) => ctx.reply(t));
         const problem = viewProblem(r, ctx.lang);
         if (problem) await ctx.reply(problem);
+        else await tellGroupSentPrivately(ctx, d);
         return;
       }
       return push(ctx, d, me, req);
@@ -114,11 +115,20 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
   });
 }
 
+/**
+ * The views send the card 1:1 themselves (not through ctx), so when asked in a group the dispatcher never
+ * tells the group: say it here, in the group only.
+ */
+async function tellGroupSentPrivately(ctx: MessageContext, d: ReportHandlerDeps): Promise<void> {
+  if (!ctx.event.isGroup) return;
+  await d.messenger.reply(ctx.event, { type: 'text', text: ctx.lang === 'en' ? SENT_PRIVATELY.en : SENT_PRIVATELY.zh });
+}
+
 async function selfView(ctx: MessageContext, d: ReportHandlerDeps, me: string): Promise<void> {
   // A manager gets their personal report only when they carry a personal book; the team summary always.
   const own = await d.views.sendReport(me, me, ctx.event.dedupeKey, undefined, { drillDown: false });
   const team = await d.views.sendTeam(me, ctx.event.dedupeKey);
-  if (own.ok || team.ok) return;
+  if (own.ok || team.ok) return tellGroupSentPrivately(ctx, d);
   const problem = own.reason === 'no-quarter' ? viewProblem(own, ctx.lang)! : undefined;
   await ctx.reply(
     problem ??

@@ -1,18 +1,23 @@
 import type { AuditRepository } from '../adapters/mongo/audit-repository.js';
 import type { Models } from '../adapters/mongo/models/index.js';
 import type { Bot, MessageContext } from '../bot/bot.js';
+import type { Messenger } from '../bot/messenger.js';
 import type { Clock } from '../clock.js';
 import { managerChain } from '../domain/org/access.js';
 import { parseLocalDateTime } from '../domain/goals/quarter-form.js';
 import { formatLocal } from '../domain/time/calendar.js';
 import type { TeamRef } from '../services/review-pack/pack-builder.js';
 import type { ReviewPacks } from '../services/review-pack/index.js';
+import { cutText } from '../domain/text/cut.js';
+import { escapeMarkdown } from '../domain/text/markdown.js';
 
 export interface ReviewPackHandlerDeps {
   models: Pick<Models, 'Person' | 'ReviewTeam' | 'Quarter'>;
   packs: ReviewPacks;
   audit: AuditRepository;
   clock: Clock;
+  /** To tell the group (only) that the pack went 1:1: ctx.reply in a group goes 1:1 for a personal command. */
+  messenger: Pick<Messenger, 'reply'>;
 }
 
 type Lang = 'zh' | 'en';
@@ -87,7 +92,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       const preview = now < plan.dueAt;
       const built = await d.packs.builder.build(q, team, { asOf: now < q.endDate ? now : q.endDate, reviewAt: plan.reviewAt, preview });
       if (!built.ok) return ctx.reply(built.problem.zh);
-      if (ctx.event.isGroup) await ctx.reply(t(ctx.lang, '复盘包含每个人的数据，已私聊发给你。', 'The pack shows each person\'s figures; sent to you in a 1:1 chat.'));
+      if (ctx.event.isGroup) await d.messenger.reply(ctx.event, { type: 'text', text: t(ctx.lang, '复盘包含每个人的数据，已私聊发给你。', 'The pack shows each person\'s figures; sent to you in a 1:1 chat.') });
       const rendered = await d.packs.sender.render(built.pack);
       await d.packs.sender.deliverView(rendered, { kind: 'user', userId: me.id }, `review-pack-view:${q._id}:${team.managerId}:${ctx.event.dedupeKey}`);
     },
@@ -121,7 +126,7 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       const before = await d.models.ReviewTeam.findById(me.id).lean();
       await d.models.ReviewTeam.updateOne(
         { _id: me.id },
-        { $set: { groupId: ctx.event.conversationId, groupTitle: (ctx.event.conversationTitle ?? '').slice(0, 100), boundBy: me.id, boundAt: d.clock.now() } },
+        { $set: { groupId: ctx.event.conversationId, groupTitle: cutText(ctx.event.conversationTitle ?? '', 100), boundBy: me.id, boundAt: d.clock.now() } },
         { upsert: true },
       );
       await d.audit.record({ actorId: me.id, action: 'review.bindGroup', entity: 'team', entityId: me.id, before: before?.groupId ?? null, after: ctx.event.conversationId });
@@ -147,9 +152,10 @@ export function registerReviewPackHandlers(bot: Bot, d: ReviewPackHandlerDeps): 
       for (const team of teams) {
         const doc = await d.models.ReviewTeam.findById(team.managerId).lean();
         const plan = q ? await service.planFor(q, team) : undefined;
-        const where = doc?.groupId ? `群「${doc.groupTitle || doc.groupId}」` : '未绑定（发给主管本人）';
+        // Group titles and names are outside text, entering markdown here.
+        const where = doc?.groupId ? `群「${escapeMarkdown(doc.groupTitle || doc.groupId)}」` : '未绑定（发给主管本人）';
         const when = plan ? `，复盘 ${formatLocal(plan.reviewAt, q!.timeZone)}${plan.overridden ? '（单独设置）' : ''}` : '';
-        lines.push(`- ${team.managerName}团队：${where}${when}`);
+        lines.push(`- ${escapeMarkdown(team.managerName)}团队：${where}${when}`);
       }
       await ctx.reply({ type: 'markdown', title: '团队群绑定', text: [`**团队群绑定**${q ? `（${q._id}）` : ''}`, ...(lines.length ? lines : ['- 还没有团队'])].join('\n') });
     },

@@ -112,6 +112,14 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     expect(await ask(rep.id, `申诉 ${appealCode(await idOf('crm:q3-visit'))} 理由`)).toBe('2026Q3 已结束，不能再申诉这个季度的行为。');
     expect(await ask(rep.id, `申诉 ${short2}`)).toContain('申诉需要写明理由');
     expect(await ask(rep.id, '申诉 拜访太短')).toContain('不是行为编号');
+    // Asked in a group: the answer goes 1:1 alone, the group hears once that it did (not a second note 1:1).
+    h.fake.org.load({ groups: [{ openConversationId: 'cidAppealGroup', title: '团队群', memberIds: [rep.id, other.id, managerId] }] });
+    const before = h.fake.outbox.toUser(rep.id).length;
+    say(h.fake, { userId: rep.id, text: `申诉 ${short1} 再试一次`, openConversationId: 'cidAppealGroup' });
+    const note = await h.fake.outbox.waitFor((d) => d.conversation === 'group:cidAppealGroup', 15_000);
+    expect(note.text).toBe('涉及个人数据，已私聊发送给你。');
+    const oneToOne = h.fake.outbox.toUser(rep.id).slice(before).filter((d) => d.conversation === `user:${rep.id}`);
+    expect(oneToOne.map((d) => d.text)).toEqual([expect.stringContaining('已经申诉过')]);
     expect(await h.service.models.Appeal.countDocuments()).toBe(n);
     // Someone else's record is an access attempt: audited.
     expect(await h.service.models.AuditLog.countDocuments({ action: 'access_denied', actorId: other.id })).toBe(1);
@@ -176,8 +184,10 @@ describe('appeals (申诉), end to end through the SDK and the fake DingTalk', (
     clickCard(h.fake, { outTrackId: card.outTrackId, userId: managerId, params: { action: 'appeal.reject', appealId: card.cardParamMap.appealId } });
     await eventually(() => h.fake.outbox.cards.get(card.outTrackId)!.cardParamMap, (p) => p.hasNotice === 'true', 10_000);
     expect(await h.service.models.Appeal.findById(card.cardParamMap.appealId).lean()).toMatchObject({ status: 'open' });
-    const told = await press(card.outTrackId, managerId, { action: 'appeal.reject', appealId: card.cardParamMap.appealId, comment: '没有签到也没有纪要' }, rep.id);
+    const told = await press(card.outTrackId, managerId, { action: 'appeal.reject', appealId: card.cardParamMap.appealId, comment: '没有签到*也没有*纪要_' }, rep.id);
+    // A plain-text message: the reason as the manager typed it (no markdown backslashes).
     expect(told).toContain('驳回了你的申诉');
+    expect(told).toContain('理由：没有签到*也没有*纪要_。');
     expect(await activity('crm:short-2')).toMatchObject({ counted: false });
     expect((await activity('crm:short-2'))!.appealOverride?.appealId).toBeUndefined();
   });

@@ -34,6 +34,15 @@ describe('goal and board access', () => {
     expect(d.text).toContain('签约额：**80万**');
   });
 
+  it('rep: "my goal" in English is English throughout, the progress block included (was Chinese)', async () => {
+    const d = await view('rep01', 'my goal');
+    expect(d.text).toContain('### 张伟 · 2026Q4 goal');
+    expect(d.text).toContain("**This quarter's progress**");
+    expect(d.text).toMatch(/^- Signed amount: ¥[\d,]+ \/ target ¥800,000 \(\d+%\)/m);
+    expect(d.text).toMatch(/- \*\*Health score \d+\*\*/);
+    expect(d.text).not.toMatch(/本季进度|健康分|按进度应达|赢单率/);
+  });
+
   it('rep: a teammate’s goal is refused politely and logged', async () => {
     const n = await denied();
     const d = await view('rep01', '查看目标 刘洋');
@@ -46,6 +55,23 @@ describe('goal and board access', () => {
   it('manager: sees a direct report', async () => {
     const d = await view('mgr01', '查看目标 张伟');
     expect(d.text).toContain('### 张伟 · 2026Q4 目标');
+  });
+
+  it('manager: 我的目标 shows the team roll-up (as the team summary and the director row do), never a rep score of zeros', async () => {
+    const id = await openGoalCard(h, 'mgr01');
+    await press(h, id, 'mgr01', 'goal.submit', goalForm('160万', '30', ['制造业']));
+    const d = await view('mgr01', '我的目标');
+    expect(d.text).toContain('### 王磊 · 2026Q4 目标');
+    // The team: rep01 (80万 target) and rep02 (no goal); the manager's own empty book is not scored.
+    expect(d.text).toMatch(/\*\*团队进度\*\*（季度已过 \d+%/);
+    expect(d.text).toContain('- 团队 2 人 · 签约额 0 / 目标 80万（0%）');
+    expect(d.text).toContain('未设目标 1 人');
+    expect(d.text).not.toContain('**本季进度**');
+    expect(d.text).not.toMatch(/\*\*健康分 \d+\*\*/);
+    const en = await view('mgr01', 'my goal');
+    expect(en.text).toContain("**Team progress**");
+    expect(en.text).toContain('- Team of 2 · Signed amount: ¥0 / target ¥800,000 (0%)');
+    expect(en.text).not.toMatch(/团队|健康分/);
   });
 
   it('manager: another team is refused', async () => {

@@ -104,6 +104,9 @@ describe('prediction end to end: the week-8 risk alert and 预测', () => {
     say(h.fake, { userId: rep, text: '预测', openConversationId: company.manifest.teamGroupId });
     await h.fake.outbox.waitFor((x) => x.conversation === `group:${company.manifest.teamGroupId}` && (x.text ?? '').includes('私聊'), 60_000);
     expect(h.fake.outbox.inGroup(company.manifest.teamGroupId).some((x) => (x.text ?? '').includes('达成目标的概率'))).toBe(false);
+    // The group hears once that it went 1:1; the 1:1 chat gets the forecast, not a "sent to you privately" note too.
+    expect(h.fake.outbox.inGroup(company.manifest.teamGroupId).filter((x) => (x.text ?? '').includes('私聊'))).toHaveLength(1);
+    expect(h.fake.outbox.toUser(rep).filter((x) => x.conversation === `user:${rep}` && (x.text ?? '').includes('私聊'))).toEqual([]);
     expect(p.probability).not.toBeNull();
     // A rep may not look at a colleague.
     say(h.fake, { userId: rep, text: `预测 ${company.manifest.repB}` });

@@ -70,5 +70,10 @@ describe('the Friday report on the China working-day calendar, through the SDK a
     expect(await reply(org.reps[0]!.id, 'company days off 2027-01-04 team day')).toBe('Only HR can set company days.');
     expect(await reply(org.reps[0]!.id, 'company days')).toContain('2026-12-31 off: 年终盘点');
     expect(await h.service.models.CompanyDay.countDocuments()).toBe(2);
+    // A remark with markdown characters: the confirmation is plain text, so it reads as typed (no backslashes);
+    // the list is markdown, so there it is escaped.
+    const confirm = await reply('hr01', '公司假期 放假 2027-01-05 团建*全员*_A|B_');
+    expect(confirm).toBe('已设置：2027-01-05 公司放假（团建*全员*_A|B_）。周报推送日、进度和提醒会按此计算。');
+    expect(await reply(org.reps[0]!.id, '公司假期')).toContain('2027-01-05 放假：团建\\*全员\\*\\_A\\|B\\_');
   });
 });

@@ -190,6 +190,18 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     expect(byType(got, 'image')).toHaveLength(3);
   }, 60_000);
 
+  it('asked in the team group: the pack goes 1:1, the group hears only that it did', async () => {
+    const before = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘', openConversationId: GROUP });
+    await eventually(() => h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > before && d.type === 'file').length, (n) => n === 1, 60_000);
+    const inGroup = h.fake.outbox.inGroup(GROUP).filter((d) => d.seq > before);
+    expect(inGroup.map((d) => [d.type, d.text])).toEqual([['text', '复盘包含每个人的数据，已私聊发给你。']]);
+    // The 1:1 chat gets the pack itself, not a "sent to you privately" note as well.
+    const oneToOne = h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > before && d.conversation === `user:${mgr1.id}`);
+    expect(oneToOne.filter((d) => (d.text ?? '').includes('私聊'))).toEqual([]);
+    expect(byType(oneToOne, 'card')).toHaveLength(1);
+  }, 60_000);
+
   it('lets a skip-level manager see a sub-team\'s pack, but not the other way round', async () => {
     await h.service.models.Person.updateOne({ _id: mgr2.id }, { $set: { managerId: mgr1.id } });
     const before = h.fake.outbox.deliveries.length;
@@ -201,5 +213,43 @@ describe('pre-review pack, end to end through the SDK and the fake DingTalk', ()
     say(h.fake, { userId: mgr2.id, text: `复盘 团队 ${mgr1.id}` });
     const refusal = await h.fake.outbox.waitFor((d) => d.seq > seq && d.conversation === `user:${mgr2.id}` && d.type === 'text', 20_000);
     expect(refusal.text).toBe('你只能查看自己团队和下级团队的复盘包。');
-  }, 90_000);
+    // mgr1's own pack now has mgr2 among the direct reports: a manager (with a goal, the team's roll-up) is not
+    // a row scored on an empty book.
+    const repGoal = (await h.service.models.Goal.findOne({ quarterId: org.quarterId }).lean())!;
+    const { _id: _ignored, ...goalFields } = repGoal as typeof repGoal & { _id: unknown };
+    await h.service.models.Goal.create({ ...goalFields, ownerId: mgr2.id });
+    const mine = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘' });
+    await eventually(() => h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > mine && d.type === 'file').length, (n) => n === 1, 60_000);
+    const got = h.fake.outbox.toUser(mgr1.id).filter((d) => d.seq > mine);
+    const csv = h.fake.media.get(byType(got, 'file')[0]!.mediaId!)!.data.toString('utf8');
+    expect(csv).not.toContain(mgr2.name);
+    const packCard = h.fake.outbox.cards.get(byType(got, 'card')[0]!.outTrackId!)!.cardParamMap;
+    expect(packCard.attribution).not.toContain(mgr2.name);
+    // With only a manager below, nothing is scored: an honest sentence instead of a pack of zeros.
+    await h.service.models.Person.updateMany({ managerId: mgr1.id, _id: { $ne: mgr2.id } }, { $set: { managerId: mgr2.id } });
+    const only = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: mgr1.id, text: '复盘' });
+    const sentence = await h.fake.outbox.waitFor((d) => d.seq > only && d.conversation === `user:${mgr1.id}` && d.type === 'text', 30_000);
+    expect(sentence.text).toContain('直属成员都是带团队的主管');
+  }, 120_000);
+
+  it('keeps a group title (outside text) well-formed when stored and escaped where HR lists it', async () => {
+    const title = `${'群'.repeat(99)}😀**粗**`;
+    h.fake.org.load({ groups: [{ openConversationId: 'cidLongTitle', title, memberIds: [mgr2.id] }] });
+    say(h.fake, { userId: mgr2.id, text: '绑定团队群', openConversationId: 'cidLongTitle' });
+    await h.fake.outbox.waitFor((d) => d.conversation === 'group:cidLongTitle' && (d.text ?? '').startsWith('已绑定'), 10_000);
+    const stored = (await h.service.models.ReviewTeam.findById(mgr2.id).lean())!.groupTitle!;
+    // Half an emoji would be stored as U+FFFD (a � in every list): cut by characters instead.
+    expect(stored).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|\uFFFD/);
+    expect(stored.startsWith('群'.repeat(99))).toBe(true);
+    const before = h.fake.outbox.deliveries.length;
+    h.fake.org.load({ groups: [{ openConversationId: 'cidEvilTitle', title: '**粗** [点我](http://x)', memberIds: [mgr2.id] }] });
+    say(h.fake, { userId: mgr2.id, text: '绑定团队群', openConversationId: 'cidEvilTitle' });
+    await h.fake.outbox.waitFor((d) => d.seq > before && d.conversation === 'group:cidEvilTitle' && (d.text ?? '').startsWith('已绑定'), 10_000);
+    const seq = h.fake.outbox.deliveries.length;
+    say(h.fake, { userId: 'hr01', text: '复盘群' });
+    const list = await h.fake.outbox.waitFor((d) => d.seq > seq && d.conversation === 'user:hr01' && d.type === 'markdown', 20_000);
+    expect(list.text).toContain('群「\\*\\*粗\\*\\* \\[点我\\](http://x)」');
+  }, 60_000);
 });

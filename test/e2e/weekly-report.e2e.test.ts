@@ -272,6 +272,17 @@ describe('Friday activity health report, end to end through the SDK and the fake
     expect(cards[1]!.outTrackId).toMatch(new RegExp(`^weekly-report-view:2026-W48:${rep.id}:${rep.id}:`));
   });
 
+  it('asked in a group: the report goes 1:1 and the group is told so (it used to hear nothing)', async () => {
+    const rep = org.reps[1]!;
+    h.fake.org.load({ groups: [{ openConversationId: 'cidReportGroup', title: '团队群', memberIds: [rep.id, rep.managerId!] }] });
+    const before = cardsTo(h.fake, rep.id).length;
+    say(h.fake, { userId: rep.id, text: '周报', openConversationId: 'cidReportGroup' });
+    const note = await h.fake.outbox.waitFor((d) => d.conversation === 'group:cidReportGroup', 10_000);
+    expect(note.text).toBe('涉及个人数据，已私聊发送给你。');
+    await eventually(() => cardsTo(h.fake, rep.id), (c) => c.length === before + 1, 10_000);
+    expect(h.fake.outbox.inGroup('cidReportGroup').filter((d) => d.type === 'card')).toEqual([]);
+  });
+
   it('shows a manager their team summary, live, when they ask', async () => {
     const mgr = org.managers[0]!;
     say(h.fake, { userId: mgr.id, text: '周报' });

@@ -2,6 +2,7 @@
  * Appeals (申诉): which not-counted activity may be disputed, by whom, and the short number people type.
  * Pure: the service loads the activity, its quarter and any earlier appeal, and asks here.
  */
+import { echoArg } from '../text/cut.js';
 
 export type Lang = 'zh' | 'en';
 export interface Msg {
@@ -38,7 +39,7 @@ export function parseAppealArgs(args: string): { ok: true; code: string; reason:
   const [first = '', ...rest] = t.split(/\s+/);
   const m = CODE_PATTERN.exec(first);
   if (!m) {
-    return { ok: false, problem: { zh: `「${first.slice(0, 30)}」不是行为编号。编号是「我的行为」里未计入那一条后面的 8 位字母数字。`, en: `"${first.slice(0, 30)}" is not an activity number; use the 8-character number shown under "activity".` } };
+    return { ok: false, problem: { zh: `「${echoArg(first)}」不是行为编号。编号是「我的行为」里未计入那一条后面的 8 位字母数字。`, en: `"${echoArg(first)}" is not an activity number; use the 8-character number shown under "activity".` } };
   }
   return { ok: true, code: m[1]!.toLowerCase(), reason: rest.join(' ').trim() };
 }

@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { axisLabelExpr, formatValue } from './bar-chart.js';
 import { PACK_CHART_CONFIG, packTitle, uniqueNames } from './chart-style.js';
+import { attainmentPct } from '../report/format.js';
 
 export type AttainmentBand = 'reached' | 'close' | 'far' | 'none';
 
@@ -22,9 +23,9 @@ export function bandOf(attainment: number | null): AttainmentBand {
   return attainment >= 1 ? 'reached' : attainment >= 0.8 ? 'close' : 'far';
 }
 
-/** "87%"; rounded down below 100 % so a rep just short of the target never reads "100%". */
+/** "87%": the one attainment label (domain/report/format.ts), so the pack reads as 我的目标 and the Friday card do. */
 export function attainmentLabel(attainment: number): string {
-  return `${attainment < 1 ? Math.floor(attainment * 100) : Math.round(attainment * 100)}%`;
+  return attainmentPct(attainment);
 }
 
 export interface GoalActualRow {

@@ -35,7 +35,7 @@ export interface PackInput {
   predictions?: { week: number; threshold: number; byPerson: ReadonlyMap<string, WeekPrediction> };
 }
 
-export type PackProblem = { code: 'empty-team' | 'no-data'; zh: string };
+export type PackProblem = { code: 'empty-team' | 'no-data' | 'only-sub-teams'; zh: string };
 
 export interface ReviewPack {
   title: string;
@@ -59,8 +59,24 @@ const moneyMetric = (f: PersonQuarterFigures) => f.metrics.find((m) => m.unit ==
 const name = (s: string) => `**${escapeMd(s)}**`;
 
 /** Why no pack can be made for this team, or null. */
-export function packProblem(teamName: string, team: readonly PersonQuarterFigures[]): PackProblem | null {
-  if (team.length === 0) return { code: 'empty-team', zh: `${teamName}团队没有在职成员，无法生成复盘包。` };
+/**
+ * Who a pack is about: the members carrying a personal book. A manager whose goal is their team's roll-up
+ * would be scored on an empty book (达成 0%, "各环节与团队持平"); their team has its own pack, and the
+ * Friday summaries show it as a roll-up row.
+ */
+export function packMembers(team: readonly PersonQuarterFigures[]): PersonQuarterFigures[] {
+  return team.filter((f) => f.personalBook);
+}
+
+export function packProblem(teamName: string, all: readonly PersonQuarterFigures[]): PackProblem | null {
+  if (all.length === 0) return { code: 'empty-team', zh: `${teamName}团队没有在职成员，无法生成复盘包。` };
+  const team = packMembers(all);
+  if (team.length === 0) {
+    return {
+      code: 'only-sub-teams',
+      zh: `${teamName}的直属成员都是带团队的主管：复盘包按团队生成，不把主管本人当作销售打分。发「复盘 团队 <主管姓名>」查看任一下级团队的复盘包，「周报」看各团队汇总。`,
+    };
+  }
   const anyGoal = team.some((f) => f.goal.state !== 'none');
   const anyDeal = team.some((f) => f.winRate.closed > 0 || f.pipeline.opened > 0 || f.signedCny > 0);
   if (!anyGoal && !anyDeal) return { code: 'no-data', zh: `${teamName}团队本季既没有目标也没有商机，复盘包没有可展示的数据。请先设定目标（成员发「目标」）并导入商机（npm run import:csv -- --kind=deals）。` };

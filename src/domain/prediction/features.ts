@@ -77,7 +77,8 @@ export function featureDefs(dimensions: readonly TrackedDimensionRef[]): Feature
     { key: 'proposalsPerWeek', label: { zh: '方案', en: 'Proposals' }, format: 'number', unit: { zh: '份/周', en: '/week' }, actionable: true },
     { key: 'visitTrend', label: { zh: '近 3 周有效拜访变化', en: 'Counted visits, last 3 weeks vs before' }, format: 'number', unit: { zh: '次/周', en: '/week' }, actionable: true },
     { key: 'notCountedShare', label: { zh: '未计入拜访占比', en: 'Visits not counted' }, format: 'rate', unit: { zh: '', en: '' }, actionable: true },
-    ...dimensions.map((d): FeatureDef => ({ key: `dim:${d.key}`, label: { zh: d.name, en: d.key }, format: 'rate', unit: { zh: '', en: '' }, actionable: true })),
+    // A dimension has only the name HR gave it: English text uses it too (the internal key means nothing to people).
+    ...dimensions.map((d): FeatureDef => ({ key: `dim:${d.key}`, label: { zh: d.name, en: d.name }, format: 'rate', unit: { zh: '', en: '' }, actionable: true })),
     { key: 'winRate', label: { zh: '赢单率', en: 'Win rate' }, format: 'rate', unit: { zh: '', en: '' }, actionable: true },
     { key: 'attainmentSoFar', label: { zh: '已完成目标', en: 'Target reached so far' }, format: 'rate', unit: { zh: '', en: '' }, actionable: false },
     { key: 'paceLog', label: { zh: '按节奏推算达成', en: 'Pace projection ÷ target' }, format: 'logRate', unit: { zh: '', en: '' }, actionable: false },

@@ -7,6 +7,8 @@ import { amount, metricName, percent, type Lang } from './explain-text.js';
 import { THIN } from './model.js';
 
 export interface ForecastRow {
+  /** Who (several rows per person, one per metric); the name when absent. */
+  personId?: string;
   name: string;
   metric: string;
   probability: number | null;
@@ -76,9 +78,20 @@ export function formatPersonForecast(h: ForecastHeader, rows: readonly ForecastR
 
 export function formatListForecast(h: ForecastHeader, rows: readonly ForecastRow[], threshold: number, lang: Lang, limit = 40): string {
   const sorted = [...rows].sort((a, b) => (a.probability ?? a.paceProjected / a.target) - (b.probability ?? b.paceProjected / b.target));
-  const below = sorted.filter((r) => r.probability !== null && r.probability < threshold).length;
+  // One row per person and metric: count people (as the team summary lists them), and the rows when more.
+  const belowRows = sorted.filter((r) => r.probability !== null && r.probability < threshold);
+  const below = new Set(belowRows.map((r) => r.personId ?? r.name)).size;
+  const extra = belowRows.length > below;
   const lines = [statusLine(h, lang)];
-  if (h.status === 'ok') lines.push(t(lang, `低于 ${percent(threshold)} 的 ${below} 人排在前面。`, `${below} below ${percent(threshold)} listed first.`));
+  if (h.status === 'ok') {
+    lines.push(
+      t(
+        lang,
+        `低于 ${percent(threshold)} 的 ${below} 人${extra ? `（${belowRows.length} 项）` : ''}排在前面。`,
+        `${below} ${below === 1 ? 'person' : 'people'}${extra ? ` (${belowRows.length} lines)` : ''} below ${percent(threshold)} listed first.`,
+      ),
+    );
+  }
   lines.push('');
   for (const r of sorted.slice(0, limit)) {
     const name = escapeMd(r.name);
@@ -90,6 +103,6 @@ export function formatListForecast(h: ForecastHeader, rows: readonly ForecastRow
       lines.push(`- ${name} ${metricName(r.metric, lang)} ${t(lang, '节奏推算', 'pace')} ${percent(r.paceProjected / r.target)}（${amount(r.metric, r.paceProjected, lang)} / ${amount(r.metric, r.target, lang)}）`);
     }
   }
-  if (sorted.length > limit) lines.push(t(lang, `…还有 ${sorted.length - limit} 人，发「预测 姓名」看某一位`, `…and ${sorted.length - limit} more; send "forecast <name>" for one`));
+  if (sorted.length > limit) lines.push(t(lang, `…还有 ${sorted.length - limit} 项，发「预测 姓名」看某一位`, `…and ${sorted.length - limit} more lines; send "forecast <name>" for one`));
   return lines.join('\n');
 }

@@ -1,9 +1,10 @@
 import type { CardValue } from '../cards/fill-card.js';
 import type { PersonQuarterFigures } from '../figures/person-figures.js';
+import type { TeamRollup } from '../figures/team-figures.js';
 import { formatLocal } from '../time/calendar.js';
 import { escapeMarkdown } from '../text/markdown.js';
 import type { RepReport } from './build-report.js';
-import { metricValue, pct, round1, weekLabel } from './format.js';
+import { attainmentPct, metricValue, pct, round1, weekLabel } from './format.js';
 import type { HealthLevel } from './health.js';
 import type { MetricProgress } from './progress.js';
 import { DEFAULT_PREDICTION_THRESHOLD, repPredictionText, teamPredictionText } from './prediction-lines.js';
@@ -20,10 +21,12 @@ export const LEVEL_CHART_COLORS: Record<HealthLevel, string> = { healthy: '#54A2
 /** One metric's line, the same on the rep card and in 我的目标 (formatted from the person's figures). */
 export function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
+  // A measured rate in whole percents, as the card's dimension line and the forecast show it; targets as typed.
+  const measured = (x: number) => (p.unit === 'percent' ? pct(x / 10_000) : v(x));
   if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
   if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
-  if (p.status === 'no-target') return `- ${p.name}：${v(p.actual!)}（未设目标）`;
-  const head = `- ${p.name}：${v(p.actual!)} / 目标 ${v(p.target!)}（${pct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
+  if (p.status === 'no-target') return `- ${p.name}：${measured(p.actual!)}（未设目标）`;
+  const head = `- ${p.name}：${measured(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**落后进度 ${pct(-diff)}**` : diff >= 0 ? `领先进度 ${pct(diff)}` : `略低于进度 ${pct(-diff)}`;
@@ -50,7 +53,7 @@ function activitiesText(r: RepReport): string {
     if (d.mine === null && d.everyone === null) continue;
     const parts = [`你 ${d.mine === null ? '—' : pct(d.mine)}`];
     if (d.target !== null) parts.push(`目标 ${pct(d.target)}`);
-    if (d.top !== null) parts.push(`赢单率前 25% 的同事 ${pct(d.top)}`);
+    if (d.top !== null) parts.push(`全员赢单率前 25% 的同事 ${pct(d.top)}`);
     if (d.everyone !== null) parts.push(`全员 ${pct(d.everyone)}`);
     lines.push(`**${escapeMarkdown(d.name)}**（有效${c.visitName}中）：${parts.join('｜')}`);
   }
@@ -77,26 +80,89 @@ function scorePartsText(r: RepReport): string {
     lines.push(`- ${c.name}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
   }
   const skipped = r.health.components.some((c) => c.value === null);
-  for (const d of r.health.deductions) lines.push(`- 扣分：−${d.points} 分 —— ${d.explain}`);
+  // A deduction's reason quotes the goal's typed key accounts / industries: outside text.
+  for (const d of r.health.deductions) lines.push(`- 扣分：−${d.points} 分 —— ${escapeMarkdown(d.explain)}`);
   const off = r.health.deductions.reduce((s, d) => s + d.points, 0);
   lines.push(`- 合计 ${round1(sum)}${off ? ` − ${off}` : ''} → **${r.health.score} 分**${skipped ? '（有不计入的项时，其余项的权重按比例放大）' : ''}`);
   if (r.health.cappedBy) lines.push(`- ${r.health.cappedBy === 'no-goal' ? '未设目标' : '目标方向与上级不一致'}：等级最高为「关注」`);
   return lines.join('\n');
 }
 
-/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
 /**
  * 我的目标 / 查看目标's figures block: the same progress lines and health score as the Friday card, from
- * the same person-quarter figures (domain/figures), as of now.
+ * the same person-quarter figures (domain/figures), as of now. English when the asker wrote English
+ * (`nameOf` gives a metric's English name from the quarter set-up; the Chinese one when it has none).
  */
-export function goalFiguresMarkdown(f: PersonQuarterFigures): string {
+export function goalFiguresMarkdown(f: PersonQuarterFigures, lang: 'zh' | 'en' = 'zh', nameOf?: (key: string) => string | undefined): string {
+  if (lang === 'en') return goalFiguresMarkdownEn(f, nameOf);
   const lines = [`**本季进度**（季度已过 ${pct(f.share)}）`, ...f.metrics.map(progressLine)];
   const w = f.winRate;
   lines.push(`- 赢单率：${w.rate === null ? '—' : `赢单 ${w.won} / 结单 ${w.closed} = ${pct(w.rate)}`} · 本季有效活动 ${f.activity.counted} 次 · 新建商机 ${f.pipeline.opened} 个`);
-  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${d.explain}`).join('')}`);
+  lines.push(`- **健康分 ${f.health.score}**（${LEVEL_NAMES[f.health.level]}）${f.health.deductions.map((d) => `，扣 ${d.points} 分：${escapeMarkdown(d.explain)}`).join('')}`);
   return lines.join('\n');
 }
 
+const LEVEL_NAMES_EN: Record<HealthLevel, string> = { healthy: 'healthy', watch: 'watch', risk: 'at risk' };
+
+/** A metric value for an English reader: ¥420,000 / 9.4 / 12.5%. */
+function metricValueEn(x: number, unit: MetricProgress['unit']): string {
+  if (unit === 'cny') return `¥${Math.round(x).toLocaleString('en-US')}`;
+  if (unit === 'percent') return metricValue(x, unit);
+  return String(round1(x));
+}
+
+function progressLineEn(p: MetricProgress, name: string): string {
+  const v = (x: number) => metricValueEn(x, p.unit);
+  const measured = (x: number) => (p.unit === 'percent' ? pct(x / 10_000) : v(x));
+  const target = p.target !== null ? ` (target ${v(p.target)})` : '';
+  if (p.status === 'no-source') return `- ${name}: no data source yet${target}`;
+  if (p.status === 'no-data') return `- ${name}: no counted visit to measure it on this quarter yet${target}`;
+  if (p.status === 'no-target') return `- ${name}: ${measured(p.actual!)} (no target)`;
+  const head = `- ${name}: ${measured(p.actual!)} / target ${v(p.target!)} (${attainmentPct(p.attainment!)}), on pace would be ${v(p.expected!)}`;
+  if (p.paceRatio === null) return head;
+  const diff = p.paceRatio - 1;
+  const verdict = p.status === 'behind' ? `**behind pace by ${pct(-diff)}**` : diff >= 0 ? `ahead of pace by ${pct(diff)}` : `slightly below pace by ${pct(-diff)}`;
+  return `${head} → ${verdict}`;
+}
+
+function goalFiguresMarkdownEn(f: PersonQuarterFigures, nameOf?: (key: string) => string | undefined): string {
+  const lines = [`**This quarter's progress** (${pct(f.share)} of the quarter gone)`, ...f.metrics.map((p) => progressLineEn(p, escapeMarkdown(nameOf?.(p.key) ?? p.name)))];
+  const w = f.winRate;
+  lines.push(`- Win rate: ${w.rate === null ? '—' : `won ${w.won} / closed ${w.closed} = ${pct(w.rate)}`} · counted activities this quarter ${f.activity.counted} · new opportunities ${f.pipeline.opened}`);
+  // The deduction's own reason is worded in Chinese; in English it points at the alignment shown above.
+  const off = f.health.deductions.map((d) => `, −${d.points} points: ${d.code === 'misaligned' ? "the goal's direction differs from the manager's (see above)" : escapeMarkdown(d.explain)}`).join('');
+  lines.push(`- **Health score ${f.health.score}** (${LEVEL_NAMES_EN[f.health.level]})${off}`);
+  return lines.join('\n');
+}
+
+/**
+ * 我的目标 for a manager without a personal book: their goal is the team's roll-up, so the block is the
+ * team's — the same roll-up line as their team summary and their row in the director's summary — and no
+ * personal health score (a rep's score of their own empty book would read 0, 风险).
+ */
+export function teamFiguresMarkdown(share: number, r: TeamRollup, lang: 'zh' | 'en' = 'zh', nameOf?: (key: string) => string | undefined): string {
+  if (lang === 'zh') {
+    return [
+      `**团队进度**（季度已过 ${pct(share)}；主管的目标按团队汇总计算，不单独打个人健康分）`,
+      `- ${rollupHeadline(r)}`,
+      `- **团队平均健康分 ${r.score}**（${LEVEL_NAMES[r.level]}）`,
+    ].join('\n');
+  }
+  const parts = [`Team of ${r.people}`];
+  const m = r.metrics.find((x) => x.target !== null && x.actual !== null);
+  if (m) parts.push(`${escapeMarkdown(nameOf?.(m.key) ?? m.name)}: ${metricValueEn(m.actual!, m.unit)} / target ${metricValueEn(m.target!, m.unit)} (${attainmentPct(m.attainment!)})`);
+  parts.push(`counted activities this quarter ${r.counted}`);
+  parts.push(r.winRate === null ? 'win rate —' : `win rate ${pct(r.winRate)}`);
+  if (r.noGoal > 0) parts.push(`${r.noGoal} without a goal`);
+  if (r.misaligned > 0) parts.push(`${r.misaligned} misaligned`);
+  return [
+    `**Team progress** (${pct(share)} of the quarter gone; a manager's goal is measured on the team's roll-up, with no personal health score)`,
+    `- ${parts.join(' · ')}`,
+    `- **Team's mean health score ${r.score}** (${LEVEL_NAMES_EN[r.level]})`,
+  ].join('\n');
+}
+
+/** Targets that are not approved yet are still shown, but the rep is told what they are measured against. */
 function goalNote(status: string | null): string {
   if (status === null) return '；本季度还没有目标';
   if (status === 'approved') return '';
@@ -114,7 +180,8 @@ export function repCardValues(r: RepReport, chartMediaId: string | undefined): R
     title: `${r.name} · ${weekLabel(r.week)}活动健康报告`,
     color: LEVEL_COLORS[r.health.level],
     scoreLine: `**健康分 ${r.health.score}**（${LEVEL_NAMES[r.health.level]}）｜季度已过 ${pct(r.share)}（第 ${r.weekIndex}/${r.weekCount} 周）`,
-    insight: `**看这里**：${r.insight}`,
+    // The insight names people and key accounts (outside text): escaped here, where it enters markdown.
+    insight: `**看这里**：${escapeMarkdown(r.insight)}`,
     ...(chartMediaId ? { chartMediaId } : {}),
     hasChart: chartMediaId !== undefined,
     progress: [
@@ -140,7 +207,8 @@ export function teamCardValues(
   // One line per member: a continuation line under a list item restarts the numbering in chat markdown.
   // The headline is left out when the insight already starts with it ("签约额落后进度 46%，…：…").
   const members = t.members.map((m, i) => {
-    const says = m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`;
+    // The insight can carry outside text (names, key accounts): escaped as it enters the markdown line.
+    const says = escapeMarkdown(m.insight.startsWith(m.headline) ? m.insight : `${m.headline}；${m.insight}`);
     // A sub-team's row is its roll-up (mean score of the team), never the manager's personal activity.
     const who = m.kind === 'team' ? `**${escapeMarkdown(m.name)}团队**` : `**${escapeMarkdown(m.name)}**`;
     const score = m.kind === 'team' ? `平均 ${m.score} 分` : `${m.score} 分`;

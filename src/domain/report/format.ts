@@ -6,6 +6,15 @@ export function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
+/**
+ * Attainment (actual ÷ target) as every view prints it — 我的目标, the Friday cards, the team roll-up and the
+ * pre-review pack: whole percents, rounded, but never "100%" for a target not reached (0.996 → "99%").
+ */
+export function attainmentPct(attainment: number): string {
+  const n = Math.round(attainment * 100);
+  return `${attainment < 1 ? Math.min(n, 99) : n}%`;
+}
+
 /** A metric value in its unit: cny → "42.5万" / "8,000", count → "6", percent (basis points) → "12.5%". */
 export function metricValue(value: number, unit: MetricUnit): string {
   switch (unit) {

@@ -1,7 +1,7 @@
 import { rollUp, type RollupMember, type TeamRollup } from '../figures/team-figures.js';
 import type { ReportPrediction } from './prediction-lines.js';
 import type { RepReport } from './build-report.js';
-import { metricValue, pct } from './format.js';
+import { attainmentPct, metricValue, pct } from './format.js';
 import type { HealthLevel } from './health.js';
 import type { ReportPerson, ReportSettings } from './types.js';
 
@@ -121,7 +121,7 @@ function headlineOf(r: Pick<TeamSource, 'figures' | 'progress'>): string {
 export function rollupHeadline(r: TeamRollup): string {
   const parts = [`团队 ${r.people} 人`];
   const m = r.metrics.find((x) => x.target !== null && x.actual !== null);
-  if (m) parts.push(`${m.name} ${metricValue(m.actual!, m.unit)} / 目标 ${metricValue(m.target!, m.unit)}（${pct(m.attainment!)}）`);
+  if (m) parts.push(`${m.name} ${metricValue(m.actual!, m.unit)} / 目标 ${metricValue(m.target!, m.unit)}（${attainmentPct(m.attainment!)}）`);
   parts.push(`本季有效活动 ${r.counted} 次`);
   parts.push(r.winRate === null ? '赢单率 —' : `赢单率 ${pct(r.winRate)}`);
   if (r.noGoal > 0) parts.push(`未设目标 ${r.noGoal} 人`);

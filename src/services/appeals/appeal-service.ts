@@ -11,7 +11,6 @@ import { factsOf } from '../../domain/activity/normalize.js';
 import { evaluate } from '../../domain/activity/rules/evaluate.js';
 import { formatRule } from '../../domain/activity/rules/rule-format.js';
 import { ruleFor } from '../../domain/activity/rules/rule-model.js';
-import { escapeMd } from '../../domain/goals/goal-view.js';
 import { formatLocal, quarterOf } from '../../domain/time/calendar.js';
 import { addWorkingDays, type WorkingCalendar } from '../../domain/time/working-days.js';
 import type { Logger } from '../../logger.js';
@@ -216,7 +215,7 @@ export class AppealService {
         const opened = formatLocal(a.openedAt, this.d.zone);
         await this.d.messenger.send(
           { kind: 'user', userId: a.managerId },
-          { type: 'text', text: `⏰ ${escapeMd(rep?.name ?? a.personId)} 在 ${opened} 提交的行为申诉（${a.activity?.typeName ?? ''} ${a.activity?.day ?? ''}）已等待 ${REMIND_AFTER_WORKING_DAYS} 个工作日，请在审批卡片上认可或驳回。` },
+          { type: 'text', text: `⏰ ${rep?.name ?? a.personId} 在 ${opened} 提交的行为申诉（${a.activity?.typeName ?? ''} ${a.activity?.day ?? ''}）已等待 ${REMIND_AFTER_WORKING_DAYS} 个工作日，请在审批卡片上认可或驳回。` },
         );
         await this.d.ledger.markSent(claim.id, claim.attempt);
         await this.d.audit.record({ actorId: 'system', action: 'appeal.reminded', entity: 'appeal', entityId: id, note: `manager ${a.managerId}` });
@@ -295,7 +294,8 @@ function viewOf(a: { _id: unknown; activity?: { typeName?: string | null; startA
 
 function outcomeText(lang: Lang, status: 'accepted' | 'rejected', by: string, a: { activity?: { typeName?: string | null; day?: string | null } | null }, reason: string): string {
   const what = `${a.activity?.typeName ?? ''} ${a.activity?.day ?? ''}`.trim();
-  const why = reason ? escapeMd(reason) : '';
+  // Sent as a plain-text message: the reason as typed (markdown escapes would show as backslashes).
+  const why = reason;
   if (lang === 'en') {
     return status === 'accepted' ? `✅ ${by} accepted your appeal (${what}): it now counts${why ? `. Reason: ${why}` : ''}.` : `❌ ${by} rejected your appeal (${what}): ${why}. It stays not counted.`;
   }

@@ -10,6 +10,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { OrgSync } from '../org-sync.js';
 import type { PersonQuarterFigures } from '../../domain/figures/person-figures.js';
+import type { TeamRollup } from '../../domain/figures/team-figures.js';
 
 /** What the goal-chain services share. Built once in handlers/goals.ts. */
 export interface GoalDeps {
@@ -26,6 +27,8 @@ export interface GoalDeps {
   logger: Logger;
   /** The person's quarter figures as of now (the weekly report's one computation), or null without a quarter. */
   figures?: (personId: string) => Promise<PersonQuarterFigures | null>;
+  /** A manager's team roll-up as of now (the team summary's), or null without a team or a quarter. */
+  teamRollup?: (managerId: string) => Promise<TeamRollup | null>;
   /** vega-lite spec → PNG, off the event loop (the render pool in production). */
   renderPng: (spec: TopLevelSpec) => Promise<Buffer>;
 }

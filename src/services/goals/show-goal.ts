@@ -2,7 +2,7 @@
 import type { Person } from '../../adapters/mongo/people-repository.js';
 import { hasContent } from '../../domain/goals/alignment.js';
 import { alignmentView, escapeMd, goalMarkdown, statusLabel } from '../../domain/goals/goal-view.js';
-import { goalFiguresMarkdown } from '../../domain/report/card-values.js';
+import { goalFiguresMarkdown, teamFiguresMarkdown } from '../../domain/report/card-values.js';
 import { msg, type Lang } from '../../domain/goals/msg.js';
 import type { Logger } from '../../logger.js';
 import type { GoalDeps } from './deps.js';
@@ -57,6 +57,9 @@ export async function showGoal(d: GoalDeps, viewer: Person, arg: string, lang: L
   const decision = goal.decisionComment ? (zh ? `\n\n主管意见：${escapeMd(goal.decisionComment)}` : `\n\nManager's comment: ${escapeMd(goal.decisionComment)}`) : '';
   // Progress and score: the same figures (and the same lines) as the Friday card.
   const figures = d.figures ? await d.figures(subject._id) : null;
-  const progress = figures ? `\n\n${goalFiguresMarkdown(figures)}` : '';
+  const nameEn = (key: string) => quarter.metrics.find((m) => m.key === key)?.nameEn;
+  // A manager without a personal book is measured on the team (as the team summary and the director's row).
+  const rollup = figures && !figures.personalBook && d.teamRollup ? await d.teamRollup(subject._id) : null;
+  const progress = rollup ? `\n\n${teamFiguresMarkdown(figures!.share, rollup, lang, nameEn)}` : figures ? `\n\n${goalFiguresMarkdown(figures, lang, nameEn)}` : '';
   await reply({ title: zh ? `${subject.name} 的目标` : `${subject.name}'s goal`, text: `${head}\n\n${goalMarkdown(contentOf(goal), quarter.metrics, lang)}\n\n**${a.title}**\n${a.text}${progress}${decision}` });
 }

@@ -3,7 +3,7 @@ import type { Models } from '../../adapters/mongo/models/index.js';
 import { computeFigures, type PersonQuarterFigures } from '../../domain/figures/person-figures.js';
 import { attributeTeam, type Attribution, type RepHistory } from '../../domain/outcome/attribution.js';
 import { quarterOf } from '../../domain/time/calendar.js';
-import { buildReviewPack, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
+import { buildReviewPack, packMembers, packProblem, type PackProblem, type ReviewPack } from '../../domain/outcome/review-pack.js';
 import type { WeekPrediction } from '../../domain/outcome/predicted-vs-actual.js';
 import type { ReportSettings } from '../../domain/report/types.js';
 import type { QuarterRecord, ReportBuilder } from '../weekly-report/report-builder.js';
@@ -140,7 +140,9 @@ export class ReviewPackBuilder {
   ): PackBuild {
     const problem = packProblem(team.managerName, x.members);
     if (problem) return { ok: false, problem };
-    const attributions = attributeTeam(x.members, x.history);
+    // Managers without a personal book are not scored like reps (packMembers).
+    const members = packMembers(x.members);
+    const attributions = attributeTeam(members, x.history);
     const pack = buildReviewPack({
       quarterId: q._id,
       teamName: team.managerName,
@@ -149,11 +151,11 @@ export class ReviewPackBuilder {
       reviewAt: x.reviewAt,
       timeZone: q.timeZone,
       preview: opts.preview,
-      team: x.members,
+      team: members,
       attributions,
       predictions: { week: this.prediction.alertWeek, threshold: this.prediction.threshold, byPerson: x.predictions },
     });
-    return { ok: true, pack, team: x.members, attributions, ms: { ...x.ms } };
+    return { ok: true, pack, team: members, attributions, ms: { ...x.ms } };
   }
 
   /**

@@ -5,6 +5,7 @@ import type { ReportRunRepository } from '../../adapters/mongo/report-run-reposi
 import type { Clock } from '../../clock.js';
 import type { PeerStats } from '../../domain/report/peers.js';
 import type { PersonQuarterFigures } from '../../domain/figures/person-figures.js';
+import type { TeamRollup } from '../../domain/figures/team-figures.js';
 import type { Role } from '../../domain/org/access.js';
 import type { QuarterRecord, ReportBuilder } from './report-builder.js';
 import type { ReportSender } from './report-sender.js';
@@ -91,6 +92,19 @@ export class ReportViews {
     if (!basis.ok) return null;
     const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [personId] });
     return built.reports[0]?.figures ?? null;
+  }
+
+  /**
+   * A manager's team roll-up as of now (我的目标 of a manager without a personal book shows it): built as
+   * sendTeam builds the team summary, so both read the same figures. Null without a team or a quarter.
+   */
+  async teamRollupOf(managerId: string): Promise<TeamRollup | null> {
+    const team = await this.d.people.allReports(managerId);
+    if (team.length === 0) return null;
+    const basis = await this.basis(undefined);
+    if (!basis.ok) return null;
+    const built = await this.d.builder.build(basis.quarter, basis.asOf, { peers: basis.peers, personIds: [managerId, ...team] });
+    return built.teams.find((t) => t.managerId === managerId)?.rollup ?? null;
   }
 
   private async basis(week: string | undefined): Promise<{ ok: true; quarter: QuarterRecord; asOf: Date; peers: PeerStats } | { ok: false; reason: 'no-quarter' | 'no-run' }> {

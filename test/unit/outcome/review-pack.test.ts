@@ -4,7 +4,7 @@ import { attributeTeam } from '../../../src/domain/outcome/attribution.js';
 import { findContrasts } from '../../../src/domain/outcome/contrasts.js';
 import { csvCell } from '../../../src/domain/outcome/pack-csv.js';
 import { quartileTable } from '../../../src/domain/outcome/quartiles.js';
-import { buildReviewPack, packProblem } from '../../../src/domain/outcome/review-pack.js';
+import { buildReviewPack, packMembers, packProblem } from '../../../src/domain/outcome/review-pack.js';
 import type { ActivityCell, ClosedDealCell, ReportGoal, WonDealCell } from '../../../src/domain/report/types.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
 import { act, closed, dataset, person, won } from '../report/fixtures.js';
@@ -108,6 +108,16 @@ describe('the pack', () => {
     const idle = figures([{ id: 'x', target: null, visits: 3, tailored: 0, won: 0, lost: 0 }]).map((f) => ({ ...f, pipeline: { opened: 0 } }));
     expect(packProblem('王磊', idle)).toMatchObject({ code: 'no-data' });
     expect(packProblem('王磊', figures([A]))).toBeNull();
+  });
+
+  it("leaves out managers scored on an empty book (a director's pack read every manager 达成 0%)", () => {
+    const reps = figures([A, B]);
+    // A manager whose goal is the team's roll-up: no personal book, so no row of zeros in a pack.
+    const manager = { ...reps[0]!, personId: 'm', name: '主管', personalBook: false };
+    expect(packMembers([manager, ...reps]).map((f) => f.personId)).toEqual(reps.map((f) => f.personId));
+    expect(packProblem('王磊', [manager, ...reps])).toBeNull();
+    // A director whose direct reports all lead teams: an honest sentence, not a pack of zeros.
+    expect(packProblem('罗刚杰', [manager, { ...manager, personId: 'm2' }])).toMatchObject({ code: 'only-sub-teams', zh: expect.stringContaining('复盘 团队') });
   });
 
   it('quotes CSV cells and defuses spreadsheet formulas in names', () => {
