@@ -8,8 +8,8 @@ import { msg } from '../domain/goals/msg.js';
 import { refuse } from '../services/goals/refusal.js';
 
 const LAST_WEEK = /^(上周|上星期|last\s*week)\s*/i;
-/** "第2页", "2页", "page 2", "p2" anywhere in the arguments. */
-const PAGE = /\s*(?:第\s*(\d+)\s*页|(\d+)\s*页|page\s*(\d+)|\bp(\d+)\b)\s*/i;
+/** "第2页", "2页", "page 2", "p2" anywhere in the arguments; a sign is taken so "第-1页" is a page, not a name. */
+const PAGE = /\s*(?:第\s*([-+]?\d+)\s*页|([-+]?\d+)\s*页|page\s*([-+]?\d+)|\bp([-+]?\d+)\b)\s*/i;
 
 /**
  * `我的行为` / `activity` — this week's counted activities by type, and the ones that did not count with
@@ -30,6 +30,7 @@ export function registerActivityReport(bot: Bot, d: ActivityHandlerDeps): void {
       const zone = d.config.timeZone;
       const pageMatch = PAGE.exec(ctx.args);
       const page = pageMatch ? Number(pageMatch.slice(1).find((x) => x !== undefined)) : 1;
+      if (!Number.isSafeInteger(page) || page < 1) return ctx.reply(ctx.lang === 'en' ? 'Pages start at 1, e.g. "activity page 2".' : '页码从 1 开始，例如「我的行为 第2页」。');
       const args = ctx.args.replace(PAGE, ' ').trim();
       const lastWeek = LAST_WEEK.test(args);
       const target = args.replace(LAST_WEEK, '').trim();

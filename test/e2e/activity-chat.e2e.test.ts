@@ -65,6 +65,9 @@ describe('我的行为 / activity in chat', () => {
     const refused = await ask('rep02', '我的行为 张伟');
     expect(refused).toBe('抱歉，你只能查看自己和下属的行为记录，看不了张伟的。');
     expect(await ask('mgr02', '我的行为 王小明')).toBe('没有找到叫「王小明」的同事。');
+    // A page number below 1 is a page problem, not a name.
+    expect(await ask('rep01', '我的行为 第-1页')).toBe('页码从 1 开始，例如「我的行为 第2页」。');
+    expect(await ask('rep01', '我的行为 第0页')).toBe('页码从 1 开始，例如「我的行为 第2页」。');
   });
 
   it('lets HR change a rule in chat, re-evaluates the quarter, and tells HR when done', async () => {
