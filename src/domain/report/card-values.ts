@@ -23,10 +23,12 @@ export function progressLine(p: MetricProgress): string {
   const v = (x: number) => metricValue(x, p.unit);
   // A measured rate in whole percents, as the card's dimension line and the forecast show it; targets as typed.
   const measured = (x: number) => (p.unit === 'percent' ? pct(x / 10_000) : v(x));
-  if (p.status === 'no-source') return `- ${p.name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
-  if (p.status === 'no-data') return `- ${p.name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
-  if (p.status === 'no-target') return `- ${p.name}：${measured(p.actual!)}（未设目标）`;
-  const head = `- ${p.name}：${measured(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
+  // Metric names are HR's typed text: escaped where they enter markdown (a name with * or [ was live markup).
+  const name = escapeMarkdown(p.name);
+  if (p.status === 'no-source') return `- ${name}：暂无数据来源${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
+  if (p.status === 'no-data') return `- ${name}：本季还没有可计算的有效拜访${p.target !== null ? `（目标 ${v(p.target)}）` : ''}`;
+  if (p.status === 'no-target') return `- ${name}：${measured(p.actual!)}（未设目标）`;
+  const head = `- ${name}：${measured(p.actual!)} / 目标 ${v(p.target!)}（${attainmentPct(p.attainment!)}），按进度应达 ${v(p.expected!)}`;
   if (p.paceRatio === null) return head;
   const diff = p.paceRatio - 1;
   const verdict = p.status === 'behind' ? `**落后进度 ${pct(-diff)}**` : diff >= 0 ? `领先进度 ${pct(diff)}` : `略低于进度 ${pct(-diff)}`;
@@ -34,7 +36,7 @@ export function progressLine(p: MetricProgress): string {
 }
 
 function activitiesText(r: RepReport): string {
-  const byType = r.thisWeek.byType.map((t) => `${t.name} ${t.n}`).join(' · ');
+  const byType = r.thisWeek.byType.map((t) => `${escapeMarkdown(t.name)} ${t.n}`).join(' · ');
   const prev = r.thisWeek.previousWeekCounted === null ? '' : `（上周 ${r.thisWeek.previousWeekCounted} 次）`;
   const appealed = r.thisWeek.appealed ? `（其中经申诉计入 ${r.thisWeek.appealed} 次）` : '';
   // A holiday week is short: say so, so 3 visits in 3 working days don't read as a slow week.
@@ -72,12 +74,12 @@ function scorePartsText(r: RepReport): string {
   let sum = 0;
   for (const c of r.health.components) {
     if (c.value === null) {
-      lines.push(`- ${c.name}（权重 ${pct(c.weight)}）：不计入 —— ${c.explain}`);
+      lines.push(`- ${escapeMarkdown(c.name)}（权重 ${pct(c.weight)}）：不计入 —— ${c.explain}`);
       continue;
     }
     sum += c.points;
     const w = Math.abs(c.effectiveWeight - c.weight) > 1e-9 ? `权重 ${pct(c.weight)}→${pct(c.effectiveWeight)}` : `权重 ${pct(c.weight)}`;
-    lines.push(`- ${c.name}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
+    lines.push(`- ${escapeMarkdown(c.name)}：${pct(c.value)} × ${w} = ${round1(c.points)} 分 —— ${c.explain}`);
   }
   const skipped = r.health.components.some((c) => c.value === null);
   // A deduction's reason quotes the goal's typed key accounts / industries: outside text.
@@ -144,7 +146,7 @@ export function teamFiguresMarkdown(share: number, r: TeamRollup, lang: 'zh' | '
   if (lang === 'zh') {
     return [
       `**团队进度**（季度已过 ${pct(share)}；主管的目标按团队汇总计算，不单独打个人健康分）`,
-      `- ${rollupHeadline(r)}`,
+      `- ${escapeMarkdown(rollupHeadline(r))}`,
       `- **团队平均健康分 ${r.score}**（${LEVEL_NAMES[r.level]}）`,
     ].join('\n');
   }
@@ -217,7 +219,7 @@ export function teamCardValues(
   return {
     title: `${t.managerName}的团队 · ${weekLabel(t.week)}活动健康`,
     color: LEVEL_COLORS[worst],
-    summary: `${rollupHeadline(t.rollup)}\n\n共 ${t.members.length} 行：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），未设目标的在最前，其余分数低的在前`,
+    summary: `${escapeMarkdown(rollupHeadline(t.rollup))}\n\n共 ${t.members.length} 行：🔴 风险 ${t.counts.risk} · 🟠 关注 ${t.counts.watch} · 🟢 健康 ${t.counts.healthy}（低于 ${thresholds.watch} 分为风险，${thresholds.watch}–${thresholds.healthy - 1} 分为关注），未设目标的在最前，其余分数低的在前`,
     // Reps below the prediction threshold come first, lowest probability first; then every member's line.
     members: [teamPredictionText(predicted(t), predictionThreshold), members.join('\n')].filter(Boolean).join('\n\n'),
     ...(chartMediaId ? { chartMediaId } : {}),

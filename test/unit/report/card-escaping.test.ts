@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReports } from '../../../src/domain/report/build-report.js';
-import { goalFiguresMarkdown, repCardValues, teamCardValues } from '../../../src/domain/report/card-values.js';
+import { goalFiguresMarkdown, progressLine, repCardValues, teamCardValues } from '../../../src/domain/report/card-values.js';
 import { buildTeamSummaries } from '../../../src/domain/report/team.js';
 import { DEFAULT_REPORT_SETTINGS as S } from '../../../src/domain/report/types.js';
 import { act, dataset, person } from './fixtures.js';
@@ -58,5 +58,28 @@ describe('the score deduction (its reason quotes the typed key accounts)', () =>
     const m = repCardValues({ ...r, health }, undefined);
     expect(String(m.scoreParts)).toContain('- 扣分：−15 分 —— 目标方向与上级不一致：重点客户 \\*\\*粗体客户\\*\\*');
     expect(String(m.scoreParts)).not.toContain(typed);
+  });
+});
+
+describe('names HR typed in the quarter set-up (metrics, activity types, score parts)', () => {
+  const d = dataset({
+    people: [person('rep01', 'mgr01', '张伟')],
+    goals: [{ ownerId: 'rep01', status: 'approved', targets: [{ metric: 'signed_amount', value: 800_000 }] }],
+    activities: [act('rep01', '2026-W48', 5)],
+  });
+  const r = buildReports(d, S).reports[0]!;
+  const typed = '**签约**[额](http://x)';
+
+  it('are escaped in the progress line, the week\'s activity types and 健康分怎么算', () => {
+    const p = r.progress.find((x) => x.target !== null)!;
+    const line = progressLine({ ...p, name: typed });
+    expect(line).toContain('- \\*\\*签约\\*\\*\\[额\\](http://x)：');
+    expect(line).not.toContain(typed);
+    const card = repCardValues(
+      { ...r, thisWeek: { ...r.thisWeek, byType: [{ type: 'visit', name: typed, n: 2 }] }, health: { ...r.health, components: r.health.components.map((c) => ({ ...c, name: typed })) } },
+      undefined,
+    );
+    expect(JSON.stringify(card)).not.toContain(JSON.stringify(typed).slice(1, -1));
+    expect(String(card.scoreParts)).toContain('- \\*\\*签约\\*\\*\\[额\\](http://x)');
   });
 });
