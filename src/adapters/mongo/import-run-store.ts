@@ -51,6 +51,13 @@ export class ImportRunStore {
     const at = this.now();
     const importId = `imp-${at.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
     await this.m.ActivityImport.collection.insertOne({ _id: importId as never, file, state: 'running', startedAt: at, heartbeatAt: at, host: hostname(), pid: process.pid });
+    // Two imports started together both passed the check above: the one that started first (then by id) goes
+    // on, the other steps back before writing anything. Each sees the other's run, so exactly one proceeds.
+    const first = await this.m.ActivityImport.findOne({ state: { $in: ['running', 'rolling_back'] } }).sort({ startedAt: 1, _id: 1 }).lean();
+    if (first && first._id !== importId) {
+      await this.refusedEmpty(importId, `another import started at the same time (${first._id})`);
+      throw new ImportBusyError(`另一个导入正在进行（${first.file}，${first.startedAt.toISOString()} 开始，主机 ${first.host ?? '?'} 进程 ${first.pid ?? '?'}）：等它结束后再导入`);
+    }
     return { journal: this.journal(importId), recovered };
   }
 

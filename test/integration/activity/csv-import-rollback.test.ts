@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recoverImportsJob } from '../../../jobs/recover-imports.job.js';
 import { importCsv } from '../../../src/services/activity/csv-import.js';
+import { ImportRunStore } from '../../../src/adapters/mongo/import-run-store.js';
 import { silentLogger } from '../../../src/logger.js';
 import { SeenIds } from '../../../src/services/activity/seen-ids.js';
 import { typeAliases } from '../../../src/domain/activity/rules/context.js';
@@ -171,6 +172,36 @@ describe('CSV import rollback', () => {
     expect(after.activities.filter((a) => a.sourceId !== 'csv:n1')).toEqual(before.activities);
     expect(after.parked).toEqual(before.parked);
   }, 240_000);
+
+  it('two imports started at the same moment: one runs, the other is refused before writing anything', async () => {
+    const a = await file('same-a.csv', [HEADER, 'a1,li.na@example.com,email,2026-11-25 09:00,,']);
+    const b = await file('same-b.csv', [HEADER, 'b1,li.na@example.com,email,2026-11-25 09:00,,']);
+    // Same clock for both (one startedAt): the earlier id goes on.
+    const results = await Promise.allSettled([run(a), run(b)]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(String(refused[0]!.reason)).toMatch(/另一个导入正在进行/);
+    const runs = await f.models.ActivityImport.find({}).sort({ _id: 1 }).lean();
+    expect(runs.filter((r) => r.state === 'stored')).toHaveLength(1);
+    expect(runs.every((r) => r.state === 'stored' || r.state === 'rolled_back')).toBe(true);
+    // Only the import that ran stored its row.
+    const stored = await f.models.Activity.find({ sourceId: { $in: ['csv:a1', 'csv:b1'] } }).lean();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.sourceId).toBe(`csv:${runs.find((r) => r.state === 'stored')!.file.slice(5, 6)}1`);
+
+    // The run records' own race: both starts pass the "is one running?" check before either has inserted.
+    await f.models.ActivityImport.deleteMany({});
+    const store = new ImportRunStore(f.models, () => START);
+    const begun = await Promise.allSettled([store.begin('x.csv'), store.begin('y.csv')]);
+    expect(begun.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(String(begun.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason)).toMatch(/另一个导入正在进行/);
+    // The loser either saw the winner's record at once, or inserted its own and stepped back (rolled_back).
+    const states = (await f.models.ActivityImport.find({}).lean()).map((r) => r.state);
+    expect(states.filter((x) => x === 'running')).toHaveLength(1);
+    expect(states.every((x) => x === 'running' || x === 'rolled_back')).toBe(true);
+  });
 
   it("the service's recover-imports job rolls back a run that stopped beating, and leaves a live one alone", async () => {
     await run(await file('base.csv', V1));
