@@ -1,0 +1,107 @@
+/**
+ * What held the event loop: reads what bench/loop-profile-preload.mjs wrote for one process and, for every
+ * stall (a gap ≥ LOOP_STALL_MS between ticks of a 5 ms timer), prints its length, the GC time inside it and
+ * the code that ran: per stall the innermost frames of ours (src/ or dist/src/) with their sampled time,
+ * then the same summed over all stalls.
+ *
+ *   npx tsx bench/loop-stalls.ts /tmp/prof/<pid> [--min-ms=50] [--top=8] [--from-ms=0]
+ *
+ * `--from-ms` skips stalls in the first N ms of the profile (start-up). A sample whose stack holds no frame
+ * of ours is named by its innermost frame (a package, node: internals, "(garbage collector)").
+ */
+import { readFileSync } from 'node:fs';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+}
+interface Span {
+  startUs: number;
+  endUs: number;
+}
+
+const args = process.argv.slice(2);
+const base = args.find((a) => !a.startsWith('--'));
+if (!base) {
+  process.stderr.write('usage: npx tsx bench/loop-stalls.ts <dir>/<pid> [--min-ms=50] [--top=8] [--from-ms=0]\n');
+  process.exit(1);
+}
+const opt = (name: string, dflt: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const MIN_US = opt('min-ms', 50) * 1000;
+const TOP = opt('top', 8);
+const FROM_US = opt('from-ms', 0) * 1000;
+
+const profile = JSON.parse(readFileSync(`${base}.cpuprofile`, 'utf8')) as CpuProfile;
+const { stalls, gcs } = JSON.parse(readFileSync(`${base}.stalls.json`, 'utf8')) as { stalls: Span[]; gcs: { startUs: number; durationUs: number; kind?: number }[] };
+
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const ours = (f: CallFrame) => /\/(dist\/)?src\//.test(f.url) && !f.url.includes('node_modules');
+const short = (f: CallFrame) =>
+  `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/((dist\/)?src|bench)\//, '$1/')}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+
+// Per node: "innermost ours > innermost frame" (computed once per node).
+const labelCache = new Map<number, string>();
+function label(id: number): string {
+  let l = labelCache.get(id);
+  if (l) return l;
+  const leaf = byId.get(id)!.callFrame;
+  let mine: CallFrame | undefined;
+  for (let cur: number | undefined = id; cur !== undefined && !mine; cur = parent.get(cur)) if (ours(byId.get(cur)!.callFrame)) mine = byId.get(cur)!.callFrame;
+  l = mine ? (mine === leaf ? short(leaf) : `${short(mine)}  ▸ ${short(leaf)}`) : short(leaf);
+  labelCache.set(id, l);
+  return l;
+}
+
+// Sample times on the profile's clock.
+const times: number[] = [];
+let t = profile.startTime;
+for (const d of profile.timeDeltas) times.push((t += d));
+
+const lower = (x: number) => {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+const total = new Map<string, number>();
+const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+const fmt = (m: Map<string, number>, n: number, indent: string) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${indent}${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`)
+    .join('\n');
+
+const shown = stalls.filter((s) => s.endUs - s.startUs >= MIN_US && s.startUs - profile.startTime >= FROM_US);
+let gcAll = 0;
+for (const s of shown) {
+  const here = new Map<string, number>();
+  for (let i = lower(s.startUs); i < times.length && times[i]! <= s.endUs; i++) add(here, label(profile.samples[i]!), profile.timeDeltas[i + 1] ?? 0);
+  for (const [k, v] of here) add(total, k, v);
+  const gc = gcs.filter((g) => g.startUs < s.endUs && g.startUs + g.durationUs > s.startUs).reduce((a, g) => a + Math.min(g.startUs + g.durationUs, s.endUs) - Math.max(g.startUs, s.startUs), 0);
+  gcAll += gc;
+  console.log(`stall at +${((s.startUs - profile.startTime) / 1e6).toFixed(1)} s: ${((s.endUs - s.startUs) / 1000).toFixed(0)} ms (GC ${(gc / 1000).toFixed(0)} ms)`);
+  console.log(fmt(here, TOP, '   '));
+}
+const all = stalls.filter((s) => s.startUs - profile.startTime >= FROM_US);
+const hist = [20, 50, 100, 200, 500].map((ms) => `≥${ms} ms: ${all.filter((s) => s.endUs - s.startUs >= ms * 1000).length}`).join(', ');
+console.log(`\n${all.length} stalls after +${FROM_US / 1e6} s (${hist}); ${shown.length} shown, GC inside them ${(gcAll / 1000).toFixed(0)} ms`);
+console.log(`summed over the stalls shown:\n${fmt(total, TOP * 3, '  ')}`);
