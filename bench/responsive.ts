@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/responsive.ts [--reps=10000] [--qps=20] [--rate=200] [--help-rate=2] [--seconds=60]
  *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no] [--bot-log=FILE] [--db-nice=N]
- *        [--profile-bot=DIR]
+ *        [--profile-bot=DIR] [--bot-node-options='--max-semi-space-size=4']
  *
  * --db-nice=N lowers the local database server's CPU priority (every thread of it, `renice`), to see how much
  * of the latency is the 2 cores shared with the database rather than the bot's own work.
@@ -35,7 +35,8 @@ import { say } from '../src/fake-dingtalk/people.js';
 import type { Delivery } from '../src/fake-dingtalk/types.js';
 import { buildDist, load, log, mb, seedCompany, startBot } from './fanout-setup.js';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+// Split at the first '=' only: a value may hold one (--bot-node-options=--max-semi-space-size=4).
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '')).map((a) => (a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, '']) as [string, string]));
 const REPS = Number(args.get('reps') ?? 10_000);
 const QPS = Number(args.get('qps') ?? 20);
 const RATE = Number(args.get('rate') ?? 200);
@@ -145,10 +146,14 @@ const company = await seedCompany(process.env.MONGODB_URI ?? server!.uri, { reps
 const fake = await new FakeDingTalk().start();
 const profileDir = args.get('profile-bot');
 // The preload goes to the bot's NODE_OPTIONS only (appended to any passed through), with where to write.
-const profileEnv: Record<string, string> = profileDir
-  ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${resolve('bench/loop-profile-preload.mjs')}`.trim(), LOOP_PROFILE_DIR: resolve(profileDir) }
-  : {};
+// --bot-node-options: V8/Node flags for the bot alone (e.g. a GC setting), not for this process.
+const botNodeOptions = [process.env.NODE_OPTIONS, args.get('bot-node-options'), profileDir ? `--import=${resolve('bench/loop-profile-preload.mjs')}` : undefined].filter(Boolean).join(' ');
+const profileEnv: Record<string, string> = {
+  ...(botNodeOptions ? { NODE_OPTIONS: botNodeOptions } : {}),
+  ...(profileDir ? { LOOP_PROFILE_DIR: resolve(profileDir) } : {}),
+};
 const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(QPS), LOG_LEVEL: 'info', ...profileEnv }, FROM);
+if (botNodeOptions) log(`bot NODE_OPTIONS: ${botNodeOptions}`);
 if (profileDir) log(`profiling the bot (pid ${bot.pid}): npx tsx bench/loop-stalls.ts ${resolve(profileDir)}/${bot.pid}`);
 let idle: Window | undefined;
 let busy: Window | undefined;
