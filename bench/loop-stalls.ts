@@ -7,7 +7,8 @@
  *   npx tsx bench/loop-stalls.ts /tmp/prof/<pid> [--min-ms=50] [--top=8] [--from-ms=0]
  *
  * `--from-ms` skips stalls in the first N ms of the profile (start-up). A sample whose stack holds no frame
- * of ours is named by its innermost frame (a package, node: internals, "(garbage collector)").
+ * of ours is named by its innermost frame (a package, node: internals, "(garbage collector)"). Time of a
+ * stall without samples is shown as such: on a busy machine the process is often simply not scheduled.
  */
 import { readFileSync } from 'node:fs';
 
@@ -90,11 +91,22 @@ const fmt = (m: Map<string, number>, n: number, indent: string) =>
     .map(([k, v]) => `${indent}${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`)
     .join('\n');
 
+// A sample stands for at most a few sampling intervals: a longer gap between samples means the process
+// (its profiler thread included) did not run — the CPU was taken by other processes (the shared machine).
+const interval = [...profile.timeDeltas].sort((a, b) => a - b)[profile.timeDeltas.length >> 1] ?? 1000;
+const weight = (i: number) => Math.min(profile.timeDeltas[i + 1] ?? 0, 3 * interval);
+const NOT_RUNNING = '(no samples: the process was not running — CPU taken by other processes)';
+
 const shown = stalls.filter((s) => s.endUs - s.startUs >= MIN_US && s.startUs - profile.startTime >= FROM_US);
 let gcAll = 0;
 for (const s of shown) {
   const here = new Map<string, number>();
-  for (let i = lower(s.startUs); i < times.length && times[i]! <= s.endUs; i++) add(here, label(profile.samples[i]!), profile.timeDeltas[i + 1] ?? 0);
+  let sampled = 0;
+  for (let i = lower(s.startUs); i < times.length && times[i]! <= s.endUs; i++) {
+    add(here, label(profile.samples[i]!), weight(i));
+    sampled += weight(i);
+  }
+  if (s.endUs - s.startUs - sampled > 3 * interval) add(here, NOT_RUNNING, s.endUs - s.startUs - sampled);
   for (const [k, v] of here) add(total, k, v);
   const gc = gcs.filter((g) => g.startUs < s.endUs && g.startUs + g.durationUs > s.startUs).reduce((a, g) => a + Math.min(g.startUs + g.durationUs, s.endUs) - Math.max(g.startUs, s.startUs), 0);
   gcAll += gc;
