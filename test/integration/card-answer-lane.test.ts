@@ -13,6 +13,11 @@ import { registerReportHandlers } from '../../src/handlers/report.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { answerInChat } from '../../src/services/goals/refusal.js';
+import { CardTemplates } from '../../src/adapters/cards/template-store.js';
+import { buildReports } from '../../src/domain/report/build-report.js';
+import { DEFAULT_REPORT_SETTINGS } from '../../src/domain/report/types.js';
+import { ReportSender } from '../../src/services/weekly-report/report-sender.js';
+import { act, dataset, person } from '../unit/report/fixtures.js';
 
 /**
  * A person pressed a card button and waits for the answer: it goes in the interactive lane of the send
@@ -91,5 +96,16 @@ describe('card-button answers take the interactive lane', () => {
     await bot.handle(click('mgr01', 'probe:1', { action: 'probe' }, 3));
     expect(fake.outbox.toUser('mgr01').map((d) => d.text)).toEqual(['收到', '只有直属主管可以审批']);
     expect(lanes.map((l) => l.lane)).toEqual(['interactive', 'interactive', 'bulk']);
+  });
+
+  it('a report someone asked to see (a button, 周报) is sent in the interactive lane', async () => {
+    const { messenger, lanes, logger } = setUp(fake, 1000);
+    // The chart renderer is not what this checks: it refuses, and the card goes without the chart (as in production).
+    const pool = { size: 1, render: async () => Promise.reject(new Error('no renderer here')), close: async () => undefined, stats: () => ({ workers: 0, busy: 0, queued: 0, restarts: 0 }) };
+    const sender = new ReportSender({ ledger: unused('ledger'), messenger, templates: new CardTemplates(), pool, settings: DEFAULT_REPORT_SETTINGS, logger });
+    const report = buildReports(dataset({ people: [person('rep01')], activities: [act('rep01', '2026-W48', 3)] }), DEFAULT_REPORT_SETTINGS).reports[0]!;
+    await sender.view({ recipientId: 'mgr01', part: 'report', report }, 'mgr01', 'weekly-report-view:2026-W48:mgr01:rep01:abc');
+    expect(fake.outbox.toUser('mgr01').map((d) => d.type)).toEqual(['card']);
+    expect(lanes.map((l) => l.lane)).toEqual(['interactive']);
   });
 });
