@@ -116,4 +116,10 @@ for (const s of shown) {
 const all = stalls.filter((s) => s.startUs - profile.startTime >= FROM_US);
 const hist = [20, 50, 100, 200, 500].map((ms) => `≥${ms} ms: ${all.filter((s) => s.endUs - s.startUs >= ms * 1000).length}`).join(', ');
 console.log(`\n${all.length} stalls after +${FROM_US / 1e6} s (${hist}); ${shown.length} shown, GC inside them ${(gcAll / 1000).toFixed(0)} ms`);
+const sum = (pred: (k: string) => boolean) => [...total].filter(([k]) => pred(k)).reduce((a, [, v]) => a + v, 0) / 1000;
+const other = (k: string) => k === NOT_RUNNING || k.startsWith('(garbage collector)') || /^\((idle|program)\)/.test(k);
+console.log(
+  `in the stalls shown: code (ours and the packages it calls) ${sum((k) => !other(k)).toFixed(0)} ms, GC ${sum((k) => k.startsWith('(garbage collector)')).toFixed(0)} ms, ` +
+    `idle/program ${sum((k) => /^\((idle|program)\)/.test(k)).toFixed(0)} ms, not running ${sum((k) => k === NOT_RUNNING).toFixed(0)} ms`,
+);
 console.log(`summed over the stalls shown:\n${fmt(total, TOP * 3, '  ')}`);
