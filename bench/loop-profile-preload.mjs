@@ -28,6 +28,8 @@ if (dir) {
   const perfToUs = nowUs() - performance.now() * 1000;
   const stalls = [];
   const gcs = [];
+  // Wall clock and profile clock at one moment: lines a stall up with the bot's log times.
+  const clock = { wallMs: Date.now(), us: nowUs() };
 
   const session = new Session();
   session.connect();
@@ -53,7 +55,7 @@ if (dir) {
     session.post('Profiler.stop', (err, res) => {
       if (err) return;
       writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(res.profile));
-      writeFileSync(join(dir, `${process.pid}.stalls.json`), JSON.stringify({ stalls, gcs }));
+      writeFileSync(join(dir, `${process.pid}.stalls.json`), JSON.stringify({ clock, stalls, gcs }));
     });
   });
 }

@@ -4,9 +4,9 @@
  * the code that ran: per stall the innermost frames of ours (src/ or dist/src/) with their sampled time,
  * then the same summed over all stalls.
  *
- *   npx tsx bench/loop-stalls.ts /tmp/prof/<pid> [--min-ms=50] [--top=8] [--from-ms=0]
+ *   npx tsx bench/loop-stalls.ts /tmp/prof/<pid> [--min-ms=50] [--top=8] [--from-ms=0] [--to-ms=…]
  *
- * `--from-ms` skips stalls in the first N ms of the profile (start-up). A sample whose stack holds no frame
+ * `--from-ms` / `--to-ms` keep the stalls that start in that window of the profile (skip start-up; one phase). A sample whose stack holds no frame
  * of ours is named by its innermost frame (a package, node: internals, "(garbage collector)"). Time of a
  * stall without samples is shown as such: on a busy machine the process is often simply not scheduled.
  */
@@ -43,9 +43,16 @@ const opt = (name: string, dflt: number) => Number(args.find((a) => a.startsWith
 const MIN_US = opt('min-ms', 50) * 1000;
 const TOP = opt('top', 8);
 const FROM_US = opt('from-ms', 0) * 1000;
+const TO_US = opt('to-ms', Infinity) * 1000;
 
 const profile = JSON.parse(readFileSync(`${base}.cpuprofile`, 'utf8')) as CpuProfile;
-const { stalls, gcs } = JSON.parse(readFileSync(`${base}.stalls.json`, 'utf8')) as { stalls: Span[]; gcs: { startUs: number; durationUs: number; kind?: number }[] };
+const { clock, stalls, gcs } = JSON.parse(readFileSync(`${base}.stalls.json`, 'utf8')) as {
+  clock?: { wallMs: number; us: number };
+  stalls: Span[];
+  gcs: { startUs: number; durationUs: number; kind?: number }[];
+};
+/** A stall's wall-clock time (UTC), to line it up with the bot's log; empty for a file written before the clock was kept. */
+const wall = (us: number) => (clock ? ` ${new Date(clock.wallMs + (us - clock.us) / 1000).toISOString().slice(11, 23)}` : '');
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -97,7 +104,8 @@ const interval = [...profile.timeDeltas].sort((a, b) => a - b)[profile.timeDelta
 const weight = (i: number) => Math.min(profile.timeDeltas[i + 1] ?? 0, 3 * interval);
 const NOT_RUNNING = '(no samples: the process was not running — CPU taken by other processes)';
 
-const shown = stalls.filter((s) => s.endUs - s.startUs >= MIN_US && s.startUs - profile.startTime >= FROM_US);
+const inWindow = (s: Span) => s.startUs - profile.startTime >= FROM_US && s.startUs - profile.startTime < TO_US;
+const shown = stalls.filter((s) => s.endUs - s.startUs >= MIN_US && inWindow(s));
 let gcAll = 0;
 for (const s of shown) {
   const here = new Map<string, number>();
@@ -110,12 +118,12 @@ for (const s of shown) {
   for (const [k, v] of here) add(total, k, v);
   const gc = gcs.filter((g) => g.startUs < s.endUs && g.startUs + g.durationUs > s.startUs).reduce((a, g) => a + Math.min(g.startUs + g.durationUs, s.endUs) - Math.max(g.startUs, s.startUs), 0);
   gcAll += gc;
-  console.log(`stall at +${((s.startUs - profile.startTime) / 1e6).toFixed(1)} s: ${((s.endUs - s.startUs) / 1000).toFixed(0)} ms (GC ${(gc / 1000).toFixed(0)} ms)`);
+  console.log(`stall at +${((s.startUs - profile.startTime) / 1e6).toFixed(1)} s${wall(s.startUs)}: ${((s.endUs - s.startUs) / 1000).toFixed(0)} ms (GC ${(gc / 1000).toFixed(0)} ms)`);
   console.log(fmt(here, TOP, '   '));
 }
-const all = stalls.filter((s) => s.startUs - profile.startTime >= FROM_US);
+const all = stalls.filter(inWindow);
 const hist = [20, 50, 100, 200, 500].map((ms) => `≥${ms} ms: ${all.filter((s) => s.endUs - s.startUs >= ms * 1000).length}`).join(', ');
-console.log(`\n${all.length} stalls after +${FROM_US / 1e6} s (${hist}); ${shown.length} shown, GC inside them ${(gcAll / 1000).toFixed(0)} ms`);
+console.log(`\n${all.length} stalls from +${FROM_US / 1e6} s${Number.isFinite(TO_US) ? ` to +${TO_US / 1e6} s` : ''} (${hist}); ${shown.length} shown, GC inside them ${(gcAll / 1000).toFixed(0)} ms`);
 const sum = (pred: (k: string) => boolean) => [...total].filter(([k]) => pred(k)).reduce((a, [, v]) => a + v, 0) / 1000;
 const other = (k: string) => k === NOT_RUNNING || k.startsWith('(garbage collector)') || /^\((idle|program)\)/.test(k);
 console.log(
