@@ -27,7 +27,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
       const r = await d.appeals.open(ctx.event.senderStaffId, { kind: 'code', code: parsed.code }, parsed.reason, 'chat');
       // Personal: asked in a group, the answer goes 1:1.
       if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: ctx.event.senderStaffId }, { type: 'text', text: r.text[ctx.lang] }, { lane: 'interactive' });
+        await d.messenger.send({ kind: 'user', userId: ctx.event.senderStaffId }, { type: 'text', text: r.text[ctx.lang] });
         return ctx.reply(ctx.lang === 'zh' ? '申诉涉及个人数据，已私聊回复你。' : 'That is personal; I answered you in a 1:1 chat.');
       }
       await ctx.reply(r.text[ctx.lang]);

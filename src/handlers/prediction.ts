@@ -64,7 +64,7 @@ export function registerPrediction(bot: Bot, d: PredictionHandlerDeps): void {
       const text = single ? formatPersonForecast(set, rows, lang) : formatListForecast(set, rows, d.prediction.threshold, lang);
       const msg = { type: 'markdown' as const, title: t(lang, '达成预测', 'Forecast'), text };
       if (ctx.event.isGroup) {
-        await d.messenger.send({ kind: 'user', userId: me }, msg, { lane: 'interactive' });
+        await d.messenger.send({ kind: 'user', userId: me }, msg);
         return ctx.reply(t(lang, '预测涉及个人数据，已私聊发给你。', 'A forecast shows personal data; sent to you privately.'));
       }
       return ctx.reply(msg);
