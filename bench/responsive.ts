@@ -6,11 +6,13 @@
  *
  *   npx tsx bench/responsive.ts [--reps=10000] [--qps=20] [--rate=200] [--help-rate=2] [--seconds=60]
  *        [--idle-seconds=20] [--activities=6] [--from=dist|src] [--build=no] [--bot-log=FILE] [--db-nice=N]
+ *        [--profile-bot=DIR] [--bot-node-options='--max-semi-space-size=4']
  *
  * --db-nice=N lowers the local database server's CPU priority (every thread of it, `renice`), to see how much
  * of the latency is the 2 cores shared with the database rather than the bot's own work.
  * --bot-log keeps the bot's own log (JSON lines with times) for lining up stalls with what the bot did.
- * To profile the bot: NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR' is passed through to it (fanout-setup).
+ * --profile-bot=DIR profiles the bot (only the bot, not this process) and logs its event-loop stalls with
+ * bench/loop-profile-preload.mjs; `npx tsx bench/loop-stalls.ts DIR/<pid>` then says what held the loop.
  *
  * Frames: EVENT frames (what org and attendance changes arrive as; the bot acks them and has nothing more
  * to do) at --rate per second, plus the 帮助 messages. Ack latency is push → ack as DingTalk sees it. Not
@@ -26,14 +28,15 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startLocalMongo } from '../src/adapters/mongo/local-server.js';
 import { FakeDingTalk } from '../src/fake-dingtalk/fake-dingtalk.js';
 import { say } from '../src/fake-dingtalk/people.js';
 import type { Delivery } from '../src/fake-dingtalk/types.js';
 import { buildDist, load, log, mb, seedCompany, startBot } from './fanout-setup.js';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+// Split at the first '=' only: a value may hold one (--bot-node-options=--max-semi-space-size=4).
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '')).map((a) => (a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, '']) as [string, string]));
 const REPS = Number(args.get('reps') ?? 10_000);
 const QPS = Number(args.get('qps') ?? 20);
 const RATE = Number(args.get('rate') ?? 200);
@@ -141,7 +144,17 @@ if (args.get('db-nice') && server?.pid) {
 }
 const company = await seedCompany(process.env.MONGODB_URI ?? server!.uri, { reps: REPS, perManager: 8, activities: ACTIVITIES, name: 'bench_responsive' });
 const fake = await new FakeDingTalk().start();
-const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(QPS), LOG_LEVEL: 'info' }, FROM);
+const profileDir = args.get('profile-bot');
+// The preload goes to the bot's NODE_OPTIONS only (appended to any passed through), with where to write.
+// --bot-node-options: V8/Node flags for the bot alone (e.g. a GC setting), not for this process.
+const botNodeOptions = [process.env.NODE_OPTIONS, args.get('bot-node-options'), profileDir ? `--import=${resolve('bench/loop-profile-preload.mjs')}` : undefined].filter(Boolean).join(' ');
+const profileEnv: Record<string, string> = {
+  ...(botNodeOptions ? { NODE_OPTIONS: botNodeOptions } : {}),
+  ...(profileDir ? { LOOP_PROFILE_DIR: resolve(profileDir) } : {}),
+};
+const bot = await startBot(fake, company, { DINGTALK_SEND_QPS: String(QPS), LOG_LEVEL: 'info', ...profileEnv }, FROM);
+if (botNodeOptions) log(`bot NODE_OPTIONS: ${botNodeOptions}`);
+if (profileDir) log(`profiling the bot (pid ${bot.pid}): npx tsx bench/loop-stalls.ts ${resolve(profileDir)}/${bot.pid}`);
 let idle: Window | undefined;
 let busy: Window | undefined;
 let passRunning = false;

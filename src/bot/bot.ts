@@ -71,6 +71,11 @@ export interface CardContext {
   /** `params.action` of the pressed button. */
   action: string;
   log: Logger;
+  /**
+   * Answers the person who pressed the button, in their 1:1 chat (the card may be in a group or belong to
+   * someone else), in the interactive lane of the send budget: they pressed it and are waiting.
+   */
+  answer(msg: OutboundMessage | string): Promise<void>;
 }
 
 export type MessageHandler = (ctx: MessageContext) => Promise<void>;
@@ -188,7 +193,9 @@ export class Bot {
       log.warn({ action }, 'card action without handler');
       return;
     }
-    await handler({ event, action, log: log.child({ action }) });
+    const answer = (msg: OutboundMessage | string) =>
+      this.deps.messenger.send({ kind: 'user', userId: event.userId }, typeof msg === 'string' ? { type: 'text', text: msg } : msg, INTERACTIVE);
+    await handler({ event, action, log: log.child({ action }), answer });
   }
 
   private messageContext(event: InboundMessage, text: string, args: string, lang: Lang, log: Logger, personal: boolean): MessageContext {

@@ -66,7 +66,7 @@ export function registerAppeals(bot: Bot, d: ActivityHandlerDeps & { appeals: Ap
       : lang === 'zh'
         ? '请先在卡片上选择要申诉的那条行为。'
         : 'Pick the activity to appeal on the card first.';
-    await d.messenger.send({ kind: 'user', userId: c.event.userId }, { type: 'text', text });
+    await c.answer(text);
   });
 
   for (const decision of ['accept', 'reject'] as const) {

@@ -106,7 +106,7 @@ export function registerReportHandlers(bot: Bot, d: ReportHandlerDeps): void {
   bot.card('weekly-report.open', async (ctx) => {
     const subjectId = typeof ctx.event.params.subjectId === 'string' ? ctx.event.params.subjectId : '';
     const week = typeof ctx.event.params.week === 'string' ? ctx.event.params.week : undefined;
-    const reply = (text: string) => d.messenger.send({ kind: 'user', userId: ctx.event.userId }, { type: 'text', text });
+    const reply = (text: string) => ctx.answer(text);
     if (!subjectId) return reply('请先在卡片上选择一位成员，再点「发给我看」。');
     const r = await d.views.sendReport(ctx.event.userId, subjectId, ctx.event.dedupeKey, week);
     if (!r.ok && r.reason === 'forbidden') return refuseView(d, ctx.event.userId, subjectId, 'zh', reply);

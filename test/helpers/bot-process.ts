@@ -1,7 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The node arguments of the Docker image's CMD (its V8 flags and dist/src/main.js), so `dist` runs as the image does. */
+function imageNodeArgs(): string[] {
+  const cmd = /^CMD (\[.*\])\s*$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
+  const argv = cmd ? (JSON.parse(cmd) as string[]) : [];
+  if (argv[0] !== 'node' || !argv.includes('dist/src/main.js')) throw new Error(`Dockerfile CMD is not "node … dist/src/main.js": ${cmd}`);
+  return argv.slice(1);
+}
 
 export interface BotProcess {
   child: ChildProcess;
@@ -16,7 +26,7 @@ export interface BotProcess {
  * dist/src/main.js as the Docker image does (`npm run build` first).
  */
 export function spawnBot(env: Record<string, string>, opts: { from?: 'src' | 'dist' | 'npm-start' } = {}): BotProcess {
-  const args = opts.from === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const args = opts.from === 'dist' ? imageNodeArgs() : ['--import', 'tsx', 'src/main.ts'];
   // 'npm-start': exactly what a person types (the signal then reaches npm, not the bot).
   const [cmd, argv] = opts.from === 'npm-start' ? ['npm', ['start', '--silent']] : [process.execPath, args];
   const child = spawn(cmd, argv, {

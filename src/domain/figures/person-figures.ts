@@ -112,9 +112,28 @@ export function reasonKind(reason: string): ReasonCount['kind'] {
   return 'other';
 }
 
+/**
+ * Answers of workingDaysElapsed, per calendar (immutable once made) and span: the Friday pass asks the same
+ * question once per chunk of people, and each answer walks the quarter through luxon (~370 steps).
+ */
+const elapsedMemo = new WeakMap<WorkingCalendar, Map<string, number>>();
+const NO_CALENDAR: WorkingCalendar = { isWorkingDay: () => true };
+
 /** Mon–Fri days from the quarter's start up to asOf (the day asOf falls in counts once it has begun). */
 export function workingDaysElapsed(q: Pick<ReportQuarter, 'start' | 'end' | 'timeZone'>, asOf: Date, cal?: WorkingCalendar): number {
   const until = Math.min(asOf.getTime(), q.end.getTime());
+  let memo = elapsedMemo.get(cal ?? NO_CALENDAR);
+  if (!memo) elapsedMemo.set(cal ?? NO_CALENDAR, (memo = new Map()));
+  const key = `${q.start.getTime()}|${until}|${q.timeZone}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const n = countElapsed(q, until, cal);
+  if (memo.size >= 256) memo.clear();
+  memo.set(key, n);
+  return n;
+}
+
+function countElapsed(q: Pick<ReportQuarter, 'start' | 'timeZone'>, until: number, cal?: WorkingCalendar): number {
   let n = 0;
   const seen = new Set<string>();
   // Step in 6-hour slices so DST-free zones and any offset land on every local day exactly once.

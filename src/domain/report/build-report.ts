@@ -83,6 +83,8 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
   const typeName = new Map(q.activityTypes.map((t) => [t.key, t.name]));
   const visitName = typeName.get(settings.conversionType) ?? '拜访';
   const weekIdx = weeks.indexOf(data.week);
+  // The same for everyone: worked out once, not per person (luxon per day; the pass builds in chunks).
+  const weekWorkingDays = cal ? countWorkingDays(daysOfIsoWeek(data.week), cal) : undefined;
 
   const reports = data.people.map((p): RepReport => {
     const f = facts.get(p.id) ?? emptyFacts();
@@ -114,7 +116,7 @@ export function buildReports(data: ReportDataset, settings: ReportSettings, peer
           .sort((a, b) => b.n - a.n || a.type.localeCompare(b.type)),
         previousWeekCounted: weekIdx > 0 ? (f.weekly.get(weeks[weekIdx - 1]!)?.counted ?? 0) : null,
         appealed: data.appealed?.filter((id) => id === p.id).length ?? 0,
-        ...(cal ? { workingDays: countWorkingDays(daysOfIsoWeek(data.week), cal) } : {}),
+        ...(weekWorkingDays !== undefined ? { workingDays: weekWorkingDays } : {}),
       },
       trend: weeks.map((w, i) => ({ week: w, counted: w <= data.week ? (f.weekly.get(w)?.counted ?? 0) : null, cumulative: cumulative[i] ?? null, pace: pace[i]! })),
       conversion: {

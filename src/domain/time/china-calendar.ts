@@ -74,7 +74,20 @@ export function statutoryHolidays(year: number): Map<string, string> {
 /** The calendar for a company: the official schedule (or the statutory days), then its overrides. */
 export function chinaCalendar(overrides: readonly CompanyDay[] = []): ChinaCalendar {
   const own = new Map(overrides.map((o) => [o.day, o]));
+  // A day's answer is the same for the calendar's life; asked for the same days again and again (every
+  // report's pace, every activity's day), it is worked out once: the lookup goes through luxon and the
+  // package's date parsing (~0.05 ms a day; profile in docs/performance.md "Responsive during the fan-out").
+  const memo = new Map<string, { work: boolean; note?: string }>();
   const base = (day: string): { work: boolean; note?: string } => {
+    let hit = memo.get(day);
+    if (!hit) {
+      // Bounded: a calendar lives minutes (CompanyCalendar's cache), but a caller may keep one for long.
+      if (memo.size >= 20_000) memo.clear();
+      memo.set(day, (hit = lookup(day)));
+    }
+    return hit;
+  };
+  const lookup = (day: string): { work: boolean; note?: string } => {
     const year = Number(day.slice(0, 4));
     if (hasOfficialSchedule(year)) {
       const d = getDayDetail(day);

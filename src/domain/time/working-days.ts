@@ -77,13 +77,36 @@ export function packTimeFor(reviewAt: Date, cal: WorkingCalendar, zone = 'Asia/S
 export function workingShare(start: Date, end: Date, at: Date, cal: WorkingCalendar, zone: string): number {
   if (at.getTime() <= start.getTime()) return 0;
   if (at.getTime() >= end.getTime()) return 1;
-  let total = 0;
+  const days = workingDayBounds(start, end, cal, zone);
+  const t = at.getTime();
   let elapsed = 0;
+  for (let i = 0; i < days.length; i += 2) elapsed += Math.min(1, Math.max(0, (t - days[i]!) / (days[i + 1]! - days[i]!)));
+  const total = days.length / 2;
+  return total === 0 ? (t - start.getTime()) / (end.getTime() - start.getTime()) : elapsed / total;
+}
+
+/**
+ * The working days of [start, end) as [day start, next day start] instants, flattened, remembered per
+ * calendar and span. Walking a quarter day by day through luxon and the holiday data costs ~3–10 ms, and
+ * the weekly report asks for the pace at every week of the quarter for every chunk of people it builds:
+ * without this, that walk was most of a 0.2–0.5 s synchronous span per chunk during the Friday pass (the
+ * bot's event loop held; profile in docs/performance.md "Responsive during the fan-out"). A calendar is
+ * immutable once made, so its answers can be kept for as long as it is.
+ */
+const boundsMemo = new WeakMap<WorkingCalendar, Map<string, Float64Array>>();
+const MEMO_SPANS_PER_CALENDAR = 64;
+function workingDayBounds(start: Date, end: Date, cal: WorkingCalendar, zone: string): Float64Array {
+  let byCal = boundsMemo.get(cal);
+  if (!byCal) boundsMemo.set(cal, (byCal = new Map()));
+  const key = `${start.getTime()}|${end.getTime()}|${zone}`;
+  const hit = byCal.get(key);
+  if (hit) return hit;
+  const out: number[] = [];
   for (let d = DateTime.fromJSDate(start, { zone }).startOf('day'); d.toMillis() < end.getTime(); d = d.plus({ days: 1 })) {
-    if (!cal.isWorkingDay(d.toISODate()!)) continue;
-    const next = d.plus({ days: 1 });
-    total++;
-    elapsed += Math.min(1, Math.max(0, (at.getTime() - d.toMillis()) / (next.toMillis() - d.toMillis())));
+    if (cal.isWorkingDay(d.toISODate()!)) out.push(d.toMillis(), d.plus({ days: 1 }).toMillis());
   }
-  return total === 0 ? (at.getTime() - start.getTime()) / (end.getTime() - start.getTime()) : elapsed / total;
+  const bounds = Float64Array.from(out);
+  if (byCal.size >= MEMO_SPANS_PER_CALENDAR) byCal.clear();
+  byCal.set(key, bounds);
+  return bounds;
 }

@@ -128,7 +128,8 @@ export class AppealService {
   /** 认可 / 驳回 from the approval card. Only the rep's current direct manager may decide. */
   async decide(clickerId: string, appealId: string, decision: 'accept' | 'reject', comment: string, outTrackId: string): Promise<void> {
     const m = this.d.models;
-    const answer = (t: string) => this.d.messenger.send({ kind: 'user', userId: clickerId }, { type: 'text', text: t });
+    // The clicker is waiting: the interactive lane (ahead of queued report cards).
+    const answer = (t: string) => this.d.messenger.send({ kind: 'user', userId: clickerId }, { type: 'text', text: t }, { lane: 'interactive' });
     const appeal = Types.ObjectId.isValid(appealId) ? await m.Appeal.findById(appealId).lean() : null;
     if (!appeal) {
       await this.auditRefusal(clickerId, `appeal.${decision}`, 'appeal', appealId.slice(0, 40), { zh: 'unknown appeal', en: 'unknown appeal' });

@@ -28,7 +28,10 @@ export async function recordRefusal(deps: { audit: AuditRepository; logger: Logg
   await deps.audit.record({ actorId: r.actorId, action: 'access_denied', entity: r.entity, entityId: r.entityId, note: `${r.what}: ${r.reason.en}` });
 }
 
-/** Answers a card click in the clicker's 1:1 chat (the card itself may belong to someone else). */
+/**
+ * Answers a card click in the clicker's 1:1 chat (the card itself may belong to someone else), in the
+ * interactive lane: the clicker is waiting, so the answer goes ahead of queued report cards.
+ */
 export function answerInChat(messenger: Messenger, userId: string): (text: string) => Promise<void> {
-  return (text) => messenger.send({ kind: 'user', userId }, { type: 'text', text });
+  return (text) => messenger.send({ kind: 'user', userId }, { type: 'text', text }, { lane: 'interactive' });
 }

@@ -50,7 +50,12 @@ export async function loadRepQuarters(
   const managerOf = new Map(people.map((p) => [String(p._id), (p.managerId as string | null | undefined) ?? null]));
   const names = new Map(people.map((p) => [String(p._id), p.name ?? String(p._id)]));
   const ids = quarters.map((q) => q.id);
-  const goals = await models.Goal.find({ quarterId: { $in: ids }, status: 'approved' }, { quarterId: 1, ownerId: 1, targets: 1 }).lean();
+  // A slice reads its own reps' goals only (same result: goals of others are dropped just below). Without the
+  // filter every slice read every approved goal of the quarters — at 10,000 reps ~20,000 documents per slice,
+  // 20 slices — and the driver decodes a find's batch in one task: the prediction step's longest event-loop
+  // stalls (docs/performance.md "Responsive during the fan-out"). ≤ a few hundred ids, like the people above.
+  const goalsOf = o.people ? { ownerId: { $in: [...o.people] } } : {};
+  const goals = await models.Goal.find({ quarterId: { $in: ids }, status: 'approved', ...goalsOf }, { quarterId: 1, ownerId: 1, targets: 1 }).lean();
   const targets = new Map<string, Map<string, number>>(); // quarter|person → metric → value
   for (const g of goals) {
     if (!reps.has(g.ownerId)) continue;

@@ -115,7 +115,8 @@ export class ReportSender {
   /** A report someone asked to see (a button, a chat command): one card per request, no ledger. */
   async view(item: DeliveryItem, viewerId: string, outTrackId: string): Promise<void> {
     const { card } = await this.card(item, outTrackId);
-    await this.d.messenger.sendCard(card, { kind: 'user', userId: viewerId });
+    // Someone asked and is waiting: the interactive lane, ahead of a running pass's queued cards.
+    await this.d.messenger.sendCard(card, { kind: 'user', userId: viewerId }, { lane: 'interactive' });
   }
 
   private async card(item: DeliveryItem, outTrackId: string): Promise<{ card: CardInstance; mediaId: string | undefined }> {

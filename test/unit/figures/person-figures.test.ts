@@ -99,3 +99,21 @@ describe('person quarter figures', () => {
     expect(a.health.cappedBy).toBe('no-goal');
   });
 });
+
+describe('working days elapsed, remembered per calendar (the Friday pass asks once per chunk of people)', () => {
+  it('gives the same count again without asking the calendar again; another asOf or calendar is its own count', () => {
+    let asked = 0;
+    // Weekdays only, counted: Thu 1 Oct → Fri 27 Nov 17:00 is 42 weekdays (as above).
+    const weekdays = { isWorkingDay: (day: string) => (asked++, ![0, 6].includes(new Date(`${day}T12:00:00Z`).getUTCDay())) };
+    expect(workingDaysElapsed(Q4, FRIDAY_W48, weekdays)).toBe(42);
+    const once = asked;
+    expect(once).toBe(58); // 1 Oct … 27 Nov, each day once
+    expect(workingDaysElapsed(Q4, FRIDAY_W48, weekdays)).toBe(42);
+    expect(asked).toBe(once);
+    // A week later: 5 more weekdays, a walk of its own.
+    expect(workingDaysElapsed(Q4, new Date(FRIDAY_W48.getTime() + 7 * 86_400_000), weekdays)).toBe(47);
+    expect(asked).toBe(once + 65);
+    // Without a calendar: Mon–Fri, the same count.
+    expect(workingDaysElapsed(Q4, FRIDAY_W48)).toBe(42);
+  });
+});

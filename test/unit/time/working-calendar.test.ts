@@ -147,3 +147,21 @@ describe('the Friday report on the working-day calendar', () => {
     expect(plain.share).toBeCloseTo((asOf.getTime() - at('2026-10-01T00:00').getTime()) / (at('2027-01-01T00:00').getTime() - at('2026-10-01T00:00').getTime()), 12);
   });
 });
+
+describe('the working-day pace is worked out once per calendar and span (the Friday pass asks it per chunk)', () => {
+  it('walks the quarter\'s days once; later shares of the same span give the same figures without asking the calendar again', () => {
+    let asked = 0;
+    const counting = { isWorkingDay: (day: string) => (asked++, cal.isWorkingDay(day)) };
+    const start = at('2026-10-01T00:00');
+    const end = at('2027-01-01T00:00');
+    // Independent count, as above: Q4 2026 has 62 working days; by Mon 10/12 noon 3.5 of them have passed.
+    expect(workingShare(start, end, at('2026-10-12T12:00'), counting, ZONE)).toBeCloseTo(3.5 / 62, 12);
+    expect(asked).toBe(92); // every day of the quarter, once
+    expect(workingShare(start, end, at('2026-10-11T12:00'), counting, ZONE)).toBeCloseTo(3 / 62, 12);
+    expect(workingShare(start, end, at('2026-12-31T18:00'), counting, ZONE)).toBeCloseTo(61.75 / 62, 12);
+    expect(asked).toBe(92);
+    // Another span, or another calendar, is its own walk.
+    expect(workingShare(start, at('2026-11-01T00:00'), at('2026-10-12T12:00'), counting, ZONE)).toBeCloseTo(3.5 / 18, 12); // October: 22 weekdays − 5 holiday + Sat 10/10
+    expect(asked).toBe(92 + 31);
+  });
+});
