@@ -33,5 +33,9 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # Young-generation semi-spaces of 4 MB (Node 20's default grows to 16 MB): the same scavenging work in 4x as many
 # pauses of a quarter the length, so no GC pause holds stream acks while the Friday pass loads its slices (2,000
 # reps: scavenge p99 103 -> 22 ms, max 121 -> 42 ms; docs/performance.md "Responsive during the fan-out").
+# Old generation capped at 256 MB: every Friday-pass, prediction and pack step works a slice of people at a time
+# (REPORT_SLICE_SIZE), so the live heap stays near 60-100 MB at 2,000-50,000 reps; without a cap V8 let the heap
+# it keeps grow to ~210 MB after the prediction step and held it (10,000 reps: RSS 475 MB vs 321 MB with the cap,
+# docs/performance.md "Friday pass"). A deployment far larger than 50,000 reps raises it (docs/deploy.md).
 # test/helpers/bot-process.ts runs the bot from dist with this CMD's flags.
-CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/src/main.js"]
