@@ -6,27 +6,14 @@
  * trichainIndexStats counters must show the indexed collection read through the index, not scanned.
  * Both backends the launcher has are checked: the H2 file (default) and --memory.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient, type Db, type Document, type Filter } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLocalMongoBuilt, resolveLocalMongoKind, startLocalMongo, type LocalMongo, type LocalMongoKind } from '../../src/adapters/mongo/local-server.js';
+import { Double, Int32, Long, MongoClient, ObjectId, type Db, type Document, type Filter } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import type { LocalMongo } from '../../src/adapters/mongo/local-server.js';
+import { localMongoServers } from '../helpers/local-mongo-servers.js';
 
-const kind = resolveLocalMongoKind((process.env.TEST_MONGO_KIND ?? 'auto') as 'auto' | LocalMongoKind);
-const dirs: string[] = [];
-const servers: LocalMongo[] = [];
-afterAll(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function start(dir: string, inMemory: boolean): Promise<LocalMongo> {
-  ensureLocalMongoBuilt(kind);
-  const s = await startLocalMongo({ dataDir: dir, kind, javaInMemory: inMemory });
-  servers.push(s);
-  return s;
-}
+const servers = localMongoServers();
+const { kind } = servers;
+const start = (dir: string, inMemory: boolean): Promise<LocalMongo> => servers.start(dir, { javaInMemory: inMemory });
 
 interface Row {
   _id: number;
@@ -133,6 +120,50 @@ async function compareAll(db: Db, label: string): Promise<void> {
   }
 }
 
+/**
+ * Launcher -r4 checks a $in list of 16 or more members in a hash set (de.bwaldvogel.mongo.backend.InSet), the stock
+ * matcher walks it. The reference here is the stock walk itself: the same list cut into chunks of 15 (under the
+ * threshold) and OR-ed ($nin: AND-ed), on the collection without indexes, so the planner stays out of it. Lists
+ * mix every case InSet must get right: numbers of three types that are equal (3, 3L, 3.0), a Long beyond a
+ * double's exact range, null (also matches a missing field), regexes, an embedded document, an array member,
+ * dates, ObjectIds, booleans, a Decimal128-free NaN; fields hold strings, numbers, null, nothing, arrays and
+ * documents. Array members go first: for an array field the stock rule depends on the list's order there.
+ */
+async function compareLongInLists(db: Db, label: string): Promise<void> {
+  const plain = db.collection<Row>('plain');
+  const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / 15) }, (_, i) => list.slice(i * 15, i * 15 + 15));
+  const pids = Array.from({ length: 40 }, (_, i) => pid(i + 10));
+  const lists: [keyof Row | 'sub.k', unknown[]][] = [
+    ['p', [...pids, 3, new Long(4), new Double(1), 'nope', null]],
+    ['p', [['a', 'b'], /^p0/, ...pids.slice(0, 20), new Int32(2), 2.5, true, new ObjectId('0123456789abcdef01234567')]],
+    ['amount', [1, new Long(2), new Double(3), 4.5, 0.5, 9.9, -0, Number.NaN, new Long('3000000001'), 3_000_000_000.5, 7, 8.1, 'x', null, 6, 5.5, 1.1]],
+    ['tags', [['a', 'c'], 'b', ...pids.slice(0, 20), 'zz']],
+    ['sub', [{ k: 'k3' }, { k: 'k5' }, ...pids.slice(0, 20)]],
+    ['sub.k', [...Array.from({ length: 20 }, (_, i) => `k${i + 5}`), 'k1', /^k2/]],
+    ['at', [...Array.from({ length: 30 }, (_, i) => d(i * 2)), d(60), null]],
+  ];
+  for (const [field, list] of lists) {
+    const what = `${label} $in ${field} (${list.length})`;
+    const hashed = await plain.find({ [field]: { $in: list } } as Filter<Row>).toArray();
+    const walked = await plain.find({ $or: chunks(list).map((c) => ({ [field]: { $in: c } })) } as Filter<Row>).toArray();
+    expect(hashed, what).toEqual(walked);
+    expect(hashed.length, `${what} selects something`).toBeGreaterThan(0);
+    const notIn = await plain.find({ [field]: { $nin: list } } as Filter<Row>).toArray();
+    const notInWalked = await plain.find({ $and: chunks(list).map((c) => ({ [field]: { $nin: c } })) } as Filter<Row>).toArray();
+    expect(notIn, `${what} $nin`).toEqual(notInWalked);
+    // And with the hash sets switched off (the server's trichainInSets command): the stock walk of the whole list.
+    await db.command({ trichainInSets: false });
+    const stock = await plain.find({ [field]: { $in: list } } as Filter<Row>).toArray();
+    const stockNotIn = await plain.find({ [field]: { $nin: list } } as Filter<Row>).toArray();
+    await db.command({ trichainInSets: true });
+    expect(hashed, `${what} stock`).toEqual(stock);
+    expect(notIn, `${what} $nin stock`).toEqual(stockNotIn);
+    // The aggregation's $match runs the same matcher.
+    const agg = await plain.aggregate([{ $match: { [field]: { $in: list } } }, { $count: 'n' }]).toArray();
+    expect(agg[0]?.n ?? 0, `${what} aggregate`).toBe(walked.length);
+  }
+}
+
 interface IndexStats {
   scans: number;
   indexes: Record<string, { uses: number; keysExamined: number; entries: number; multikey: boolean }>;
@@ -162,8 +193,7 @@ async function mutate(db: Db, round: number): Promise<void> {
 }
 
 async function scenario(inMemory: boolean): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'trichain-indexes-'));
-  dirs.push(dir);
+  const dir = await servers.newDir('indexes');
   let s = await start(dir, inMemory);
   let client = await MongoClient.connect(s.uri);
   let db = client.db('idx');
@@ -207,6 +237,7 @@ async function scenario(inMemory: boolean): Promise<void> {
   // the state the built index started from, so nothing the fresh state would show is skipped.)
   await mutate(db, 0);
   await compareAll(db, 'after writes');
+  await compareLongInLists(db, 'after writes');
   const written = await stats(db, 'indexed');
   expect(ix(written, 'p_1_at_1').entries).toBe(await db.collection<Row>('plain').countDocuments({ p: { $exists: true, $ne: null } }));
 

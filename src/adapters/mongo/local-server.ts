@@ -63,7 +63,7 @@ export interface StartLocalMongoOptions {
 // Keep in sync with scripts/db/build.sh.
 const ARTIFACTS = {
   ferretdb: { dir: 'ferretdb-1.24.2', file: 'ferretdb-launcher' },
-  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r3', file: 'mongo-java-server-launcher.jar' },
+  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r4', file: 'mongo-java-server-launcher.jar' },
 } as const;
 
 const STOP_GRACE_MS = 10_000;
