@@ -4,7 +4,8 @@
  * declared before its first document, some on existing documents). Every filter below must give the same
  * documents in the same order on both, before and after updates, deletes and (H2) a restart; and the server's
  * trichainIndexStats counters must show the indexed collection read through the index, not scanned.
- * Both backends the launcher has are checked: the H2 file (default) and --memory.
+ * Both backends the launcher has are checked: the H2 file (default) and --memory. Launcher -r4's hash sets for long
+ * $in lists are checked here too (compareLongInLists): same documents as the stock walk of the list.
  */
 import { Double, Int32, Long, MongoClient, ObjectId, type Db, type Document, type Filter } from 'mongodb';
 import { describe, expect, it } from 'vitest';
