@@ -63,10 +63,9 @@ final class TrichainUniqueIndex extends AbstractUniqueIndex<Object> {
      * The document's key for the common case, else null (then the stock code, which handles arrays and dotted
      * paths): every index field a plain name and no value an array. Then stock getKeyValues gives exactly one
      * key, the fields' values (missing as null); the library gets there through a map, streams and a
-     * regex path split per field, which was a third of this index's insert time (JFR).
+     * regex path split per field, which was a third of a unique index's insert time (JFR).
      */
-    private KeyValue simpleKey(Document document, boolean normalize) {
-        List<String> fields = keys();
+    static KeyValue simpleKey(List<String> fields, Document document, boolean normalize) {
         Object[] values = new Object[fields.size()];
         for (int i = 0; i < values.length; i++) {
             String field = fields.get(i);
@@ -89,7 +88,7 @@ final class TrichainUniqueIndex extends AbstractUniqueIndex<Object> {
     /** Stock checkAdd, with the simple key computed directly. */
     @Override
     public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
-        KeyValue key = simpleKey(document, false);
+        KeyValue key = simpleKey(keys(), document, false);
         if (key == null) {
             super.checkAdd(document, collection);
             return;
@@ -113,7 +112,7 @@ final class TrichainUniqueIndex extends AbstractUniqueIndex<Object> {
         if (isSparseWithoutValues(document)) {
             return;
         }
-        KeyValue simple = simpleKey(document, true);
+        KeyValue simple = simpleKey(keys(), document, true);
         for (KeyValue keyValue : simple != null ? Set.of(simple) : getKeyValues(document)) {
             if (!putKeyPosition(keyValue, position)) {
                 throw new IllegalStateException("Key " + keyValue + " already exists in " + getName() + ". Concurrency issue?");
