@@ -156,4 +156,16 @@ final class TrichainUniqueIndex extends AbstractUniqueIndex<Object> {
     public long getDataSize() {
         return getCount();
     }
+
+    /** Also a compound key with $in (UniquePointQuery), which stock refuses (it scanned instead). */
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        return UniquePointQuery.keys(keys(), query) != null || super.canHandle(query);
+    }
+
+    @Override
+    public synchronized Iterable<Object> getPositions(Document query) {
+        List<KeyValue> points = UniquePointQuery.keys(keys(), query);
+        return points != null ? UniquePointQuery.positions(points, this::getPosition) : super.getPositions(query);
+    }
 }
