@@ -4,6 +4,8 @@
  * (its secondary indexes: personId+isoWeek, quarterId+personId+type, personId+day, ...) and into
  * `activities_noindex` (the same documents, only the _id index), then runs the Friday pass's kinds of filtered
  * reads on both and prints each one's time with and without the index, checking both return the same documents.
+ * Then counts with a 500- and a 10,000-id $in on the unindexed collection, with the launcher's hash set for long
+ * $in lists (-r4) and with the stock list walk (switched back on for the baseline: trichainInSets).
  *
  *   npx tsx bench/db-index.ts [--n=200000] [--reps=10000] [--heap=1g] [--memory]
  *
@@ -103,6 +105,21 @@ async function main(): Promise<void> {
       const size = Array.isArray(withIdx.value) ? withIdx.value.length : withIdx.value;
       console.log(JSON.stringify({ query: k.name, result: size, noIndexMs: Math.round(without.ms), indexMs: Math.round(withIdx.ms), speedup: Number((without.ms / withIdx.ms).toFixed(1)), same }));
       if (!same) process.exitCode = 1;
+    }
+    // Long $in lists (launcher -r4 checks them in a hash set; stock walks the list for every document). Counted on
+    // the collection without indexes, so every document goes through the matcher; the stock walk is the baseline,
+    // switched back on in the same run with the server's trichainInSets command. Half the ids exist.
+    for (const size of [500, 10_000]) {
+      const ids = Array.from({ length: size }, (_, k) => (k % 2 ? `absent${k}` : rep(Math.floor(k / 2) % REPS)));
+      const filter = { personId: { $in: ids } };
+      const runs: Record<string, { ms: number; value: number }> = {};
+      for (const mode of [false, true]) {
+        await conn.db!.command({ trichainInSets: mode });
+        runs[mode ? 'hash' : 'walk'] = await timed(() => plain.countDocuments(filter));
+      }
+      const { walk, hash } = runs as { walk: { ms: number; value: number }; hash: { ms: number; value: number } };
+      console.log(JSON.stringify({ query: `countDocuments personId $in ${size.toLocaleString('en-US')} ids (no index)`, result: hash.value, walkMs: Math.round(walk.ms), hashMs: Math.round(hash.ms), speedup: Number((walk.ms / hash.ms).toFixed(1)), same: walk.value === hash.value, load: load() }));
+      if (walk.value !== hash.value) process.exitCode = 1;
     }
     const stats = (await conn.db!.command({ trichainIndexStats: 'activities' })) as { scans: number; indexes: Record<string, { uses: number }> };
     console.log(JSON.stringify({ indexUses: Object.fromEntries(Object.entries(stats.indexes).map(([k, v]) => [k, v.uses])), scansOfIndexed: stats.scans }));

@@ -3,7 +3,7 @@
 # (default ~/.cache/trichain/db: outside the checkout, so fresh clones on one machine share the build).
 #
 #   scripts/db/build.sh ferretdb            # Go launcher embedding FerretDB v1.24.2 (SQLite handler)
-#   scripts/db/build.sh mongo-java-server   # runnable jar of de.bwaldvogel mongo-java-server 1.47.0 (launcher -r3)
+#   scripts/db/build.sh mongo-java-server   # runnable jar of de.bwaldvogel mongo-java-server 1.47.0 (launcher -r4)
 #   scripts/db/build.sh <name> --force      # rebuild even when cached
 #
 # A second run finds the artifact plus a stamp holding the hash of its sources and prints
@@ -26,9 +26,10 @@ case "$name" in
     ;;
   mongo-java-server)
     # The launcher's own revision: -r2 streaming H2 collections (issue 15.8); -r3 non-unique secondary
-    # indexes (trichain.db.SecondaryIndex). A new directory per revision, so worktrees still on older
+    # indexes (trichain.db.SecondaryIndex); -r4 long $in lists as hash sets (de.bwaldvogel.mongo.backend.InSet)
+    # and cheaper index upkeep on inserts. A new directory per revision, so worktrees still on older
     # sources don't rebuild over each other's jar.
-    version=1.47.0-r3
+    version=1.47.0-r4
     src="$here/mongo-java-server"
     mapfile -t inputs < <(find "$src/pom.xml" "$src/src" -type f | LC_ALL=C sort)
     artifact_name=mongo-java-server-launcher.jar

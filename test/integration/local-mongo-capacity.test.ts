@@ -3,27 +3,14 @@
  * a small heap without touching the suite's shared one. (SIGKILL durability is measured, not asserted: see
  * docs/database-compat.md, "Capacity".)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLocalMongoBuilt, resolveLocalMongoKind, startLocalMongo, type LocalMongo, type LocalMongoKind } from '../../src/adapters/mongo/local-server.js';
+import { describe, expect, it } from 'vitest';
+import type { LocalMongo, StartLocalMongoOptions } from '../../src/adapters/mongo/local-server.js';
+import { localMongoServers } from '../helpers/local-mongo-servers.js';
 
-const kind = resolveLocalMongoKind((process.env.TEST_MONGO_KIND ?? 'auto') as 'auto' | LocalMongoKind);
-const dirs: string[] = [];
-const servers: LocalMongo[] = [];
-afterAll(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-async function server(opts: Partial<Parameters<typeof startLocalMongo>[0]> = {}): Promise<{ s: LocalMongo; dir: string }> {
-  ensureLocalMongoBuilt(kind);
-  const dir = await mkdtemp(join(tmpdir(), 'trichain-capacity-'));
-  dirs.push(dir);
-  const s = await startLocalMongo({ dataDir: dir, kind, ...opts });
-  servers.push(s);
-  return { s, dir };
+const { kind, newDir, start } = localMongoServers();
+async function server(opts: Omit<StartLocalMongoOptions, 'dataDir' | 'kind'> = {}): Promise<{ s: LocalMongo }> {
+  return { s: await start(await newDir('capacity'), opts) };
 }
 
 describe.runIf(kind === 'mongo-java-server')('local mongo-java-server (H2) capacity', () => {

@@ -4,29 +4,17 @@
  * declared before its first document, some on existing documents). Every filter below must give the same
  * documents in the same order on both, before and after updates, deletes and (H2) a restart; and the server's
  * trichainIndexStats counters must show the indexed collection read through the index, not scanned.
- * Both backends the launcher has are checked: the H2 file (default) and --memory.
+ * Both backends the launcher has are checked: the H2 file (default) and --memory. Launcher -r4's hash sets for long
+ * $in lists are checked here too (compareLongInLists): same documents as the stock walk of the list.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient, type Db, type Document, type Filter } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLocalMongoBuilt, resolveLocalMongoKind, startLocalMongo, type LocalMongo, type LocalMongoKind } from '../../src/adapters/mongo/local-server.js';
+import { Double, Int32, Long, MongoClient, ObjectId, type Db, type Document, type Filter } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import type { LocalMongo } from '../../src/adapters/mongo/local-server.js';
+import { localMongoServers } from '../helpers/local-mongo-servers.js';
 
-const kind = resolveLocalMongoKind((process.env.TEST_MONGO_KIND ?? 'auto') as 'auto' | LocalMongoKind);
-const dirs: string[] = [];
-const servers: LocalMongo[] = [];
-afterAll(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function start(dir: string, inMemory: boolean): Promise<LocalMongo> {
-  ensureLocalMongoBuilt(kind);
-  const s = await startLocalMongo({ dataDir: dir, kind, javaInMemory: inMemory });
-  servers.push(s);
-  return s;
-}
+const servers = localMongoServers();
+const { kind } = servers;
+const start = (dir: string, inMemory: boolean): Promise<LocalMongo> => servers.start(dir, { javaInMemory: inMemory });
 
 interface Row {
   _id: number;
@@ -133,6 +121,88 @@ async function compareAll(db: Db, label: string): Promise<void> {
   }
 }
 
+/**
+ * Launcher -r4 checks a $in list of 16 or more members in a hash set (de.bwaldvogel.mongo.backend.InSet), the stock
+ * matcher walks it. The reference here is the stock walk itself: the same list cut into chunks of 15 (under the
+ * threshold) and OR-ed ($nin: AND-ed), on the collection without indexes, so the planner stays out of it. Lists
+ * mix every case InSet must get right: numbers of three types that are equal (3, 3L, 3.0), a Long beyond a
+ * double's exact range, null (also matches a missing field), regexes, an embedded document, an array member,
+ * dates, ObjectIds, booleans, a Decimal128-free NaN; fields hold strings, numbers, null, nothing, arrays and
+ * documents. Array members go first: for an array field the stock rule depends on the list's order there.
+ */
+async function compareLongInLists(db: Db, label: string): Promise<void> {
+  const plain = db.collection<Row>('plain');
+  const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / 15) }, (_, i) => list.slice(i * 15, i * 15 + 15));
+  const pids = Array.from({ length: 40 }, (_, i) => pid(i + 10));
+  const lists: [keyof Row | 'sub.k', unknown[]][] = [
+    ['p', [...pids, 3, new Long(4), new Double(1), 'nope', null]],
+    ['p', [['a', 'b'], /^p0/, ...pids.slice(0, 20), new Int32(2), 2.5, true, new ObjectId('0123456789abcdef01234567')]],
+    ['amount', [1, new Long(2), new Double(3), 4.5, 0.5, 9.9, -0, Number.NaN, new Long('3000000001'), 3_000_000_000.5, 7, 8.1, 'x', null, 6, 5.5, 1.1]],
+    ['tags', [['a', 'c'], 'b', ...pids.slice(0, 20), 'zz']],
+    ['sub', [{ k: 'k3' }, { k: 'k5' }, ...pids.slice(0, 20)]],
+    ['sub.k', [...Array.from({ length: 20 }, (_, i) => `k${i + 5}`), 'k1', /^k2/]],
+    ['at', [...Array.from({ length: 30 }, (_, i) => d(i * 2)), d(60), null]],
+  ];
+  for (const [field, list] of lists) {
+    const what = `${label} $in ${field} (${list.length})`;
+    const hashed = await plain.find({ [field]: { $in: list } } as Filter<Row>).toArray();
+    const walked = await plain.find({ $or: chunks(list).map((c) => ({ [field]: { $in: c } })) } as Filter<Row>).toArray();
+    expect(hashed, what).toEqual(walked);
+    expect(hashed.length, `${what} selects something`).toBeGreaterThan(0);
+    const notIn = await plain.find({ [field]: { $nin: list } } as Filter<Row>).toArray();
+    const notInWalked = await plain.find({ $and: chunks(list).map((c) => ({ [field]: { $nin: c } })) } as Filter<Row>).toArray();
+    expect(notIn, `${what} $nin`).toEqual(notInWalked);
+    // And with the hash sets switched off (the server's trichainInSets command): the stock walk of the whole list.
+    await db.command({ trichainInSets: false });
+    const stock = await plain.find({ [field]: { $in: list } } as Filter<Row>).toArray();
+    const stockNotIn = await plain.find({ [field]: { $nin: list } } as Filter<Row>).toArray();
+    await db.command({ trichainInSets: true });
+    expect(hashed, `${what} stock`).toEqual(stock);
+    expect(notIn, `${what} $nin stock`).toEqual(stockNotIn);
+    // The aggregation's $match runs the same matcher.
+    const agg = await plain.aggregate([{ $match: { [field]: { $in: list } } }, { $count: 'n' }]).toArray();
+    expect(agg[0]?.n ?? 0, `${what} aggregate`).toBe(walked.length);
+  }
+}
+
+/**
+ * Launcher -r4 answers a filter on exactly a compound unique index's fields, equality or `$in` of scalars, by key
+ * lookups (UniquePointQuery; stock scanned: mongo-java-server issue 80). The app's activity store sends
+ * `{source, sourceId: {$in: [...]}}` for every ingest batch. Same documents as the collection without the index
+ * (compared in _id order: lookups return the keys' order), including values the lookup must leave to a scan.
+ */
+async function compareUniqueLookups(db: Db, label: string): Promise<void> {
+  interface U { _id: number; s?: string | null; sid?: unknown } // sid: strings, numbers, an array
+  const docs: U[] = Array.from({ length: 600 }, (_, i) => ({ _id: i, s: i % 3 ? 'csv' : 'crm', sid: i % 50 === 7 ? i : `id${i}` }));
+  docs.push({ _id: 1000, s: 'csv', sid: ['id-a', 'id-b'] }, { _id: 1001, sid: 'id-x' }, { _id: 1002, s: null, sid: 'id-y' });
+  const plain = db.collection<U>(`uplain_${label.replace(/\W+/g, '_')}`);
+  const unique = db.collection<U>(`uunique_${label.replace(/\W+/g, '_')}`);
+  await plain.insertMany(docs.map((d) => ({ ...d })));
+  await unique.createIndex({ s: 1, sid: 1 }, { unique: true });
+  await unique.insertMany(docs.map((d) => ({ ...d })));
+  const ids = Array.from({ length: 40 }, (_, i) => `id${i * 13}`);
+  const filters: Filter<U>[] = [
+    { s: 'csv', sid: { $in: ids } },
+    { s: { $in: ['csv', 'crm', 'nope'] }, sid: { $in: [...ids, 57, 107, new Double(157), 'id-a', 'missing'] } },
+    { s: 'crm', sid: 'id3' },
+    { s: 'csv', sid: { $in: ['id-b', 'id1'] } },
+    { s: 'csv', sid: { $in: [null, 'id1'] } }, // null: not a lookup (scan)
+    { s: null, sid: { $in: ['id-x', 'id-y'] } },
+    { s: 'csv', sid: { $in: [/^id1/, 'id2'] } },
+    { s: 'csv', sid: { $in: [] } },
+  ];
+  for (const f of filters) {
+    const what = `${label} unique lookup ${JSON.stringify(f)}`;
+    expect(await unique.find(f).sort({ _id: 1 }).toArray(), what).toEqual(await plain.find(f).sort({ _id: 1 }).toArray());
+    expect(await unique.countDocuments(f), `${what} count`).toBe(await plain.countDocuments(f));
+  }
+  // Writes through such a filter stay right, and the index still refuses duplicates.
+  await unique.updateMany({ s: 'csv', sid: { $in: ids } }, { $set: { touched: true } } as never);
+  await plain.updateMany({ s: 'csv', sid: { $in: ids } }, { $set: { touched: true } } as never);
+  expect(await unique.find({}).sort({ _id: 1 }).toArray(), `${label} after update`).toEqual(await plain.find({}).sort({ _id: 1 }).toArray());
+  await expect(unique.insertOne({ _id: 5000, s: 'csv', sid: 'id1' })).rejects.toThrow(/duplicate key/);
+}
+
 interface IndexStats {
   scans: number;
   indexes: Record<string, { uses: number; keysExamined: number; entries: number; multikey: boolean }>;
@@ -162,8 +232,7 @@ async function mutate(db: Db, round: number): Promise<void> {
 }
 
 async function scenario(inMemory: boolean): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'trichain-indexes-'));
-  dirs.push(dir);
+  const dir = await servers.newDir('indexes');
   let s = await start(dir, inMemory);
   let client = await MongoClient.connect(s.uri);
   let db = client.db('idx');
@@ -207,6 +276,8 @@ async function scenario(inMemory: boolean): Promise<void> {
   // the state the built index started from, so nothing the fresh state would show is skipped.)
   await mutate(db, 0);
   await compareAll(db, 'after writes');
+  await compareLongInLists(db, 'after writes');
+  await compareUniqueLookups(db, inMemory ? 'memory' : 'h2');
   const written = await stats(db, 'indexed');
   expect(ix(written, 'p_1_at_1').entries).toBe(await db.collection<Row>('plain').countDocuments({ p: { $exists: true, $ne: null } }));
 

@@ -63,7 +63,7 @@ export interface StartLocalMongoOptions {
 // Keep in sync with scripts/db/build.sh.
 const ARTIFACTS = {
   ferretdb: { dir: 'ferretdb-1.24.2', file: 'ferretdb-launcher' },
-  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r3', file: 'mongo-java-server-launcher.jar' },
+  'mongo-java-server': { dir: 'mongo-java-server-1.47.0-r4', file: 'mongo-java-server-launcher.jar' },
 } as const;
 
 const STOP_GRACE_MS = 10_000;
@@ -93,7 +93,8 @@ export async function startLocalMongo(opts: StartLocalMongoOptions): Promise<Loc
       break;
     case 'mongo-java-server':
       // Launcher -r2's H2 store streams aggregations and cursors instead of loading whole collections into
-      // the heap (docs/database-compat.md, "Capacity"); -r3 keeps and uses non-unique indexes ("Indexes").
+      // the heap (docs/database-compat.md, "Capacity"); -r3 keeps and uses non-unique indexes ("Indexes");
+      // -r4 checks long $in lists in a hash set and keeps unique indexes in a faster map ("Launcher -r4").
       if (findOnPath('java') === undefined) {
         throw new Error('mongo-java-server needs `java` (JDK/JRE 17+) on PATH: apt-get install -y openjdk-17-jre-headless');
       }

@@ -63,13 +63,22 @@ final class H2IndexStore implements SecondaryIndex.Store {
         state.put(BUILT, Boolean.TRUE);
     }
 
+    /** Read for every insert: kept in a field beside the state map (which stays the durable record). */
+    private volatile Boolean multikey;
+
     @Override
     public boolean isMultikey() {
-        return Boolean.TRUE.equals(state.get(MULTIKEY));
+        Boolean known = multikey;
+        if (known == null) {
+            known = Boolean.TRUE.equals(state.get(MULTIKEY));
+            multikey = known;
+        }
+        return known;
     }
 
     @Override
     public void setMultikey() {
         state.put(MULTIKEY, Boolean.TRUE);
+        multikey = Boolean.TRUE;
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.InSet;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
@@ -15,11 +16,14 @@ import io.netty.channel.Channel;
  * <li>{@code {trichainIndexStats: "<collection>"}} reports per index how often a query used it, the keys it
  *     read, its entries and whether it is multikey, and how many filtered queries scanned the collection.
  *     Tests use it to prove an index was used; it is not a MongoDB command.</li>
+ * <li>{@code {trichainInSets: false|true}} turns the hash sets for long $in lists (InSet, launcher -r4) off or on
+ *     for the whole server, so bench/db-index.ts can time the stock list walk in the same run; on by default.</li>
  * </ul>
  */
 final class IndexCommands {
 
     static final String STATS_COMMAND = "trichainIndexStats";
+    static final String IN_SETS_COMMAND = "trichainInSets";
 
     private IndexCommands() {
     }
@@ -30,6 +34,10 @@ final class IndexCommands {
             MongoCollection<?> collection = database.resolveCollection(collectionName, false);
             List<? extends de.bwaldvogel.mongo.backend.Index<?>> indexes = collection == null ? List.of() : collection.getIndexes();
             return QueryPlanner.stats(database.getDatabaseName() + "." + collectionName, indexes);
+        }
+        if (command.equals(IN_SETS_COMMAND)) {
+            InSet.setEnabled(Boolean.TRUE.equals(query.get(command)));
+            return new Document(IN_SETS_COMMAND, InSet.isEnabled()).append("ok", 1.0);
         }
         Document match = AggregationHint.leadingMatch(command, query);
         if (match == null) {

@@ -2,6 +2,7 @@ package trichain.db;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Arrays;
 
 import de.bwaldvogel.mongo.backend.Missing;
@@ -66,6 +67,14 @@ final class IndexEntry implements Serializable, Comparable<IndexEntry> {
 
     /** MongoDB's type order (ValueComparator), with numbers compared exactly. */
     static int compareValues(Object a, Object b) {
+        // The common same-type cases first, exactly as ValueComparator orders them (it finds the types' sort
+        // order through a list lookup per comparison: a third of an index insert's time, JFR launcher -r3).
+        if (a instanceof String sa && b instanceof String sb) {
+            return sa.compareTo(sb);
+        }
+        if (a instanceof Instant ta && b instanceof Instant tb) {
+            return ta.compareTo(tb);
+        }
         if (a instanceof Number && b instanceof Number && !(a instanceof Decimal128) && !(b instanceof Decimal128)) {
             return compareNumbers((Number) a, (Number) b);
         }

@@ -86,7 +86,8 @@ final class IndexEntryType extends BasicDataType<IndexEntry> {
         return new IndexEntry[size];
     }
 
-    private static void writeValue(WriteBuffer buff, Object value) {
+    /** Also UniqueKeyType's encoding of a value. */
+    static void writeValue(WriteBuffer buff, Object value) {
         if (value == null) {
             buff.put(NULL);
         } else if (value instanceof Integer i) {
@@ -111,7 +112,7 @@ final class IndexEntryType extends BasicDataType<IndexEntry> {
         }
     }
 
-    private static Object readValue(ByteBuffer buff) {
+    static Object readValue(ByteBuffer buff) {
         byte tag = buff.get();
         switch (tag) {
             case NULL:
@@ -147,7 +148,7 @@ final class IndexEntryType extends BasicDataType<IndexEntry> {
         }
     }
 
-    private static byte[] serialize(Object value) {
+    static byte[] serialize(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ObjectOutputStream os = new ObjectOutputStream(out)) {
             os.writeObject(value);

@@ -44,6 +44,11 @@ final class IndexedMemoryBackend extends MemoryBackend {
         }
 
         @Override
+        protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            return new FastMemoryUniqueIndex(indexName, keys, sparse);
+        }
+
+        @Override
         protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
             return new SecondaryIndex<>(indexName, keys, sparse, new MemoryIndexStore());
         }

@@ -3,6 +3,8 @@ package trichain.db;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.DefaultQueryMatcher;
+import de.bwaldvogel.mongo.backend.InSet;
 import org.h2.mvstore.MVStore;
 
 import java.net.InetSocketAddress;
@@ -57,6 +59,8 @@ public final class Main {
         if (memory == (dataDir != null)) {
             fail("exactly one of --data-dir DIR or --memory is required");
         }
+
+        requirePatchedMatcher();
 
         MongoBackend backend;
         if (memory) {
@@ -136,6 +140,18 @@ public final class Main {
         System.out.println(NAME + ": listening on mongodb://" + addr.getHostString() + ":" + addr.getPort() + "/");
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The launcher's copy of DefaultQueryMatcher (long $in lists as hash sets, de.bwaldvogel.mongo.backend.InSet)
+     * must be the one loaded, not the library's: the shaded jar keeps the first class of a name, the project's.
+     */
+    private static void requirePatchedMatcher() {
+        try {
+            DefaultQueryMatcher.class.getDeclaredField("inSets");
+        } catch (NoSuchFieldException e) {
+            fail("the library's DefaultQueryMatcher was loaded instead of the launcher's (" + InSet.MARKER + "): rebuild the jar");
+        }
     }
 
     private static String value(String[] args, int i) {

@@ -159,7 +159,10 @@ final class StreamingH2Collection extends H2Collection {
             log.info("built index {} on {}: {} entries in {} ms", index.getName(), getFullName(), secondary.getCount(),
                 (System.nanoTime() - started) / 1_000_000);
         }
-        super.addIndex(index);
+        super.addIndex(index); // builds a TrichainUniqueIndex that isn't yet (new, or a file from before -r4)
+        if (index instanceof TrichainUniqueIndex unique && getIndexes().contains(index)) {
+            unique.markBuilt();
+        }
     }
 
     /** Index entries go before the document (AbstractMongoCollection.removeDocument → here). */

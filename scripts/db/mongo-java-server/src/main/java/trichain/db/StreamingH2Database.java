@@ -44,6 +44,24 @@ final class StreamingH2Database extends H2Database {
         return new SecondaryIndex<>(indexName, keys, sparse, new H2IndexStore(storeOf(this), indexMapName(collectionName, indexName)));
     }
 
+    /**
+     * Stock: H2UniqueIndex, whose keys H2 compares by Java-serialising them (see UniqueKeyType). A file from an
+     * older launcher still has the stock map: it is dropped and the new one built from the documents.
+     */
+    @Override
+    protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        MVStore store = storeOf(this);
+        String stockMap = indexMapName(collectionName, indexName);
+        if (store.hasMap(stockMap)) {
+            store.removeMap(stockMap);
+        }
+        return new TrichainUniqueIndex(store, uniqueIndexMapName(collectionName, indexName), indexName, keys, sparse);
+    }
+
+    private String uniqueIndexMapName(String collectionName, String indexName) {
+        return getFullCollectionNamespace(collectionName) + "._uindex_" + indexName;
+    }
+
     /** H2Database.mapNameForIndex (private there): the unique indexes' naming, so a database drop removes ours too. */
     private String indexMapName(String collectionName, String indexName) {
         return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
@@ -51,11 +69,14 @@ final class StreamingH2Database extends H2Database {
 
     @Override
     protected void dropIndex(MongoCollection<Object> collection, String indexName) {
-        super.dropIndex(collection, indexName); // removes the entries' map
+        super.dropIndex(collection, indexName); // removes the stock-named map (a SecondaryIndex's entries)
         MVStore store = storeOf(this);
-        String state = H2IndexStore.stateMapName(indexMapName(collection.getCollectionName(), indexName));
-        if (store.hasMap(state)) {
-            store.removeMap(state);
+        String unique = uniqueIndexMapName(collection.getCollectionName(), indexName);
+        for (String map : List.of(H2IndexStore.stateMapName(indexMapName(collection.getCollectionName(), indexName)),
+            unique, TrichainUniqueIndex.stateMapName(unique))) {
+            if (store.hasMap(map)) {
+                store.removeMap(map);
+            }
         }
     }
 
