@@ -54,15 +54,19 @@ async function loadTrainingRows(
 ): Promise<{ quarters: QuarterInfo[]; dims: TrackedDimensionRef[]; rows: Map<PredictedMetric, RepQuarterRow[]>; seen: Map<PredictedMetric, number> }> {
   const finishedIds = (await models.Quarter.find({ startDate: { $lt: asOf }, endDate: { $lte: asOf } }, { _id: 1 }).lean()).map((q) => String(q._id));
   const keep = new Map<PredictedMetric, (quarterId: string, personId: string) => boolean>();
+  let targets = 0;
   for (const metric of PREDICTED_METRICS) {
     const total = finishedIds.length ? await models.Goal.countDocuments({ quarterId: { $in: finishedIds }, status: 'approved', targets: { $elemMatch: { metric, value: { $gt: 0 } } } }) : 0;
     keep.set(metric, sampleRule(total, o.cap));
+    targets += total;
   }
   const rows = new Map<PredictedMetric, RepQuarterRow[]>(PREDICTED_METRICS.map((m) => [m, []]));
   const seen = new Map<PredictedMetric, number>(PREDICTED_METRICS.map((m) => [m, 0]));
   let quarters: QuarterInfo[] | undefined;
   let dims: TrackedDimensionRef[] = [];
-  const slices = await repSlices(models, o.sliceReps);
+  // No finished rep-quarter with a target (a new company): nothing to read per slice — at 50,000 reps the
+  // slices' person, goal and deal reads alone took minutes at start-up to learn that the history is thin.
+  const slices = targets === 0 ? [] : await repSlices(models, o.sliceReps);
   for (const people of slices.length ? slices : [[]]) {
     const h = await loadRepQuarters(models, asOf, PREDICTED_METRICS, { finishedOnly: true, people });
     // The features of the quarter in progress: what the model will be asked about (HR may track new ones).
