@@ -25,6 +25,13 @@ export function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** One reading of the bot's /proc status: RSS split into anonymous and file-backed pages (kB), and its threads. */
+function procSample(pid: number): { kb: number; anon: number; file: number; threads: number } {
+  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const n = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
+  return { kb: n('VmRSS'), anon: n('RssAnon'), file: n('RssFile'), threads: n('Threads') };
+}
+
 /** Builds dist/ once, as the Docker image runs it (`--from=dist`). */
 export function buildDist(): void {
   log('building dist/ (tsc -p tsconfig.build.json) …');
@@ -102,9 +109,13 @@ export async function startBot(fake: FakeDingTalk, company: Company, env: Record
   let peakOutLen = bot.output().length;
   // A coarse timeline (max RSS per 5 s and the bot's last log message then), to line the peak up with a phase.
   const timeline: Array<{ at: number; kb: number; outLen: number }> = [];
+  // Every sample, to show the seconds around the peak (a thread more = a worker booting; anon vs file pages).
+  const samples: Array<{ at: number; kb: number; anon: number; file: number; threads: number }> = [];
   const sampler = setInterval(() => {
     try {
-      const kb = procStatus(pid, 'VmRSS');
+      const sample = procSample(pid);
+      const kb = sample.kb;
+      samples.push({ at: Date.now(), ...sample });
       if (kb > peak) (peak = kb), (peakAt = Date.now()), (peakOutLen = bot.output().length);
       const bucket = Math.floor(Date.now() / 5000) * 5000;
       const last = timeline.at(-1);
@@ -137,6 +148,8 @@ export async function startBot(fake: FakeDingTalk, company: Company, env: Record
         return peak;
       }
     },
+    /** The samples within `ms` of the highest one: RSS, anonymous and file-backed pages (kB) and threads. */
+    aroundPeak: (ms = 6000) => samples.filter((x) => Math.abs(x.at - peakAt) <= ms),
     /** When the highest RSS sample was taken, and the bot's last log message before it. */
     peakWhere: () => ({ at: peakAt, lastMsg: lastMsgBefore(peakOutLen) }),
     /** Max RSS per 5 s since start (kB), with the last log message printed by then; collapses repeats. */

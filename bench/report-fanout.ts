@@ -139,6 +139,9 @@ try {
       }
       const where = bot.peakWhere();
       log(`  peak ${mb(peakKb)} at ${((where.at - (started.time as number)) / 1000).toFixed(0)} s after the pass started; the bot's last log line before it: "${where.lastMsg}"`);
+      // The seconds around the peak, every other sample: which pages grew, and whether a thread started.
+      const around = bot.aroundPeak();
+      log(`  around the peak (s from it: RSS anon/file MB, threads): ${around.filter((_, k) => k % 2 === 0).map((x) => `${((x.at - where.at) / 1000).toFixed(1)}: ${Math.round(x.kb / 1024)} ${Math.round(x.anon / 1024)}/${Math.round(x.file / 1024)} t${x.threads}`).join(' · ')}`);
       // The RSS timeline from 10 s before the report was scheduled: one line per phase (consecutive 5 s buckets
       // with the same last log message are merged, showing their max).
       const tl = bot.timeline();
