@@ -98,8 +98,9 @@ export async function seedCompany(serverUri: string, o: { reps: number; perManag
 /** The bot against the company, with its RSS sampled every 250 ms (peak = max of samples and VmHWM). */
 export async function startBot(fake: FakeDingTalk, company: Company, env: Record<string, string>, from: 'dist' | 'src') {
   fake.org.load({ users: company.org.fakeUsers });
-  // The allocator and V8 settings a deployment may set (Dockerfile), passed through when the bench is given them.
-  const passed = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(MALLOC_|NODE_OPTIONS$|LD_PRELOAD$)/.test(e[0]) && !!e[1]));
+  // The allocator and V8 settings a deployment may set (Dockerfile), passed through when the bench is given them;
+  // ACTIVITY_SYNC_* too, to bring the 15-minute check-in sync into a shorter window.
+  const passed = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(MALLOC_|NODE_OPTIONS$|LD_PRELOAD$|ACTIVITY_SYNC_)/.test(e[0]) && !!e[1]));
   const bot = spawnBot({ ...fake.env(), MONGODB_URI: company.uri, PORT: '0', REPORT_TICK_SECONDS: '2', LOG_LEVEL: 'info', ...passed, ...env }, { from });
   await bot.waitFor(/trichain is up/, 120_000);
   const pid = bot.child.pid!;
