@@ -6,6 +6,7 @@
  */
 import { featuresAt, paceFeature, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
 import type { TrainingRow } from './model.js';
+import { hashA } from '../text/hash.js';
 
 export interface RepQuarterRow {
   personId: string;
@@ -54,24 +55,5 @@ export function byQuarterThenPerson(a: RepQuarterRow, b: RepQuarterRow): number 
 export function sampleRule(total: number, cap: number): (quarterId: string, personId: string) => boolean {
   if (total <= cap) return () => true;
   const keep = cap / total;
-  return (quarterId, personId) => hash32(`${quarterId}|${personId}`) / 0x1_0000_0000 < keep;
-}
-
-/**
- * 32-bit FNV-1a over UTF-16 code units, then murmur3's finaliser: stable across runs and platforms, and
- * ids that differ only in their last characters (rep001, rep002) land far apart — FNV alone left their top
- * bits almost equal, so a threshold on them kept all or none of a run of ids.
- */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return (quarterId, personId) => hashA(`${quarterId}|${personId}`) / 0x1_0000_0000 < keep;
 }

@@ -1,3 +1,5 @@
+import { hashA, hashB } from '../../domain/text/hash.js';
+
 /**
  * The record ids of a CSV file seen so far, for the duplicate check of the check pass, in ~12 bytes an id
  * instead of a Map of strings (~100 bytes of RSS an id: 100 MB at a million rows, a third of the import's
@@ -84,32 +86,4 @@ export function settleSuspects(suspects: readonly Suspect[], idOnLine: ReadonlyM
     if (firstLine === undefined) firstOf.set(s.id, s.line);
     return { ...s, firstLine };
   });
-}
-
-/** FNV-1a over UTF-16 code units, then murmur3's finaliser so the low bits (the slot) are well mixed. */
-function hashA(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return fmix(h);
-}
-
-/** A different function of the same code units (murmur3's mixing step, another seed), independent of hashA. */
-function hashB(s: string): number {
-  let h = 0x9747b28c ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    let k = Math.imul(s.charCodeAt(i), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
-  }
-  return fmix(h);
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

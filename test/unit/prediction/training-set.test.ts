@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { byQuarter } from '../../../src/domain/prediction/backtest.js';
 import { featuresAt, paceProjection, reachedTarget, type RepQuarterData } from '../../../src/domain/prediction/features.js';
-import { byQuarterThenPerson, hash32, repQuarterRow, rowsAt, sampleRule } from '../../../src/domain/prediction/training-set.js';
+import { hashA } from '../../../src/domain/text/hash.js';
+import { byQuarterThenPerson, repQuarterRow, rowsAt, sampleRule } from '../../../src/domain/prediction/training-set.js';
 
 const DAY = 86_400_000;
 const start = Date.UTC(2026, 6, 1);
@@ -72,7 +73,7 @@ describe('the training sample above the cap', () => {
 
   it('hashes to a spread of 32-bit values', () => {
     const buckets = new Array<number>(16).fill(0);
-    for (let i = 0; i < 64_000; i++) buckets[Math.floor((hash32(`2026Q1|u${i}`) / 2 ** 32) * 16)]!++;
+    for (let i = 0; i < 64_000; i++) buckets[Math.floor((hashA(`2026Q1|u${i}`) / 2 ** 32) * 16)]!++;
     for (const b of buckets) expect(Math.abs(b - 4000)).toBeLessThan(400);
   });
 });
