@@ -5,13 +5,14 @@
  * on the same training quarters: pace (achieved so far × weeks ÷ weeks elapsed, as a ratio to target) and
  * last quarter's attainment. Pure.
  */
-import { featureDefs, featuresAt, reachedTarget, type RepQuarterData, type TrackedDimensionRef } from './features.js';
+import { featureDefs, type RepQuarterData, type TrackedDimensionRef } from './features.js';
 import { at, repQuarterRow, rowsAt, type RepQuarterRow } from './training-set.js';
-
-export { paceFeature } from './features.js';
-import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type TrainingRow, type WeekModelOptions } from './model.js';
+import { fitBaseline, predictBaseline, predictProbability, THIN, trainWeekModel, type WeekModelOptions } from './model.js';
 import { fitGbt, predictGbt } from './gbt.js';
 import { scorePredictions, type Scores } from './metrics.js';
+
+/** Where it always was for the bench and the backtest callers; it lives with the other features now. */
+export { paceFeature } from './features.js';
 
 export interface BacktestWeek {
   week: number;
@@ -56,10 +57,6 @@ export function byQuarter<T extends { quarterId: string; startMs: number }>(data
     m.set(d.quarterId, q);
   }
   return [...m.values()].sort((a, b) => a.startMs - b.startMs);
-}
-
-export function trainingRows(data: readonly RepQuarterData[], week: number, dims: readonly TrackedDimensionRef[]): TrainingRow[] {
-  return data.map((d) => ({ quarterId: d.quarterId, x: featuresAt(d, week, dims), y: reachedTarget(d) ? 1 : 0 }));
 }
 
 export function runBacktest(finished: readonly RepQuarterData[], o: BacktestOptions): BacktestResult {

@@ -73,7 +73,6 @@ async function loadTrainingRows(
     if (!quarters) (quarters = h.quarters), (dims = h.quarters.at(-1)?.dimensions ?? []);
     for (const metric of PREDICTED_METRICS) {
       for (const d of h.data.get(metric) ?? []) {
-        if (d.endMs > asOf.getTime()) continue;
         seen.set(metric, seen.get(metric)! + 1);
         if (keep.get(metric)!(d.quarterId, d.personId)) rows.get(metric)!.push(repQuarterRow(d, MODEL_WEEKS, dims));
       }
