@@ -9,20 +9,22 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface CallFrame {
+/** The parts of a V8 `.cpuprofile` the bench scripts read (bench/loop-stalls.ts too). */
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
 }
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  startTime: number;
 }
 
 const args = process.argv.slice(2);

@@ -12,22 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface ProfileNode {
-  id: number;
-  callFrame: CallFrame;
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-}
+import type { CallFrame, CpuProfile, ProfileNode } from './cpuprofile-summary.js';
 interface Span {
   startUs: number;
   endUs: number;
